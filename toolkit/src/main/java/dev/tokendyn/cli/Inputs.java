@@ -1,0 +1,40 @@
+package dev.tokendyn.cli;
+
+import dev.tokendyn.cloud.CloudFiles;
+import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.TokenCloud;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reading the user's input files, where a failure is a usage error (exit 2) that names the file. */
+final class Inputs {
+  private Inputs() {}
+
+  static TokenCloud cloud(Path path, String what) {
+    try {
+      return CloudFiles.readCloud(path);
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  static CloudSequence sequence(Path path, String what) {
+    try {
+      return CloudFiles.readSequence(path);
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Rejects an output path whose parent is a file, before any work is done. */
+  static void checkOutput(Path out, String option) {
+    Path parent = out.toAbsolutePath().getParent();
+    if (Files.isDirectory(out)) {
+      throw new UsageException(option + " " + out + " is a folder; give a file name such as " + out.resolve("out.json"));
+    }
+    if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+      throw new UsageException(option + " " + out + ": " + parent + " is not a folder");
+    }
+  }
+}

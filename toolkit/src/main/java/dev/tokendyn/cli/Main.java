@@ -1,0 +1,81 @@
+package dev.tokendyn.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code tokendyn} command line. Exit codes: 0 success, 2 usage error (bad option or bad input),
+ * 1 failure (an error while running).
+ */
+@Command(
+    name = "tokendyn",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Token representations as interacting particles: simulate, extract and measure.",
+    subcommands = {
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  /** Success. */
+  public static final int OK = 0;
+  /** A failure while running. */
+  public static final int FAILURE = 1;
+  /** A usage error: a bad option, value or input file. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code; for tests and notebooks. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = commandLine(out, err);
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
+        ? USAGE : FAILURE);
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      String cmd = commandLine.getCommandName();
+      PrintWriter e = commandLine.getErr();
+      if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
+        e.println("tokendyn " + cmd + ": error: " + ex.getMessage());
+        e.println("Try 'tokendyn " + cmd + " --help' for the options.");
+        e.flush();
+        return USAGE;
+      }
+      e.println("tokendyn " + cmd + ": failed: " + ex);
+      if (System.getenv("TOKENDYN_DEBUG") != null) {
+        ex.printStackTrace(e);
+      }
+      e.flush();
+      return FAILURE;
+    });
+    return cl;
+  }
+
+  /** Reads the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tokendyn " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
