@@ -1,0 +1,320 @@
+package dev.tokendyn.sphere;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The velocity field of attention dynamics: v_i = P_{x_i}( sum_j A_ij V x_j ), with A the SA, USA or
+ * Sinkformer attention of logits beta &lt;Q x_i, K x_j&gt;.
+ *
+ * <p>States are n rows of stride {@code dp} (d rounded up to the SIMD width, zero padded). The work per
+ * evaluation is two dense products (logits, then attention times values) of n*n*d multiply-adds each,
+ * done a block of rows at a time so that a block's logits stay in cache; the softmax is fused between
+ * them, in the log-sum-exp form (shift by the row maximum), so that large beta neither overflows nor
+ * loses every weight. Rows are split between threads; each row's arithmetic is the same whatever the
+ * split, so results are identical bit for bit for any thread count.
+ *
+ * <p>Not thread-safe: it owns its scratch buffers. One instance serves one simulation.
+ */
+final class AttentionField {
+  private static final int BLOCK = 8;
+  private static final int L = Gemm.LANES;
+
+  private final Dynamics dynamics;
+  private final int n;
+  private final int d;
+  private final int dp;
+  private final int np;
+  private final double beta;
+  private final int sinkhornIterations;
+  private final double[] qt;
+  private final double[] kt;
+  private final double[] vt;
+  private final double[] qx;
+  private final double[] kx;
+  private final double[] vx;
+  private final double[] keysT;
+  private final double[] logits;
+  private final double[] f;
+  private final double[] g;
+  private final double[][] scratch;
+  private final int[] bounds;
+  private final ForkJoinPool pool;
+
+  private double[] x;
+  private double[] out;
+
+  AttentionField(SimulationParams p, ForkJoinPool pool) {
+    this.dynamics = p.dynamics();
+    this.n = p.n();
+    this.d = p.d();
+    this.dp = Gemm.padded(d);
+    this.np = Gemm.padded(n);
+    this.beta = p.beta();
+    this.sinkhornIterations = p.sinkhornIterations();
+    Interaction qkv = p.interaction();
+    this.qt = transposedPadded(qkv.q());
+    this.kt = transposedPadded(qkv.k());
+    this.vt = transposedPadded(qkv.v());
+    this.qx = qt == null ? null : new double[n * dp];
+    this.kx = kt == null ? null : new double[n * dp];
+    this.vx = vt == null ? null : new double[n * dp];
+    this.keysT = new double[d * np];
+    boolean sink = dynamics == Dynamics.SINKFORMER && sinkhornIterations > 1;
+    this.logits = sink ? new double[n * np] : null;
+    this.f = sink ? new double[n] : null;
+    this.g = sink ? new double[np] : null;
+    int tasks = pool == null ? 1 : Math.max(1, Math.min(pool.getParallelism(), n / (2 * BLOCK)));
+    this.bounds = new int[tasks + 1];
+    for (int t = 0; t <= tasks; t++) {
+      bounds[t] = Math.min(n, (int) ((long) n * t / tasks / 4 * 4));
+    }
+    bounds[tasks] = n;
+    this.scratch = new double[tasks][BLOCK * np];
+    this.pool = tasks > 1 ? pool : null;
+  }
+
+  /** M^T as d rows of stride dp (the right operand of X M^T), or null for the identity. */
+  private double[] transposedPadded(double[] m) {
+    if (m == null) {
+      return null;
+    }
+    double[] t = new double[d * dp];
+    for (int r = 0; r < d; r++) {
+      for (int c = 0; c < d; c++) {
+        t[c * dp + r] = m[r * d + c];
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Writes the velocity at state {@code state} (n rows of stride dp, unit rows) into {@code velocity}
+   * (same layout); the state is not modified.
+   */
+  void velocity(double[] state, double[] velocity) {
+    this.x = state;
+    this.out = velocity;
+    double[] qsrc = project(qt, qx);
+    double[] ksrc = project(kt, kx);
+    double[] vsrc = project(vt, vx);
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        keysT[k * np + i] = ksrc[i * dp + k];
+      }
+    }
+    if (logits == null) {
+      forRows((lo, hi, t) -> fusedRows(lo, hi, scratch[t], qsrc, vsrc));
+      return;
+    }
+    forRows((lo, hi, t) -> Gemm.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, np, np, logits, lo * np, np));
+    java.util.Arrays.fill(f, 0);
+    java.util.Arrays.fill(g, 0);
+    for (int it = 1; it <= sinkhornIterations; it++) {
+      if (it % 2 == 1) {
+        forRows((lo, hi, t) -> rowPotentials(lo, hi));
+      } else {
+        forColumns(this::columnPotentials);
+      }
+    }
+    forRows((lo, hi, t) -> sinkformerRows(lo, hi, vsrc));
+  }
+
+  /** X M^T into buffer, or X itself for the identity. */
+  private double[] project(double[] mt, double[] buffer) {
+    if (mt == null) {
+      return x;
+    }
+    forRows((lo, hi, t) -> Gemm.multiply(x, lo * dp, dp, hi - lo, d, mt, dp, dp, buffer, lo * dp, dp));
+    return buffer;
+  }
+
+  /** SA and USA: logits, softmax and product, a block of rows at a time. */
+  private void fusedRows(int lo, int hi, double[] s, double[] qsrc, double[] vsrc) {
+    double[] factor = new double[BLOCK];
+    for (int i0 = lo; i0 < hi; i0 += BLOCK) {
+      int rows = Math.min(BLOCK, hi - i0);
+      Gemm.multiply(qsrc, i0 * dp, dp, rows, d, keysT, np, np, s, 0, np);
+      for (int r = 0; r < rows; r++) {
+        double shift = beta * max(s, r * np, n);
+        double sum = expScaled(s, r * np, n, beta, shift);
+        factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
+      }
+      Gemm.multiply(s, 0, np, rows, n, vsrc, dp, dp, out, i0 * dp, dp);
+      for (int r = 0; r < rows; r++) {
+        projectRow(i0 + r, factor[r]);
+      }
+    }
+  }
+
+  /** out_i &lt;- P_{x_i}(factor * out_i). */
+  private void projectRow(int i, double factor) {
+    int o = i * dp;
+    double dot = 0;
+    for (int k = 0; k < d; k++) {
+      out[o + k] *= factor;
+      dot += out[o + k] * x[o + k];
+    }
+    for (int k = 0; k < d; k++) {
+      out[o + k] -= dot * x[o + k];
+    }
+  }
+
+  /** f_i = -log sum_j exp(beta s_ij + g_j). */
+  private void rowPotentials(int lo, int hi) {
+    DoubleVector b = DoubleVector.broadcast(Gemm.SPECIES, beta);
+    int full = n / L * L;
+    for (int i = lo; i < hi; i++) {
+      int o = i * np;
+      double m = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < full; j += L) {
+        m = Math.max(m, DoubleVector.fromArray(Gemm.SPECIES, logits, o + j).fma(b,
+            DoubleVector.fromArray(Gemm.SPECIES, g, j)).reduceLanes(VectorOperators.MAX));
+      }
+      for (int j = full; j < n; j++) {
+        m = Math.max(m, beta * logits[o + j] + g[j]);
+      }
+      DoubleVector shift = DoubleVector.broadcast(Gemm.SPECIES, m);
+      DoubleVector acc = DoubleVector.zero(Gemm.SPECIES);
+      for (int j = 0; j < full; j += L) {
+        acc = acc.add(DoubleVector.fromArray(Gemm.SPECIES, logits, o + j).fma(b,
+            DoubleVector.fromArray(Gemm.SPECIES, g, j)).sub(shift).lanewise(VectorOperators.EXP));
+      }
+      double sum = acc.reduceLanes(VectorOperators.ADD);
+      for (int j = full; j < n; j++) {
+        sum += Math.exp(beta * logits[o + j] + g[j] - m);
+      }
+      f[i] = -(m + Math.log(sum));
+    }
+  }
+
+  /** g_j = -log sum_i exp(beta s_ij + f_i), for columns [c0, c1), c0 and c1 multiples of the SIMD width. */
+  private void columnPotentials(int c0, int c1) {
+    DoubleVector b = DoubleVector.broadcast(Gemm.SPECIES, beta);
+    for (int c = c0; c < c1; c += L) {
+      DoubleVector m = DoubleVector.broadcast(Gemm.SPECIES, Double.NEGATIVE_INFINITY);
+      for (int i = 0; i < n; i++) {
+        m = m.max(DoubleVector.fromArray(Gemm.SPECIES, logits, i * np + c).fma(b,
+            DoubleVector.broadcast(Gemm.SPECIES, f[i])));
+      }
+      DoubleVector acc = DoubleVector.zero(Gemm.SPECIES);
+      for (int i = 0; i < n; i++) {
+        acc = acc.add(DoubleVector.fromArray(Gemm.SPECIES, logits, i * np + c).fma(b,
+            DoubleVector.broadcast(Gemm.SPECIES, f[i])).sub(m).lanewise(VectorOperators.EXP));
+      }
+      m.add(acc.lanewise(VectorOperators.LOG)).neg().intoArray(g, c);
+    }
+  }
+
+  /** A_ij = exp(beta s_ij + f_i + g_j) in place, then the product and the projection. */
+  private void sinkformerRows(int lo, int hi, double[] vsrc) {
+    DoubleVector b = DoubleVector.broadcast(Gemm.SPECIES, beta);
+    int full = n / L * L;
+    for (int i = lo; i < hi; i++) {
+      int o = i * np;
+      DoubleVector fi = DoubleVector.broadcast(Gemm.SPECIES, f[i]);
+      for (int j = 0; j < full; j += L) {
+        DoubleVector.fromArray(Gemm.SPECIES, logits, o + j).fma(b, DoubleVector.fromArray(Gemm.SPECIES, g, j))
+            .add(fi).lanewise(VectorOperators.EXP).intoArray(logits, o + j);
+      }
+      for (int j = full; j < n; j++) {
+        logits[o + j] = Math.exp(beta * logits[o + j] + g[j] + f[i]);
+      }
+    }
+    Gemm.multiply(logits, lo * np, np, hi - lo, n, vsrc, dp, dp, out, lo * dp, dp);
+    for (int i = lo; i < hi; i++) {
+      projectRow(i, 1.0);
+    }
+  }
+
+  private static double max(double[] s, int off, int len) {
+    int full = len / L * L;
+    double m = full > 0 ? Gemm.max(s, off, full) : Double.NEGATIVE_INFINITY;
+    for (int j = full; j < len; j++) {
+      m = Math.max(m, s[off + j]);
+    }
+    return m;
+  }
+
+  /** s_j &lt;- exp(scale s_j - shift) for j &lt; len; returns their sum. */
+  private static double expScaled(double[] s, int off, int len, double scale, double shift) {
+    int full = len / L * L;
+    DoubleVector sc = DoubleVector.broadcast(Gemm.SPECIES, scale);
+    DoubleVector sh = DoubleVector.broadcast(Gemm.SPECIES, -shift);
+    DoubleVector acc = DoubleVector.zero(Gemm.SPECIES);
+    for (int j = 0; j < full; j += L) {
+      DoubleVector e = DoubleVector.fromArray(Gemm.SPECIES, s, off + j).fma(sc, sh).lanewise(VectorOperators.EXP);
+      e.intoArray(s, off + j);
+      acc = acc.add(e);
+    }
+    double sum = acc.reduceLanes(VectorOperators.ADD);
+    for (int j = full; j < len; j++) {
+      s[off + j] = Math.exp(Math.fma(s[off + j], scale, -shift));
+      sum += s[off + j];
+    }
+    return sum;
+  }
+
+  @FunctionalInterface
+  private interface RangeTask {
+    void run(int lo, int hi, int task);
+  }
+
+  private void forRows(RangeTask task) {
+    int tasks = bounds.length - 1;
+    if (pool == null) {
+      task.run(0, n, 0);
+      return;
+    }
+    List<Callable<Void>> calls = new ArrayList<>(tasks);
+    for (int t = 0; t < tasks; t++) {
+      int lo = bounds[t];
+      int hi = bounds[t + 1];
+      int id = t;
+      calls.add(() -> {
+        task.run(lo, hi, id);
+        return null;
+      });
+    }
+    invoke(calls);
+  }
+
+  private void forColumns(java.util.function.BiConsumer<Integer, Integer> task) {
+    int tasks = bounds.length - 1;
+    if (pool == null) {
+      task.accept(0, np);
+      return;
+    }
+    int chunks = np / L;
+    List<Callable<Void>> calls = new ArrayList<>(tasks);
+    for (int t = 0; t < tasks; t++) {
+      int lo = chunks * t / tasks * L;
+      int hi = chunks * (t + 1) / tasks * L;
+      calls.add(() -> {
+        task.accept(lo, hi);
+        return null;
+      });
+    }
+    invoke(calls);
+  }
+
+  private void invoke(List<Callable<Void>> calls) {
+    for (var fut : pool.invokeAll(calls)) {
+      try {
+        fut.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.tokendyn.sphere;
+
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
+
+/**
+ * Integrates attention dynamics on the unit sphere and hands each recorded frame to a consumer.
+ *
+ * <p>Each step is projected explicit Euler (x &lt;- x + dt v(x)), Euler-Maruyama when sigma &gt; 0
+ * (x &lt;- x + dt v(x) + sigma sqrt(dt) P_x(xi), xi standard Gaussian), or classical RK4; every step ends
+ * by renormalising each token to unit length, so points stay on the sphere to rounding. Frames are
+ * recorded at step 0, every {@code recordEvery} steps, and at the last step.
+ *
+ * <p>The same parameters give the same bits, whatever the thread count: rows are split between
+ * threads, but each row's arithmetic is fixed, and the noise is drawn in one fixed order from
+ * {@code SplittableRandom(seed)}.
+ *
+ * <pre>{@code
+ * SimulationParams p = SimulationParams.of(Dynamics.SA, 32, 3, 1.0, 0.1, 200, 7);
+ * List<Simulator.Frame> frames = Simulator.run(p);   // 201 frames, t = 0 .. 20
+ * }</pre>
+ */
+public final class Simulator {
+  private Simulator() {}
+
+  /** One recorded state: the step, the time and the tokens. */
+  public record Frame(int step, double time, TokenCloud cloud) {}
+
+  /** Runs on every core and returns all recorded frames. */
+  public static List<Frame> run(SimulationParams p) {
+    List<Frame> frames = new ArrayList<>();
+    run(p, Runtime.getRuntime().availableProcessors(), frames::add);
+    return frames;
+  }
+
+  /** The state at the end of the run, on every core. */
+  public static TokenCloud finalCloud(SimulationParams p) {
+    TokenCloud[] last = new TokenCloud[1];
+    run(p.withRecordEvery(Math.max(1, p.steps())), Runtime.getRuntime().availableProcessors(),
+        f -> last[0] = f.cloud());
+    return last[0];
+  }
+
+  /**
+   * Runs the simulation.
+   *
+   * @param threads threads for the attention products, &gt;= 1
+   * @param sink receives each recorded frame, in order
+   * @throws IllegalArgumentException when the initial condition does not fit n and d
+   * @throws ArithmeticException when the state stops being finite (for USA, exp(beta) overflows)
+   */
+  public static void run(SimulationParams p, int threads, Consumer<Frame> sink) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, found " + threads);
+    }
+    int n = p.n();
+    int d = p.d();
+    int dp = Gemm.padded(d);
+    double[] x = new double[n * dp];
+    double[] start = p.init().points(n, d, p.seed());
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(start, i * d, x, i * dp, d);
+    }
+    normalize(x, n, d, dp);
+    ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    try {
+      AttentionField field = new AttentionField(p, pool);
+      Stepper stepper = new Stepper(p, field, n, d, dp);
+      sink.accept(frame(p, 0, x, n, d, dp));
+      for (int step = 1; step <= p.steps(); step++) {
+        stepper.step(x);
+        if (step % p.recordEvery() == 0 || step == p.steps()) {
+          checkFinite(x, step, p);
+          sink.accept(frame(p, step, x, n, d, dp));
+        }
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static Frame frame(SimulationParams p, int step, double[] x, int n, int d, int dp) {
+    double[] flat = new double[n * d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x, i * dp, flat, i * d, d);
+    }
+    return new Frame(step, step * p.dt(), TokenCloud.ofFlat(n, d, flat));
+  }
+
+  private static void checkFinite(double[] x, int step, SimulationParams p) {
+    for (double v : x) {
+      if (!Double.isFinite(v)) {
+        throw new ArithmeticException("the state stopped being finite at step " + step + " (t=" + step * p.dt()
+            + "); the velocity overflowed: lower beta" + (p.dynamics() == Dynamics.USA
+            ? " (USA's velocity grows like exp(beta))" : "") + " or dt");
+      }
+    }
+  }
+
+  static void normalize(double[] x, int n, int d, int dp) {
+    for (int i = 0; i < n; i++) {
+      int o = i * dp;
+      double s = 0;
+      for (int k = 0; k < d; k++) {
+        s += x[o + k] * x[o + k];
+      }
+      double inv = 1 / Math.sqrt(s);
+      for (int k = 0; k < d; k++) {
+        x[o + k] *= inv;
+      }
+    }
+  }
+
+  /** One integrator step with its buffers. */
+  private static final class Stepper {
+    private final SimulationParams p;
+    private final AttentionField field;
+    private final int n;
+    private final int d;
+    private final int dp;
+    private final double[] k1;
+    private final double[] k2;
+    private final double[] k3;
+    private final double[] k4;
+    private final double[] tmp;
+    private final SplittableRandom rng;
+
+    Stepper(SimulationParams p, AttentionField field, int n, int d, int dp) {
+      this.p = p;
+      this.field = field;
+      this.n = n;
+      this.d = d;
+      this.dp = dp;
+      this.k1 = new double[n * dp];
+      boolean rk4 = p.integrator() == Integrator.RK4;
+      this.k2 = rk4 ? new double[n * dp] : null;
+      this.k3 = rk4 ? new double[n * dp] : null;
+      this.k4 = rk4 ? new double[n * dp] : null;
+      this.tmp = rk4 ? new double[n * dp] : null;
+      // the noise stream is split off the seed so it does not repeat the initial condition's draws
+      this.rng = p.noise() > 0 ? new SplittableRandom(p.seed()).split() : null;
+    }
+
+    void step(double[] x) {
+      double dt = p.dt();
+      field.velocity(x, k1);
+      if (p.integrator() == Integrator.RK4) {
+        axpy(x, 0.5 * dt, k1, tmp);
+        field.velocity(tmp, k2);
+        axpy(x, 0.5 * dt, k2, tmp);
+        field.velocity(tmp, k3);
+        axpy(x, dt, k3, tmp);
+        field.velocity(tmp, k4);
+        double h = dt / 6;
+        for (int i = 0; i < x.length; i++) {
+          x[i] += h * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+        }
+      } else if (rng != null) {
+        double amp = p.noise() * Math.sqrt(dt);
+        double[] xi = new double[d];
+        for (int i = 0; i < n; i++) {
+          int o = i * dp;
+          double dot = 0;
+          for (int k = 0; k < d; k++) {
+            xi[k] = rng.nextGaussian();
+            dot += xi[k] * x[o + k];
+          }
+          for (int k = 0; k < d; k++) {
+            // tangent noise P_x(xi), taken at the point before the step
+            k1[o + k] = dt * k1[o + k] + amp * (xi[k] - dot * x[o + k]);
+          }
+        }
+        for (int i = 0; i < x.length; i++) {
+          x[i] += k1[i];
+        }
+      } else {
+        for (int i = 0; i < x.length; i++) {
+          x[i] += dt * k1[i];
+        }
+      }
+      normalize(x, n, d, dp);
+    }
+
+    private static void axpy(double[] x, double a, double[] v, double[] outBuf) {
+      for (int i = 0; i < x.length; i++) {
+        outBuf[i] = x[i] + a * v[i];
+      }
+    }
+  }
+}
