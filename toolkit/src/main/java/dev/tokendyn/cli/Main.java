@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Token representations as interacting particles: simulate, extract and measure.",
     subcommands = {
+      SimulateCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class AttentionField {
   private static final int BLOCK = 8;
-  private static final int L = Gemm.LANES;
+  private static final int L = Kernels.LANES;
 
   private final Dynamics dynamics;
   private final int n;
@@ -52,8 +52,8 @@ final class AttentionField {
     this.dynamics = p.dynamics();
     this.n = p.n();
     this.d = p.d();
-    this.dp = Gemm.padded(d);
-    this.np = Gemm.padded(n);
+    this.dp = Kernels.padded(d);
+    this.np = Kernels.padded(n);
     this.beta = p.beta();
     this.sinkhornIterations = p.sinkhornIterations();
     Interaction qkv = p.interaction();
@@ -111,7 +111,7 @@ final class AttentionField {
       forRows((lo, hi, t) -> fusedRows(lo, hi, scratch[t], qsrc, vsrc));
       return;
     }
-    forRows((lo, hi, t) -> Gemm.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, np, np, logits, lo * np, np));
+    forRows((lo, hi, t) -> Kernels.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, np, np, logits, lo * np, np));
     java.util.Arrays.fill(f, 0);
     java.util.Arrays.fill(g, 0);
     for (int it = 1; it <= sinkhornIterations; it++) {
@@ -129,22 +129,23 @@ final class AttentionField {
     if (mt == null) {
       return x;
     }
-    forRows((lo, hi, t) -> Gemm.multiply(x, lo * dp, dp, hi - lo, d, mt, dp, dp, buffer, lo * dp, dp));
+    forRows((lo, hi, t) -> Kernels.multiply(x, lo * dp, dp, hi - lo, d, mt, dp, dp, buffer, lo * dp, dp));
     return buffer;
   }
 
   /** SA and USA: logits, softmax and product, a block of rows at a time. */
   private void fusedRows(int lo, int hi, double[] s, double[] qsrc, double[] vsrc) {
     double[] factor = new double[BLOCK];
+    double[] tmp = new double[L];
     for (int i0 = lo; i0 < hi; i0 += BLOCK) {
       int rows = Math.min(BLOCK, hi - i0);
-      Gemm.multiply(qsrc, i0 * dp, dp, rows, d, keysT, np, np, s, 0, np);
+      Kernels.multiply(qsrc, i0 * dp, dp, rows, d, keysT, np, np, s, 0, np);
       for (int r = 0; r < rows; r++) {
         double shift = beta * max(s, r * np, n);
-        double sum = expScaled(s, r * np, n, beta, shift);
+        double sum = expScaled(s, r * np, n, beta, shift, tmp);
         factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
       }
-      Gemm.multiply(s, 0, np, rows, n, vsrc, dp, dp, out, i0 * dp, dp);
+      Kernels.multiply(s, 0, np, rows, n, vsrc, dp, dp, out, i0 * dp, dp);
       for (int r = 0; r < rows; r++) {
         projectRow(i0 + r, factor[r]);
       }
@@ -166,27 +167,28 @@ final class AttentionField {
 
   /** f_i = -log sum_j exp(beta s_ij + g_j). */
   private void rowPotentials(int lo, int hi) {
-    DoubleVector b = DoubleVector.broadcast(Gemm.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    double[] tmp = new double[L];
     int full = n / L * L;
     for (int i = lo; i < hi; i++) {
       int o = i * np;
-      double m = Double.NEGATIVE_INFINITY;
+      DoubleVector mv = DoubleVector.broadcast(Kernels.SPECIES, Double.NEGATIVE_INFINITY);
       for (int j = 0; j < full; j += L) {
-        m = Math.max(m, DoubleVector.fromArray(Gemm.SPECIES, logits, o + j).fma(b,
-            DoubleVector.fromArray(Gemm.SPECIES, g, j)).reduceLanes(VectorOperators.MAX));
+        mv = mv.max(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(Kernels.SPECIES, g, j)));
       }
+      double m = mv.reduceLanes(VectorOperators.MAX);
       for (int j = full; j < n; j++) {
-        m = Math.max(m, beta * logits[o + j] + g[j]);
+        m = Math.max(m, Math.fma(logits[o + j], beta, g[j]));
       }
-      DoubleVector shift = DoubleVector.broadcast(Gemm.SPECIES, m);
-      DoubleVector acc = DoubleVector.zero(Gemm.SPECIES);
+      DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
       for (int j = 0; j < full; j += L) {
-        acc = acc.add(DoubleVector.fromArray(Gemm.SPECIES, logits, o + j).fma(b,
-            DoubleVector.fromArray(Gemm.SPECIES, g, j)).sub(shift).lanewise(VectorOperators.EXP));
+        acc = acc.add(Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(Kernels.SPECIES, g, j)).sub(m)));
       }
-      double sum = acc.reduceLanes(VectorOperators.ADD);
+      double sum = Kernels.sumLanes(acc, tmp);
       for (int j = full; j < n; j++) {
-        sum += Math.exp(beta * logits[o + j] + g[j] - m);
+        sum += Kernels.exp(Math.fma(logits[o + j], beta, g[j]) - m);
       }
       f[i] = -(m + Math.log(sum));
     }
@@ -194,38 +196,43 @@ final class AttentionField {
 
   /** g_j = -log sum_i exp(beta s_ij + f_i), for columns [c0, c1), c0 and c1 multiples of the SIMD width. */
   private void columnPotentials(int c0, int c1) {
-    DoubleVector b = DoubleVector.broadcast(Gemm.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    double[] mt = new double[L];
+    double[] st = new double[L];
     for (int c = c0; c < c1; c += L) {
-      DoubleVector m = DoubleVector.broadcast(Gemm.SPECIES, Double.NEGATIVE_INFINITY);
+      DoubleVector m = DoubleVector.broadcast(Kernels.SPECIES, Double.NEGATIVE_INFINITY);
       for (int i = 0; i < n; i++) {
-        m = m.max(DoubleVector.fromArray(Gemm.SPECIES, logits, i * np + c).fma(b,
-            DoubleVector.broadcast(Gemm.SPECIES, f[i])));
+        m = m.max(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
+            DoubleVector.broadcast(Kernels.SPECIES, f[i])));
       }
-      DoubleVector acc = DoubleVector.zero(Gemm.SPECIES);
+      DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
       for (int i = 0; i < n; i++) {
-        acc = acc.add(DoubleVector.fromArray(Gemm.SPECIES, logits, i * np + c).fma(b,
-            DoubleVector.broadcast(Gemm.SPECIES, f[i])).sub(m).lanewise(VectorOperators.EXP));
+        acc = acc.add(Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
+            DoubleVector.broadcast(Kernels.SPECIES, f[i])).sub(m)));
       }
-      m.add(acc.lanewise(VectorOperators.LOG)).neg().intoArray(g, c);
+      m.intoArray(mt, 0);
+      acc.intoArray(st, 0);
+      for (int l = 0; l < L; l++) {
+        g[c + l] = -(mt[l] + Math.log(st[l]));
+      }
     }
   }
 
   /** A_ij = exp(beta s_ij + f_i + g_j) in place, then the product and the projection. */
   private void sinkformerRows(int lo, int hi, double[] vsrc) {
-    DoubleVector b = DoubleVector.broadcast(Gemm.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
     int full = n / L * L;
     for (int i = lo; i < hi; i++) {
       int o = i * np;
-      DoubleVector fi = DoubleVector.broadcast(Gemm.SPECIES, f[i]);
       for (int j = 0; j < full; j += L) {
-        DoubleVector.fromArray(Gemm.SPECIES, logits, o + j).fma(b, DoubleVector.fromArray(Gemm.SPECIES, g, j))
-            .add(fi).lanewise(VectorOperators.EXP).intoArray(logits, o + j);
+        Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(Kernels.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
       }
       for (int j = full; j < n; j++) {
-        logits[o + j] = Math.exp(beta * logits[o + j] + g[j] + f[i]);
+        logits[o + j] = Kernels.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
       }
     }
-    Gemm.multiply(logits, lo * np, np, hi - lo, n, vsrc, dp, dp, out, lo * dp, dp);
+    Kernels.multiply(logits, lo * np, np, hi - lo, n, vsrc, dp, dp, out, lo * dp, dp);
     for (int i = lo; i < hi; i++) {
       projectRow(i, 1.0);
     }
@@ -233,27 +240,25 @@ final class AttentionField {
 
   private static double max(double[] s, int off, int len) {
     int full = len / L * L;
-    double m = full > 0 ? Gemm.max(s, off, full) : Double.NEGATIVE_INFINITY;
+    double m = full > 0 ? Kernels.max(s, off, full) : Double.NEGATIVE_INFINITY;
     for (int j = full; j < len; j++) {
       m = Math.max(m, s[off + j]);
     }
     return m;
   }
 
-  /** s_j &lt;- exp(scale s_j - shift) for j &lt; len; returns their sum. */
-  private static double expScaled(double[] s, int off, int len, double scale, double shift) {
+  /** s_j &lt;- exp(scale s_j - shift) for j &lt; len; returns their sum, added in a fixed order. */
+  private static double expScaled(double[] s, int off, int len, double scale, double shift, double[] tmp) {
     int full = len / L * L;
-    DoubleVector sc = DoubleVector.broadcast(Gemm.SPECIES, scale);
-    DoubleVector sh = DoubleVector.broadcast(Gemm.SPECIES, -shift);
-    DoubleVector acc = DoubleVector.zero(Gemm.SPECIES);
+    DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
     for (int j = 0; j < full; j += L) {
-      DoubleVector e = DoubleVector.fromArray(Gemm.SPECIES, s, off + j).fma(sc, sh).lanewise(VectorOperators.EXP);
+      DoubleVector e = Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, s, off + j).fma(scale, -shift));
       e.intoArray(s, off + j);
       acc = acc.add(e);
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = Kernels.sumLanes(acc, tmp);
     for (int j = full; j < len; j++) {
-      s[off + j] = Math.exp(Math.fma(s[off + j], scale, -shift));
+      s[off + j] = Kernels.exp(Math.fma(s[off + j], scale, -shift));
       sum += s[off + j];
     }
     return sum;

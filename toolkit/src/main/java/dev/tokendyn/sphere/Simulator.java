@@ -59,7 +59,7 @@ public final class Simulator {
     }
     int n = p.n();
     int d = p.d();
-    int dp = Gemm.padded(d);
+    int dp = Kernels.padded(d);
     double[] x = new double[n * dp];
     double[] start = p.init().points(n, d, p.seed());
     for (int i = 0; i < n; i++) {
