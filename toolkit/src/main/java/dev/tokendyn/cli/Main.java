@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Token representations as interacting particles: simulate, extract and measure.",
     subcommands = {
       SimulateCommand.class,
+      SweepCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -52,7 +53,7 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
-        ? USAGE : FAILURE);
+        || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       String cmd = commandLine.getCommandName();
       PrintWriter e = commandLine.getErr();

@@ -1,0 +1,195 @@
+package dev.tokendyn.analysis;
+
+import dev.tokendyn.metrics.Clusters;
+import dev.tokendyn.sphere.Dynamics;
+import dev.tokendyn.sphere.Init;
+import dev.tokendyn.sphere.Integrator;
+import dev.tokendyn.sphere.Interaction;
+import dev.tokendyn.sphere.SimulationParams;
+import dev.tokendyn.sphere.Simulator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * The phase diagram of Geshkovski et al.: over a grid of beta x d, with several random starts each,
+ * the fraction of token pairs with &lt;x_i, x_j&gt; &gt; 0.999 at every recorded time.
+ *
+ * <p>Each run is one simulation on one thread; runs are spread over the cores. Run (beta, d, s) uses
+ * seed {@code seed + s}, so a cell's result does not depend on the grid around it.
+ *
+ * <pre>{@code
+ * var grid = new PhaseSweep.Grid(Dynamics.SA, 32, new double[] {1, 4, 9}, new int[] {8}, 4, 0, 0.1, 200, 10);
+ * List<PhaseSweep.Cell> cells = PhaseSweep.run(grid, 2, done -> {});
+ * }</pre>
+ */
+public final class PhaseSweep {
+  private PhaseSweep() {}
+
+  /**
+   * The grid and the shared simulation settings.
+   *
+   * @param seeds random starts per cell, &gt;= 1
+   * @param seed the first seed
+   */
+  public record Grid(Dynamics dynamics, int n, double[] betas, int[] ds, int seeds, long seed, double dt, int steps,
+                     int recordEvery) {
+    public Grid {
+      betas = betas.clone();
+      ds = ds.clone();
+      if (betas.length == 0) {
+        throw new IllegalArgumentException("the sweep needs at least one beta, found none");
+      }
+      if (ds.length == 0) {
+        throw new IllegalArgumentException("the sweep needs at least one d, found none");
+      }
+      if (seeds < 1) {
+        throw new IllegalArgumentException("seeds must be >= 1, found " + seeds);
+      }
+      // validates every other field with its value
+      for (double b : betas) {
+        for (int d : ds) {
+          params(dynamics, n, b, d, seed, dt, steps, recordEvery);
+        }
+      }
+    }
+
+    @Override
+    public double[] betas() {
+      return betas.clone();
+    }
+
+    @Override
+    public int[] ds() {
+      return ds.clone();
+    }
+
+    /** The recorded times. */
+    public double[] times() {
+      List<Double> t = new ArrayList<>();
+      for (int s = 0; s <= steps; s++) {
+        if (s == 0 || s % recordEvery == 0 || s == steps) {
+          t.add(s * dt);
+        }
+      }
+      return t.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+  }
+
+  private static SimulationParams params(Dynamics dyn, int n, double beta, int d, long seed, double dt, int steps,
+                                         int recordEvery) {
+    return new SimulationParams(dyn, n, d, beta, dt, steps, Init.uniform(), seed, Integrator.EULER, 0, recordEvery, 1,
+        Interaction.IDENTITY);
+  }
+
+  /**
+   * One cell of the grid.
+   *
+   * @param clusteredFraction [seed][time]: fraction of pairs with cosine &gt; 0.999
+   * @param meanClusteredFraction [time]: its mean over seeds
+   * @param singleClusterProbability [time]: the fraction of seeds in which every pair is that close
+   */
+  public record Cell(double beta, int d, double[] times, double[][] clusteredFraction, double[] meanClusteredFraction,
+                     double[] singleClusterProbability) {}
+
+  /**
+   * Runs the grid.
+   *
+   * @param threads simulations run at once, &gt;= 1
+   * @param progress told the number of finished simulations after each one (from any thread)
+   */
+  public static List<Cell> run(Grid g, int threads, IntConsumer progress) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, found " + threads);
+    }
+    double[] betas = g.betas();
+    int[] ds = g.ds();
+    double[] times = g.times();
+    int total = betas.length * ds.length * g.seeds();
+    double[][][] fractions = new double[betas.length * ds.length][g.seeds()][];
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    try {
+      List<Future<?>> futures = new ArrayList<>(total);
+      for (int bi = 0; bi < betas.length; bi++) {
+        for (int di = 0; di < ds.length; di++) {
+          for (int s = 0; s < g.seeds(); s++) {
+            int cell = bi * ds.length + di;
+            int seedIndex = s;
+            SimulationParams p = params(g.dynamics(), g.n(), betas[bi], ds[di], g.seed() + s, g.dt(), g.steps(),
+                g.recordEvery());
+            futures.add(pool.submit(() -> {
+              double[] f = new double[times.length];
+              int[] k = {0};
+              Simulator.run(p, 1, fr -> f[k[0]++] = Clusters.clusteredFraction(fr.cloud()));
+              fractions[cell][seedIndex] = f;
+              progress.accept(done.incrementAndGet());
+            }));
+          }
+        }
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("sweep interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Cell> cells = new ArrayList<>();
+    for (int bi = 0; bi < betas.length; bi++) {
+      for (int di = 0; di < ds.length; di++) {
+        double[][] fr = fractions[bi * ds.length + di];
+        double[] mean = new double[times.length];
+        double[] single = new double[times.length];
+        for (double[] f : fr) {
+          for (int t = 0; t < times.length; t++) {
+            mean[t] += f[t] / fr.length;
+            single[t] += (f[t] == 1.0 ? 1.0 : 0.0) / fr.length;
+          }
+        }
+        cells.add(new Cell(betas[bi], ds[di], times.clone(), fr, mean, single));
+      }
+    }
+    return cells;
+  }
+
+  /** The mean clustered fraction of one d as a [time][beta] grid, for a heat map. */
+  public static double[][] heat(List<Cell> cells, double[] betas, int d) {
+    double[][] z = null;
+    for (Cell c : cells) {
+      if (c.d() != d) {
+        continue;
+      }
+      if (z == null) {
+        z = new double[c.times().length][betas.length];
+      }
+      int col = indexOf(betas, c.beta());
+      for (int t = 0; t < c.times().length; t++) {
+        z[t][col] = c.meanClusteredFraction()[t];
+      }
+    }
+    if (z == null) {
+      throw new IllegalArgumentException("no cell has d=" + d);
+    }
+    return z;
+  }
+
+  private static int indexOf(double[] a, double v) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == v) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("beta " + v + " is not in the grid");
+  }
+}

@@ -1,0 +1,132 @@
+package dev.tokendyn.cli;
+
+import dev.tokendyn.analysis.PhaseSweep;
+import dev.tokendyn.export.SweepReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tokendyn sweep}: the clustering phase diagram over beta x d x seeds. */
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run the dynamics over a grid of beta x d with several random starts each, on every core, and record at",
+      "each time the fraction of token pairs with <x_i,x_j> > 0.999 (the phase diagram of Geshkovski et al.).",
+      "Writes JSON (tokendyn.sweep/1) and one heat map PNG per d beside it (OUT-d<D>.png).",
+      "Example: tokendyn sweep --betas 0:9:1 --ds 8,128 --seeds 4 --n 32 --dt 0.1 --time 20 --out sweep.json"})
+final class SweepCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--betas", required = true, paramLabel = "LIST|START:STOP:STEP",
+      description = "Inverse temperatures: a comma list (1,2,4) or a range START:STOP:STEP, STOP included.")
+  String betas;
+
+  @Option(names = "--ds", required = true, split = ",", description = "Dimensions, a comma list (8,128).")
+  int[] ds;
+
+  @Option(names = "--seeds", defaultValue = "4", description = "Random starts per cell (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
+  @Option(names = "--seed", defaultValue = "0", description = "First seed; start s uses seed+s (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--n", defaultValue = "32", description = "Tokens (default: ${DEFAULT-VALUE}).")
+  int n;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  SimulateCommand.Duration duration;
+
+  @Option(names = "--record-every", defaultValue = "10", description = "Record every K steps (default: ${DEFAULT-VALUE}).")
+  int recordEvery;
+
+  @Option(names = "--out", required = true, description = "Output JSON file.")
+  Path out;
+
+  @Option(names = "--no-plot", description = "Skip the heat map PNGs.")
+  boolean noPlot;
+
+  @Mixin SimulationOptions sim;
+
+  @Override
+  public Integer call() throws Exception {
+    Inputs.checkOutput(out, "--out");
+    int steps = SimulateCommand.steps(duration, sim.dt);
+    PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
+        recordEvery);
+    int total = grid.betas().length * ds.length * seeds;
+    List<PhaseSweep.Cell> cells;
+    if (System.console() != null) {
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total).build()) {
+        cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);
+      }
+    } else {
+      cells = PhaseSweep.run(grid, sim.threads(), done -> { });
+    }
+    List<Path> pngs = new ArrayList<>();
+    if (!noPlot) {
+      for (int d : ds) {
+        pngs.add(heatMapPath(out, d));
+      }
+    }
+    SweepReport.write(out, grid, cells);
+    for (int i = 0; i < pngs.size(); i++) {
+      SweepReport.writeHeatMap(pngs.get(i), grid, cells, ds[i]);
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(Locale.ROOT, "%d simulations (%d betas x %d dims x %d seeds); wrote %s%s%n", total, grid.betas().length,
+        ds.length, seeds, out, pngs.isEmpty() ? "" : " and " + pngs);
+    return Main.OK;
+  }
+
+  static Path heatMapPath(Path json, int d) {
+    String name = json.getFileName().toString();
+    String stem = name.toLowerCase(Locale.ROOT).endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+    return json.resolveSibling(stem + "-d" + d + ".png");
+  }
+
+  static double[] parseBetas(String spec) {
+    String s = spec.strip();
+    try {
+      if (s.contains(":")) {
+        String[] p = s.split(":");
+        if (p.length != 3) {
+          throw new UsageException("--betas range must be START:STOP:STEP, found " + s);
+        }
+        double a = Double.parseDouble(p[0]);
+        double b = Double.parseDouble(p[1]);
+        double step = Double.parseDouble(p[2]);
+        if (!(step > 0) || !(b >= a)) {
+          throw new UsageException("--betas range needs STEP > 0 and STOP >= START, found " + s);
+        }
+        int count = (int) Math.floor((b - a) / step + 1e-9) + 1;
+        if (count > 10_000) {
+          throw new UsageException("--betas range " + s + " has " + count + " values; at most 10000");
+        }
+        double[] v = new double[count];
+        for (int i = 0; i < count; i++) {
+          v[i] = a + i * step;
+        }
+        return v;
+      }
+      String[] p = s.split(",");
+      double[] v = new double[p.length];
+      for (int i = 0; i < p.length; i++) {
+        v[i] = Double.parseDouble(p[i].strip());
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--betas " + s + " is not a comma list of numbers or START:STOP:STEP", e);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.tokendyn.export;
+
+import dev.tokendyn.cloud.AtomicFiles;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * Charts drawn with XChart and saved as PNG or SVG (by the file's extension), atomically. Needs a
+ * headless AWT ({@code -Djava.awt.headless=true}, which the launcher sets) and fonts on the machine.
+ */
+public final class Plots {
+  private Plots() {}
+
+  /**
+   * A heat map of z[y][x] over the x and y values.
+   *
+   * @param z rows indexed like y, columns like x; not modified
+   */
+  public static HeatMapChart heatMap(String title, String xTitle, double[] x, String yTitle, double[] y, double[][] z,
+                                     double zMin, double zMax) {
+    if (z.length != y.length) {
+      throw new IllegalArgumentException("z has " + z.length + " rows but y has " + y.length + " values");
+    }
+    HeatMapChart chart = new HeatMapChartBuilder().width(900).height(640).title(title).xAxisTitle(xTitle)
+        .yAxisTitle(yTitle).build();
+    List<Number[]> cells = new ArrayList<>();
+    for (int i = 0; i < y.length; i++) {
+      if (z[i].length != x.length) {
+        throw new IllegalArgumentException("z row " + i + " has " + z[i].length + " values but x has " + x.length);
+      }
+      for (int j = 0; j < x.length; j++) {
+        cells.add(new Number[] {j, i, z[i][j]});
+      }
+    }
+    chart.addSeries("value", labels(x), labels(y), cells);
+    chart.getStyler().setMin(zMin);
+    chart.getStyler().setMax(zMax);
+    chart.getStyler().setRangeColors(new Color[] {new Color(0x30, 0x12, 0x3b), new Color(0x28, 0xbc, 0xeb),
+        new Color(0xa4, 0xfc, 0x3c), new Color(0xfb, 0x80, 0x22), new Color(0x7a, 0x04, 0x03)});
+    chart.getStyler().setShowValue(false);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    chart.getStyler().setLegendVisible(true);
+    thinLabels(chart, y.length);
+    return chart;
+  }
+
+  private static void thinLabels(HeatMapChart chart, int ny) {
+    chart.getStyler().setYAxisDecimalPattern("0.##");
+    chart.getStyler().setXAxisLabelRotation(0);
+    chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, ny > 40 ? 9 : 11));
+  }
+
+  private static List<String> labels(double[] v) {
+    List<String> s = new ArrayList<>(v.length);
+    for (double x : v) {
+      s.add(x == Math.rint(x) && Math.abs(x) < 1e9 ? Long.toString((long) x)
+          : String.format(Locale.ROOT, "%.3g", x));
+    }
+    return s;
+  }
+
+  /** Saves a chart as PNG, or SVG when the name ends in {@code .svg}; atomically. */
+  public static void save(Chart<?, ?> chart, Path path) throws IOException {
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".svg")) {
+      AtomicFiles.write(path, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out,
+          VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+    } else if (name.endsWith(".png")) {
+      AtomicFiles.write(path, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    } else {
+      throw new IllegalArgumentException("plot file " + path + " must end in .png or .svg");
+    }
+  }
+}
