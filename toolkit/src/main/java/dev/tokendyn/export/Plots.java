@@ -12,6 +12,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -69,6 +72,30 @@ public final class Plots {
           : String.format(Locale.ROOT, "%.3g", x));
     }
     return s;
+  }
+
+  /**
+   * A line chart of one or more series over a shared x.
+   *
+   * @param series name to y values, each as long as x; not modified
+   */
+  public static XYChart lines(String title, String xTitle, String yTitle, double[] x,
+                              java.util.Map<String, double[]> series) {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+        .build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+    chart.getStyler().setMarkerSize(4);
+    for (var e : series.entrySet()) {
+      if (e.getValue().length != x.length) {
+        throw new IllegalArgumentException("series " + e.getKey() + " has " + e.getValue().length + " values but x has "
+            + x.length);
+      }
+      chart.addSeries(e.getKey(), x, e.getValue()).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    }
+    return chart;
   }
 
   /** Saves a chart as PNG, or SVG when the name ends in {@code .svg}; atomically. */
