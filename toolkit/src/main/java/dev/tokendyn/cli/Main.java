@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SimulateCommand.class,
       SweepCommand.class,
+      FitCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
