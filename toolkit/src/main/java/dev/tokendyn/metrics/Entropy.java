@@ -42,10 +42,22 @@ public final class Entropy {
     if (m <= k) {
       return Double.NaN;
     }
-    double[] eps = Neighbours.nearest(x, d, k);
+    return fromNearest(Neighbours.nearest(x, d, k), k, k, d);
+  }
+
+  /**
+   * The estimate from nearest-neighbour distances of m distinct points.
+   *
+   * @param eps row-major m*width ascending distances, width &gt;= k; not modified
+   */
+  static double fromNearest(double[] eps, int width, int k, int d) {
+    int m = eps.length / width;
+    if (m <= k) {
+      return Double.NaN;
+    }
     double sumLog = 0;
     for (int i = 0; i < m; i++) {
-      sumLog += Math.log(eps[i * k + k - 1]);
+      sumLog += Math.log(eps[i * width + k - 1]);
     }
     return digamma(m) - digamma(k) + logUnitBallVolume(d) + d * sumLog / m;
   }

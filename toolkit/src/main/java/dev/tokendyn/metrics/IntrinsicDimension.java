@@ -48,10 +48,22 @@ public final class IntrinsicDimension {
     if (m < 3) {
       return Double.NaN;
     }
-    double[] r = Neighbours.nearest(x, d, 2);
+    return fromNearest(Neighbours.nearest(x, d, 2), 2, discard);
+  }
+
+  /**
+   * TwoNN from nearest-neighbour distances of m distinct points.
+   *
+   * @param r row-major m*k ascending distances, k &gt;= 2; not modified
+   */
+  static double fromNearest(double[] r, int k, double discard) {
+    int m = r.length / k;
+    if (m < 3) {
+      return Double.NaN;
+    }
     double[] logMu = new double[m];
     for (int i = 0; i < m; i++) {
-      logMu[i] = Math.log(r[2 * i + 1] / r[2 * i]);
+      logMu[i] = Math.log(r[k * i + 1] / r[k * i]);
     }
     Arrays.sort(logMu);
     int used = (int) Math.floor(m * (1 - discard));

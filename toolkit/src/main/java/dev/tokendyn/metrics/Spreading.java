@@ -46,15 +46,24 @@ public record Spreading(
    */
   public static Spreading of(CloudSequence sequence) {
     sequence.requireSameShape();
+    Entropy.requireEnoughPoints(sequence.cloud(0), Entropy.DEFAULT_K);
+    double[] entropy = new double[sequence.size()];
+    for (int l = 0; l < sequence.size(); l++) {
+      entropy[l] = Entropy.of(sequence.cloud(l));
+    }
+    return of(sequence, entropy);
+  }
+
+  /** The spreading with an entropy curve already computed, one value per entry. */
+  static Spreading of(CloudSequence sequence, double[] entropy) {
+    sequence.requireSameShape();
     int count = sequence.size();
     TokenCloud first = sequence.cloud(0);
-    Entropy.requireEnoughPoints(first, Entropy.DEFAULT_K);
     double[] x0 = first.toFlatArray();
     double[] depth = new double[count];
     double[] msd = new double[count];
     double[] variance = new double[count];
     double[] growth = new double[count];
-    double[] entropy = new double[count];
     int n = first.size();
     for (int l = 0; l < count; l++) {
       TokenCloud c = sequence.cloud(l);
@@ -67,7 +76,6 @@ public record Spreading(
       }
       msd[l] = s / n;
       variance[l] = totalVariance(c);
-      entropy[l] = Entropy.of(c);
     }
     for (int l = 0; l < count; l++) {
       growth[l] = variance[0] == 0 ? Double.NaN : variance[l] / variance[0];
