@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SimulateCommand.class,
       SweepCommand.class,
+      MetricsCommand.class,
       FitCommand.class,
       DemoCommand.class,
       BenchCommand.class,

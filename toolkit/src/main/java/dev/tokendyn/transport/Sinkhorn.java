@@ -1,0 +1,404 @@
+package dev.tokendyn.transport;
+
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entropic optimal transport by Sinkhorn's algorithm in the log domain, with epsilon-scaling.
+ *
+ * <p>Solves min_P &lt;P, M&gt; + reg sum_ij P_ij log P_ij subject to P 1 = a, P^T 1 = b, the problem of POT's
+ * {@code ot.sinkhorn(a, b, M, reg)}; the result's {@code value} is &lt;P, M&gt;, as {@code ot.sinkhorn2}.
+ * The stopping rule is POT's: stop when the L2 norm of the marginal error is below {@code stopThr}, or
+ * after {@code maxIter} iterations, in which case {@code converged} is false and a warning names the fix.
+ * Here the error is checked after every iteration, not every tenth.
+ *
+ * <p>Stability. The plan is held as P_ij = u_i K_ij v_j with K_ij = exp((f_i + g_j - M_ij) / eps): the
+ * potentials f, g live in the log domain, and the scalings u, v are folded back into them ("absorbed")
+ * whenever they leave [e^-30, e^30], whenever eps changes, and in the blocked mode after every
+ * iteration; a row whose kernel underflows entirely is updated by an exact log-sum-exp. So it stays
+ * finite for reg as small as 1e-4 times the median cost (Schmitzer, Stabilized sparse scaling
+ * algorithms for entropy regularized transport problems, 2019).
+ *
+ * <p>Epsilon-scaling. The solver starts at eps_0 = max(reg, median(M) / 32) and multiplies eps by
+ * {@code scaling} until it reaches reg; the intermediate stages stop at a loose marginal error of
+ * max(stopThr, 1e-3 |a|_2), only the last at stopThr.
+ *
+ * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m doubles, and the cost matrix); above, the
+ * cost and kernel are computed on the fly, row block by row block, from the two clouds, so that memory
+ * is O((n + m) d): n = m = 20,000 in d = 64 fits in well under 2 GiB of heap. Rows are processed in
+ * parallel, in a number of chunks that depends on the problem size only, so results are reproducible.
+ *
+ * <p>Zero-weight points are left out; their potentials are reported as -infinity.
+ */
+public final class Sinkhorn implements CloudDistance {
+  /** Largest n*m for which the kernel is held in memory. */
+  static final long STORE_LIMIT = 1L << 23;
+  private static final double ABSORB = 30;
+
+  private final SinkhornParams params;
+
+  public Sinkhorn(SinkhornParams params) {
+    if (params == null) {
+      throw new IllegalArgumentException("params must be given, found null");
+    }
+    this.params = params;
+  }
+
+  public SinkhornParams params() {
+    return params;
+  }
+
+  @Override
+  public SinkhornResult between(TokenCloud x, TokenCloud y) {
+    return solve(x.normalizedWeights(), y.normalizedWeights(), CostMatrix.between(params.cost(), x, y));
+  }
+
+  /**
+   * Entropic OT between weights a (length n) and b (length m) for the n x m cost M, in POT's argument
+   * order; the cost may be held in memory or computed on the fly. Neither argument is modified.
+   *
+   * @throws IllegalArgumentException on a shape mismatch, a negative or non-finite weight, or a zero sum
+   */
+  public SinkhornResult solve(double[] a, double[] b, CostMatrix cost) {
+    List<String> warnings = new ArrayList<>();
+    double[] an = Weights.normalized("a", a, cost.rows(), warnings);
+    double[] bn = Weights.normalized("b", b, cost.cols(), warnings);
+    int[] rows = NetworkSimplex.support(an);
+    int[] cols = NetworkSimplex.support(bn);
+    CostMatrix c = cost.restrict(rows, cols);
+    boolean store = (long) c.rows() * c.cols() <= STORE_LIMIT;
+    if (store) {
+      c = c.materialize();
+    }
+    double[] sa = new double[rows.length];
+    double[] sb = new double[cols.length];
+    for (int r = 0; r < rows.length; r++) {
+      sa[r] = an[rows[r]];
+    }
+    for (int s = 0; s < cols.length; s++) {
+      sb[s] = bn[cols[s]];
+    }
+    Run run = new Run(c, sa, sb, store);
+    run.solve(params);
+    if (!run.converged) {
+      warnings.add(String.format("Sinkhorn did not converge: marginal error %.3g > stopThr %.3g after %d iterations;"
+          + " increase maxIter or reg", run.error, params.stopThr(), run.iterations));
+    }
+    double[] f = new double[an.length];
+    double[] g = new double[bn.length];
+    Arrays.fill(f, Double.NEGATIVE_INFINITY);
+    Arrays.fill(g, Double.NEGATIVE_INFINITY);
+    for (int r = 0; r < rows.length; r++) {
+      f[rows[r]] = run.fFull[r];
+    }
+    for (int s = 0; s < cols.length; s++) {
+      g[cols[s]] = run.gFull[s];
+    }
+    return new SinkhornResult(f, g, params.reg(), run.value, run.regularizedValue, run.iterations, run.converged,
+        run.error, warnings);
+  }
+
+  /** One solve: the state of the iteration and the passes over the kernel. */
+  private static final class Run {
+    final CostMatrix c;
+    final double[] a;
+    final double[] b;
+    final int n;
+    final int m;
+    final boolean store;
+    final double[] kernel;
+    final double[] fh;
+    final double[] gh;
+    double[] u;
+    double[] uNew;
+    final double[] v;
+    final double[] colSum;
+    final int chunks;
+    final double[][] partial;
+    final double[] chunkErr;
+    final double[] chunkValue;
+    double eps;
+    long iterations;
+    boolean converged;
+    double error = Double.POSITIVE_INFINITY;
+    double value;
+    double regularizedValue;
+    double[] fFull;
+    double[] gFull;
+
+    Run(CostMatrix c, double[] a, double[] b, boolean store) {
+      this.c = c;
+      this.a = a;
+      this.b = b;
+      this.n = a.length;
+      this.m = b.length;
+      this.store = store;
+      this.kernel = store ? new double[n * m] : null;
+      fh = new double[n];
+      gh = new double[m];
+      u = new double[n];
+      uNew = new double[n];
+      v = new double[m];
+      colSum = new double[m];
+      chunks = Chunks.count(n, m);
+      partial = new double[chunks][m];
+      chunkErr = new double[chunks];
+      chunkValue = new double[chunks];
+    }
+
+    void solve(SinkhornParams p) {
+      double reg = p.reg();
+      double start = Math.max(reg, c.median() / 32);
+      eps = start;
+      // f_i = min_j M_ij makes the largest kernel entry of each row one
+      double[] buf = new double[m];
+      for (int i = 0; i < n; i++) {
+        c.row(i, buf, 0);
+        fh[i] = Simd.min(buf, 0, m);
+      }
+      Arrays.fill(u, 1);
+      Arrays.fill(v, 1);
+      double loose = Math.max(p.stopThr(), 1e-3 * Weights.norm2(a));
+      boolean last = eps <= reg;
+      rebuildKernel();
+      while (true) {
+        double thr = last ? p.stopThr() : loose;
+        boolean stageDone = false;
+        while (iterations < p.maxIter()) {
+          double err = pass();
+          error = err;
+          if (err < thr) {
+            stageDone = true;
+            break;
+          }
+          commit();
+          iterations++;
+        }
+        if (!stageDone) {
+          converged = false;
+          break;
+        }
+        if (last) {
+          converged = true;
+          break;
+        }
+        absorb();
+        eps = Math.max(reg, eps * p.scaling());
+        last = eps <= reg;
+        rebuildKernel();
+      }
+      finish();
+    }
+
+    /**
+     * One Sinkhorn iteration in one sweep over the rows: for each row, s_i = (K v)_i gives the row marginal
+     * u_i s_i of the current plan, then u_i' = a_i / s_i, and u_i' K_i. is added to the column sums from
+     * which v' = b / (K^T u') follows. Returns the L2 error of the current plan's row marginal.
+     */
+    double pass() {
+      Chunks.run(chunks, ch -> {
+        double[] t = partial[ch];
+        Arrays.fill(t, 0);
+        double[] row = store ? null : new double[m];
+        double err2 = 0;
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          double[] k;
+          int off;
+          if (store) {
+            k = kernel;
+            off = i * m;
+          } else {
+            c.row(i, row, 0);
+            Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
+            k = row;
+            off = 0;
+          }
+          double s = Simd.dot(k, off, v, 0, m);
+          if (s > 0 && s < Double.POSITIVE_INFINITY) {
+            double r = u[i] * s - a[i];
+            err2 += r * r;
+            double un = a[i] / s;
+            uNew[i] = un;
+            Simd.axpy(un, k, off, t, 0, m);
+          } else {
+            err2 = Double.POSITIVE_INFINITY;
+            rescueRow(i, k, off);
+            uNew[i] = 1;
+            Simd.axpy(1, k, off, t, 0, m);
+          }
+        }
+        chunkErr[ch] = err2;
+      });
+      Arrays.fill(colSum, 0);
+      double err2 = 0;
+      for (int ch = 0; ch < chunks; ch++) {
+        double[] t = partial[ch];
+        for (int j = 0; j < m; j++) {
+          colSum[j] += t[j];
+        }
+        err2 += chunkErr[ch];
+      }
+      return Math.sqrt(err2);
+    }
+
+    /**
+     * Row i's kernel underflowed or overflowed: set f_i by an exact log-sum-exp so that the row carries
+     * mass a_i against the current g + eps log v, and rewrite the row's kernel (in place, with u_i = 1).
+     */
+    void rescueRow(int i, double[] k, int off) {
+      double[] cr = new double[m];
+      c.row(i, cr, 0);
+      double mx = Double.NEGATIVE_INFINITY;
+      double[] z = new double[m];
+      for (int j = 0; j < m; j++) {
+        z[j] = (gh[j] + eps * Math.log(v[j]) - cr[j]) / eps;
+        mx = Math.max(mx, z[j]);
+      }
+      double s = 0;
+      for (int j = 0; j < m; j++) {
+        s += Math.exp(z[j] - mx);
+      }
+      fh[i] = eps * (Math.log(a[i]) - mx - Math.log(s));
+      Simd.gibbs(fh[i], gh, cr, 0, eps, k, off, m);
+    }
+
+    /** Accepts the iteration's new scalings; absorbs them into the potentials when needed. */
+    void commit() {
+      double[] swap = u;
+      u = uNew;
+      uNew = swap;
+      boolean absorb = !store;
+      for (int j = 0; j < m; j++) {
+        double vj = b[j] / colSum[j];
+        v[j] = vj;
+        if (!(vj > 0 && vj < Double.POSITIVE_INFINITY) || Math.abs(Math.log(vj)) > ABSORB) {
+          absorb = true;
+        }
+      }
+      for (int i = 0; i < n && !absorb; i++) {
+        if (Math.abs(Math.log(u[i])) > ABSORB) {
+          absorb = true;
+        }
+      }
+      if (absorb) {
+        absorb();
+        rebuildKernel();
+      }
+    }
+
+    /** f += eps log u, g += eps log v, u = v = 1; a column with no mass gets an exact log-sum-exp. */
+    void absorb() {
+      for (int i = 0; i < n; i++) {
+        fh[i] += eps * Math.log(u[i]);
+        u[i] = 1;
+      }
+      for (int j = 0; j < m; j++) {
+        if (v[j] > 0 && v[j] < Double.POSITIVE_INFINITY) {
+          gh[j] += eps * Math.log(v[j]);
+        } else {
+          gh[j] = columnTransform(j);
+        }
+        v[j] = 1;
+      }
+    }
+
+    /** g_j such that column j carries mass b_j against f: eps log b_j - eps LSE_i((f_i - M_ij) / eps). */
+    double columnTransform(int j) {
+      double[] z = new double[n];
+      double mx = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        z[i] = (fh[i] - c.get(i, j)) / eps;
+        mx = Math.max(mx, z[i]);
+      }
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += Math.exp(z[i] - mx);
+      }
+      return eps * (Math.log(b[j]) - mx - Math.log(s));
+    }
+
+    void rebuildKernel() {
+      if (!store) {
+        return;
+      }
+      double[] cv = c.values();
+      Chunks.run(chunks, ch -> {
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          Simd.gibbs(fh[i], gh, cv, i * m, eps, kernel, i * m, m);
+        }
+      });
+    }
+
+    /** Potentials, value and regularised value of the current plan u K v, and its marginal error. */
+    void finish() {
+      fFull = new double[n];
+      gFull = new double[m];
+      for (int i = 0; i < n; i++) {
+        fFull[i] = fh[i] + eps * Math.log(u[i]);
+      }
+      for (int j = 0; j < m; j++) {
+        gFull[j] = gh[j] + eps * Math.log(v[j]);
+      }
+      double[] rowMass = new double[n];
+      Chunks.run(chunks, ch -> {
+        double[] t = partial[ch];
+        Arrays.fill(t, 0);
+        double[] row = store ? null : new double[m];
+        double[] cr = store ? null : new double[m];
+        double val = 0;
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          double[] k;
+          int off;
+          double[] cc;
+          int coff;
+          if (store) {
+            k = kernel;
+            off = i * m;
+            cc = c.values();
+            coff = i * m;
+          } else {
+            c.row(i, cr, 0);
+            Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+            k = row;
+            off = 0;
+            cc = cr;
+            coff = 0;
+          }
+          rowMass[i] = u[i] * Simd.dot(k, off, v, 0, m);
+          val += u[i] * Simd.weightedDot(k, off, cc, coff, v, m);
+          Simd.axpy(u[i], k, off, t, 0, m);
+        }
+        chunkValue[ch] = val;
+      });
+      double val = 0;
+      Arrays.fill(colSum, 0);
+      for (int ch = 0; ch < chunks; ch++) {
+        val += chunkValue[ch];
+        for (int j = 0; j < m; j++) {
+          colSum[j] += partial[ch][j];
+        }
+      }
+      double rowErr2 = 0;
+      double reg = 0;
+      for (int i = 0; i < n; i++) {
+        double r = rowMass[i] - a[i];
+        rowErr2 += r * r;
+        reg += fFull[i] * rowMass[i];
+      }
+      double colErr2 = 0;
+      for (int j = 0; j < m; j++) {
+        double r = colSum[j] * v[j] - b[j];
+        colErr2 += r * r;
+        reg += gFull[j] * colSum[j] * v[j];
+      }
+      value = val;
+      regularizedValue = reg;
+      error = Math.max(Math.sqrt(rowErr2), Math.sqrt(colErr2));
+    }
+  }
+}
