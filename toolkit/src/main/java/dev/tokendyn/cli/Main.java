@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       SweepCommand.class,
       MetricsCommand.class,
+      AnalyzeCommand.class,
       FitCommand.class,
       DemoCommand.class,
       BenchCommand.class,

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every document tokendyn writes validates against the JSON Schema it names, shipped in the jar. */
-class SchemaTest {
+public class SchemaTest {
   @TempDir Path tmp;
 
-  static Set<ValidationMessage> validate(JsonNode doc) throws IOException {
+  public static Set<ValidationMessage> validate(JsonNode doc) throws IOException {
     String tag = doc.path("schema").asText();
     String kind = tag.replaceFirst("^tokendyn\\.", "").replaceFirst("/1$", "");
     try (InputStream in = Main.class.getResourceAsStream("/dev/tokendyn/schemas/" + kind + ".schema.json")) {
