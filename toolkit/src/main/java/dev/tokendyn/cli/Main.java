@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Token representations as interacting particles: simulate, extract and measure.",
     subcommands = {
-      CommandLine.HelpCommand.class
+      CommandLine.HelpCommand.class,
+      OtCommand.class,
+      BenchCommand.class
     })
 public final class Main implements Runnable {
   /** Success. */

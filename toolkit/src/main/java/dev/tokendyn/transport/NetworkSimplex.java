@@ -231,11 +231,13 @@ public final class NetworkSimplex implements CloudDistance {
         int len = Math.min(Math.min(block, m - j), total - scanned);
         double pi = pot[i];
         int base = i * m;
-        for (int k = j; k < j + len; k++) {
-          double rc = c[base + k] + pi - pot[n + k];
-          if (rc < best) {
-            best = rc;
-            bestArc = base + k;
+        if (Simd.minDifference(c, base + j, pot, n + j, len) + pi < best) {
+          for (int k = j; k < j + len; k++) {
+            double rc = c[base + k] + pi - pot[n + k];
+            if (rc < best) {
+              best = rc;
+              bestArc = base + k;
+            }
           }
         }
         scanned += len;

@@ -1,0 +1,19 @@
+package dev.tokendyn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tokendyn bench}: benchmarks that run the peers side by side; see its subcommands. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks, measured side by side with the peers (numpy, PyTorch, POT).",
+    subcommands = {BenchOtCommand.class})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
