@@ -51,8 +51,9 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // picocli consults this mapper for bad options too (ParameterException): those are usage errors
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
-        ? USAGE : FAILURE);
+        || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       String cmd = commandLine.getCommandName();
       PrintWriter e = commandLine.getErr();
