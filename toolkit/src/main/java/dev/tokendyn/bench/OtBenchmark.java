@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * median cost and stopThr 1e-9; sliced W2 at n = 512 and 2048 with 128 projections. As in the peer, the
  * cost matrix is built outside the timed region, and the sliced timing includes drawing the projections.
  * Each median is over 5 timed runs, after three warm-up calls here (the JIT compiles the vector kernels
- * on the first calls) and one in the peer script.
+ * on the first calls) and one in the peer script; both sides wait for an idle machine and repeat a timing
+ * that other processes disturbed ({@link Quiet}, the peer harness's own rule).
  */
 public final class OtBenchmark {
   /** Dimension of all workloads. */
@@ -36,6 +37,8 @@ public final class OtBenchmark {
   /** Warm-up calls for ours: the JIT compiles the vector kernels during the first calls. */
   private static final int WARMUP = 3;
   private static final int RUNS = 5;
+  /** The longest wait for an idle machine before each timing, as the peer harness is given. */
+  private static final double IDLE_WAIT_S = 20;
 
   private OtBenchmark() {}
 
@@ -49,9 +52,11 @@ public final class OtBenchmark {
    * @param peerSeconds the peer's median, NaN when it did not run
    * @param peerValue the peer's value, NaN when it did not run
    * @param bar the largest acceptable ratio ours/peer, NaN when there is none
+   * @param oursClean whether other processes stayed nearly idle while ours was timed
+   * @param peerClean whether the peer reported its timing as uncontended (false when it did not run)
    */
   public record Row(String workload, double oursSeconds, double oursValue, long oursIterations, double peerSeconds,
-      double peerValue, double bar) {
+      double peerValue, double bar, boolean oursClean, boolean peerClean) {
     /** ours / peer, NaN without the peer. */
     public double ratio() {
       return oursSeconds / peerSeconds;
@@ -101,7 +106,9 @@ public final class OtBenchmark {
       if (p != null) {
         pv = p.has("value") ? p.get("value").asDouble() : p.path("value_<M,P>").asDouble(Double.NaN);
       }
-      out.add(new Row(r.workload(), r.oursSeconds(), r.oursValue(), r.oursIterations(), ps, pv, r.bar()));
+      boolean pc = p != null && p.path("clean").asBoolean(false);
+      out.add(new Row(r.workload(), r.oursSeconds(), r.oursValue(), r.oursIterations(), ps, pv, r.bar(), r.oursClean(),
+          pc));
     }
     return out;
   }
@@ -111,9 +118,10 @@ public final class OtBenchmark {
     CostMatrix m = Cost.SQEUCLIDEAN.matrix(c[0], c[1]);
     double[] u = uniform(n);
     NetworkSimplex solver = new NetworkSimplex();
-    Timing.Result<ExactResult> t = Timing.measure(WARMUP, RUNS, () -> solver.solve(u, u, m));
+    Quiet.Measured<ExactResult> q = Quiet.measure(WARMUP, RUNS, () -> solver.solve(u, u, m), IDLE_WAIT_S);
+    Timing.Result<ExactResult> t = q.timing();
     return new Row("OT exact emd2 n=" + n + " d=" + D, t.medianSeconds(), t.last().value(), t.last().iterations(),
-        Double.NaN, Double.NaN, 1.0);
+        Double.NaN, Double.NaN, 1.0, q.clean(), false);
   }
 
   static Row sinkhorn(int n) {
@@ -122,17 +130,19 @@ public final class OtBenchmark {
     double[] u = uniform(n);
     double reg = 0.05 * exactMedian(m);
     Sinkhorn solver = new Sinkhorn(SinkhornParams.of(reg));
-    Timing.Result<SinkhornResult> t = Timing.measure(WARMUP, RUNS, () -> solver.solve(u, u, m));
+    Quiet.Measured<SinkhornResult> q = Quiet.measure(WARMUP, RUNS, () -> solver.solve(u, u, m), IDLE_WAIT_S);
+    Timing.Result<SinkhornResult> t = q.timing();
     return new Row("OT sinkhorn2 n=" + n + " d=" + D, t.medianSeconds(), t.last().value(), t.last().iterations(),
-        Double.NaN, Double.NaN, n == 2048 ? 0.5 : Double.NaN);
+        Double.NaN, Double.NaN, n == 2048 ? 0.5 : Double.NaN, q.clean(), false);
   }
 
   static Row sliced(int n) {
     TokenCloud[] c = clouds(n);
     SlicedWasserstein solver = new SlicedWasserstein(new SlicedParams(128, 0));
-    Timing.Result<SlicedResult> t = Timing.measure(WARMUP, RUNS, () -> solver.between(c[0], c[1]));
+    Quiet.Measured<SlicedResult> q = Quiet.measure(WARMUP, RUNS, () -> solver.between(c[0], c[1]), IDLE_WAIT_S);
+    Timing.Result<SlicedResult> t = q.timing();
     return new Row("OT sliced n=" + n + " d=" + D, t.medianSeconds(), t.last().value(), 0, Double.NaN, Double.NaN,
-        n == 2048 ? 0.3 : Double.NaN);
+        n == 2048 ? 0.3 : Double.NaN, q.clean(), false);
   }
 
   private static double[] uniform(int n) {

@@ -52,12 +52,14 @@ public final class BenchOtCommand implements Callable<Integer> {
     err.println("tokendyn bench ot: timing ours" + (script != null ? ", then POT (" + script + ")" : "") + " ...");
     err.flush();
     List<OtBenchmark.Row> rows = OtBenchmark.run(script, peerTimeout);
-    out.printf("%-30s %12s %12s %8s %6s %10s %s%n", "workload", "ours s", "POT s", "ratio", "bar", "iterations", "value ours / POT");
+    out.printf("%-26s %10s %10s %7s %5s %6s %6s %6s %s%n", "workload", "ours s", "POT s", "ratio", "bar", "iters",
+        "quiet", "quiet", "value ours / POT (data differ)");
     boolean allMet = true;
     for (OtBenchmark.Row r : rows) {
-      out.printf("%-30s %12.5f %12.5f %8.3f %6s %10d %.6g / %.6g%s%n", r.workload(), r.oursSeconds(), r.peerSeconds(),
-          r.ratio(), Double.isNaN(r.bar()) ? "-" : String.format("%.2f", r.bar()), r.oursIterations(), r.oursValue(),
-          r.peerValue(), r.meetsBar() ? "" : "  (above the bar)");
+      out.printf("%-26s %10.5f %10.5f %7.3f %5s %6d %6s %6s %.6g / %.6g%s%n", r.workload(), r.oursSeconds(),
+          r.peerSeconds(), r.ratio(), Double.isNaN(r.bar()) ? "-" : String.format("%.2f", r.bar()), r.oursIterations(),
+          r.oursClean() ? "yes" : "NO", Double.isNaN(r.peerSeconds()) ? "-" : r.peerClean() ? "yes" : "NO",
+          r.oursValue(), r.peerValue(), r.meetsBar() ? "" : "  (above the bar)");
       allMet &= r.meetsBar();
     }
     out.println(script == null ? "peer not run: no ratios" : allMet ? "all bars met" : "some bars not met");

@@ -272,12 +272,11 @@ public final class Sinkhorn implements CloudDistance {
       double reg = p.reg();
       double start = Math.max(reg, c.median() / 32);
       eps = start;
-      initRowPotentials();
       Arrays.fill(u, 1);
       Arrays.fill(v, 1);
       double loose = Math.max(p.stopThr(), 1e-3 * Weights.norm2(a));
       boolean last = eps <= reg;
-      rebuildKernel();
+      initRowPotentialsAndKernel();
       while (true) {
         double thr = last ? p.stopThr() : loose;
         boolean stageDone = false;
@@ -485,14 +484,19 @@ public final class Sinkhorn implements CloudDistance {
       return eps * (Math.log(b[j]) - mx - Math.log(s));
     }
 
-    /** f_i = min_j M_ij, which makes the largest kernel entry of each row one. */
-    void initRowPotentials() {
+    /**
+     * f_i = min_j M_ij, which makes the largest kernel entry of each row one, and the kernel, in one sweep
+     * (each cost row is read once while it is in cache).
+     */
+    void initRowPotentialsAndKernel() {
       Chunks.run(chunks, ch -> {
         double[] buf = store ? null : new double[m];
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
           if (store) {
-            fh[i] = Simd.min(c.values(), i * m, m);
+            double[] cv = c.values();
+            fh[i] = Simd.min(cv, i * m, m);
+            Simd.gibbs(fh[i], gh, cv, i * m, eps, kernel, i * m, m);
           } else {
             c.row(i, buf, 0);
             fh[i] = Simd.min(buf, 0, m);
