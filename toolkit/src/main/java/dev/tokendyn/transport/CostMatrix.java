@@ -170,19 +170,6 @@ public final class CostMatrix {
     return materialize().values.clone();
   }
 
-  /** The largest |M[i][j]|. */
-  public double maxAbs() {
-    double mx = 0;
-    double[] buf = new double[m];
-    for (int i = 0; i < n; i++) {
-      row(i, buf, 0);
-      for (double c : buf) {
-        mx = Math.max(mx, Math.abs(c));
-      }
-    }
-    return mx;
-  }
-
   /**
    * The median of M, exact when n*m &lt;= 2^12, otherwise the median of a fixed, evenly strided sample of
    * 2^12 entries (the same entries on every call).

@@ -86,6 +86,24 @@ class SlicedWassersteinTest {
   }
 
   @Test
+  void weightsNotSummingToOneAreNormalisedWithAWarning() {
+    Random rng = new Random(10);
+    TokenCloud x = Problems.gaussian(rng, 6, 3, 0);
+    TokenCloud y = Problems.gaussian(rng, 4, 3, 1);
+    double[] a = {1, 2, 3, 4, 5, 6};
+    double[] an = new double[6];
+    for (int i = 0; i < 6; i++) {
+      an[i] = a[i] / 21;
+    }
+    SlicedWasserstein s = new SlicedWasserstein(new SlicedParams(10, 2));
+    SlicedResult raw = s.solve(x, y, a, Problems.uniform(4));
+    SlicedResult normalised = s.solve(x, y, an, Problems.uniform(4));
+    assertThat(raw.value()).isCloseTo(normalised.value(), within(1e-14));
+    assertThat(raw.warnings()).singleElement().asString().contains("sum to 21.0");
+    assertThat(normalised.warnings()).isEmpty();
+  }
+
+  @Test
   void rejectsBadInput() {
     TokenCloud x = TokenCloud.of(new double[][] {{1, 0}});
     TokenCloud y = TokenCloud.of(new double[][] {{1, 0, 0}});
