@@ -33,8 +33,7 @@ import java.util.List;
  * an update that makes the error run away is undone. The fixed point, and so the result, is that of
  * plain Sinkhorn; while w != 1 the column error is added to the stopping criterion. At reg = 1e-4 times
  * the median cost the last digits still converge slowly: a marginal error of 1e-7 can take about a
- * thousand iterations, and
- * more than 10^5 for 1e-9.
+ * thousand iterations, and 1e-9 more than 10^5.
  *
  * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m doubles, and the cost matrix); above, the
  * cost and kernel are computed on the fly, row block by row block, from the two clouds, so that memory
