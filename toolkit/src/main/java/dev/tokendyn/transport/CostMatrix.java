@@ -170,26 +170,13 @@ public final class CostMatrix {
     return materialize().values.clone();
   }
 
-  /** The largest |M[i][j]|. */
-  public double maxAbs() {
-    double mx = 0;
-    double[] buf = new double[m];
-    for (int i = 0; i < n; i++) {
-      row(i, buf, 0);
-      for (double c : buf) {
-        mx = Math.max(mx, Math.abs(c));
-      }
-    }
-    return mx;
-  }
-
   /**
-   * The median of M, exact when n*m &lt;= 2^16, otherwise the median of a fixed, evenly strided sample of
-   * 2^16 entries (the same entries on every call).
+   * The median of M, exact when n*m &lt;= 2^12, otherwise the median of a fixed, evenly strided sample of
+   * 2^12 entries (the same entries on every call).
    */
   public double median() {
     long total = (long) n * m;
-    int k = (int) Math.min(total, 1 << 16);
+    int k = (int) Math.min(total, 1 << 12);
     double[] s = new double[k];
     for (int t = 0; t < k; t++) {
       long idx = total == k ? t : (long) ((double) t * total / k);

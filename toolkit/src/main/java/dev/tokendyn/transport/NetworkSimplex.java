@@ -22,6 +22,9 @@ import java.util.List;
  * Bonneel et al., Displacement interpolation using Lagrangian mass transport (2011).
  */
 public final class NetworkSimplex implements CloudDistance {
+  /** Largest n*m (points of positive weight) that exact OT accepts: 1 GiB of costs. */
+  public static final long MAX_ENTRIES = 1L << 27;
+
   private final ExactParams params;
 
   public NetworkSimplex(ExactParams params) {
@@ -60,8 +63,9 @@ public final class NetworkSimplex implements CloudDistance {
     int[] cols = support(bn);
     int n = rows.length;
     int m = cols.length;
-    if ((long) n * m + n + m >= Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("exact OT needs the " + n + "x" + m + " cost matrix in memory; it is too large");
+    if ((long) n * m > MAX_ENTRIES) {
+      throw new IllegalArgumentException("exact OT holds the " + n + "x" + m + " cost matrix in memory, more than "
+          + MAX_ENTRIES + " entries; use Sinkhorn or the sliced distance for clouds this large");
     }
     double[] c = cost.restrict(rows, cols).materialize().values();
     double[] sa = new double[n];
@@ -231,11 +235,13 @@ public final class NetworkSimplex implements CloudDistance {
         int len = Math.min(Math.min(block, m - j), total - scanned);
         double pi = pot[i];
         int base = i * m;
-        for (int k = j; k < j + len; k++) {
-          double rc = c[base + k] + pi - pot[n + k];
-          if (rc < best) {
-            best = rc;
-            bestArc = base + k;
+        if (Simd.minDifference(c, base + j, pot, n + j, len) + pi < best) {
+          for (int k = j; k < j + len; k++) {
+            double rc = c[base + k] + pi - pot[n + k];
+            if (rc < best) {
+              best = rc;
+              bestArc = base + k;
+            }
           }
         }
         scanned += len;

@@ -101,12 +101,39 @@ final class Simd {
     return s;
   }
 
+  /** min_k (x[xo+k] - y[yo+k]), k < len. */
+  static double minDifference(double[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    double mn = Double.POSITIVE_INFINITY;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.min(DoubleVector.fromArray(S, x, xo + k).sub(DoubleVector.fromArray(S, y, yo + k)));
+      }
+      mn = acc.reduceLanes(VectorOperators.MIN);
+    }
+    for (; k < len; k++) {
+      mn = Math.min(mn, x[xo + k] - y[yo + k]);
+    }
+    return mn;
+  }
+
   /** Smallest of x[xo..xo+len). */
   static double min(double[] x, int xo, int len) {
-    double m = Double.POSITIVE_INFINITY;
-    for (int j = 0; j < len; j++) {
-      m = Math.min(m, x[xo + j]);
+    int k = 0;
+    double mn = Double.POSITIVE_INFINITY;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.min(DoubleVector.fromArray(S, x, xo + k));
+      }
+      mn = acc.reduceLanes(VectorOperators.MIN);
     }
-    return m;
+    for (; k < len; k++) {
+      mn = Math.min(mn, x[xo + k]);
+    }
+    return mn;
   }
 }

@@ -1,7 +1,9 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The sliced 2-Wasserstein distance (Rabin et al. 2011; Bonneel et al. 2015):
@@ -45,8 +47,9 @@ public final class SlicedWasserstein implements CloudDistance {
       throw new IllegalArgumentException("clouds must have the same dimension, found d=" + xs.dimension()
           + " (source) vs d=" + xt.dimension() + " (target)");
     }
-    double[] an = Weights.normalized("a", a, xs.size(), new java.util.ArrayList<>());
-    double[] bn = Weights.normalized("b", b, xt.size(), new java.util.ArrayList<>());
+    List<String> warnings = new ArrayList<>();
+    double[] an = Weights.normalized("a", a, xs.size(), warnings);
+    double[] bn = Weights.normalized("b", b, xt.size(), warnings);
     int n = xs.size();
     int m = xt.size();
     int d = xs.dimension();
@@ -79,7 +82,7 @@ public final class SlicedWasserstein implements CloudDistance {
         }
       }
     });
-    return SlicedResult.of(w2, params.seed());
+    return SlicedResult.of(w2, params.seed(), warnings);
   }
 
   private static double equalUniform(double[] u, double[] v) {

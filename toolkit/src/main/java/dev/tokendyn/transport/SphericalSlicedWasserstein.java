@@ -3,6 +3,7 @@ package dev.tokendyn.transport;
 import dev.tokendyn.cloud.TokenCloud;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -52,8 +53,9 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
     if (d < 2) {
       throw new IllegalArgumentException("the spherical sliced distance needs d >= 2, found d=" + d);
     }
-    double[] an = Weights.normalized("a", a, xs.size(), new ArrayList<>());
-    double[] bn = Weights.normalized("b", b, xt.size(), new ArrayList<>());
+    List<String> warnings = new ArrayList<>();
+    double[] an = Weights.normalized("a", a, xs.size(), warnings);
+    double[] bn = Weights.normalized("b", b, xt.size(), warnings);
     int n = xs.size();
     int m = xt.size();
     int count = params.projections();
@@ -78,7 +80,7 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
         w2[l] = circleW2Squared(u, wa, v, wb);
       }
     });
-    return SlicedResult.of(w2, params.seed());
+    return SlicedResult.of(w2, params.seed(), warnings);
   }
 
   /** count orthonormal pairs (u1, u2) in R^d, each row-major as 2d values, by Gram-Schmidt on Gaussians. */

@@ -6,6 +6,14 @@ import dev.tokendyn.cloud.TokenCloud;
  * One-line entry points for the distances that other packages need. Each uses the clouds' normalised
  * weights ({@link TokenCloud#normalizedWeights()}), and none modifies its arguments. For the plan,
  * the potentials, the iteration count or other parameters, use the solver classes directly.
+ *
+ * <pre>{@code
+ * TokenCloud x = TokenCloud.of(new double[][] {{0}, {1}});
+ * TokenCloud y = TokenCloud.of(new double[][] {{3}, {0}});
+ * Transport.w2(x, y);                  // sqrt(2) = 1.41421...: mass 1/2 stays at 0, 1/2 moves 1 -> 3
+ * Transport.sliced(x, y, 10, 0);       // also sqrt(2): in one dimension sliced W2 is exact
+ * Transport.sinkhornDivergence(x, x, 0.1);  // 0.0
+ * }</pre>
  */
 public final class Transport {
   private Transport() {}
