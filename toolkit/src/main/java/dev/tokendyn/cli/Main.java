@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       SweepCommand.class,
       DemoCommand.class,
+      ExtractCommand.class,
+      ModelsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
