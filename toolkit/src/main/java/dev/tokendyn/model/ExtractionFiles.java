@@ -185,6 +185,10 @@ public final class ExtractionFiles {
       if (Files.isDirectory(target)) {
         Files.delete(target); // empty, checked on construction
       }
+      if (work.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // temporary directories are private; the result gets the usual rwxr-xr-x
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
       Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
       committed = true;
     }
