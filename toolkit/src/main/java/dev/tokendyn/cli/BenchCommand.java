@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Time tokendyn's hot paths against the peers (numpy, PyTorch, POT) in one run and print the ratios.",
-    subcommands = {BenchSimulateCommand.class})
+    subcommands = {BenchSimulateCommand.class, BenchExtractCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
