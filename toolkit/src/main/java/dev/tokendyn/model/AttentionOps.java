@@ -7,24 +7,30 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Multi-head scaled dot-product attention, shared by the encoder and the decoder:
  * softmax(Q K^T / sqrt(d_h) + M) V per head, where M is 0 where a query may attend to a key and the
- * lowest float where it may not (padding, and for a causal model, later tokens).
+ * lowest float where it may not (padding, and for a causal model, later tokens). The 1/sqrt(d_h) is
+ * folded into the query projection's weights when they are loaded.
  */
 final class AttentionOps {
   private AttentionOps() {}
 
-  /** The additive mask [B, 1, T, T] (causal) or [B, 1, 1, T], created in {@code scope}. */
+  /**
+   * The additive mask [B, 1, T, T] (causal) or [B, 1, 1, T], created in {@code scope}; null when no
+   * position is masked (a batch without padding in an encoder), so that the add is skipped.
+   */
   static NDArray maskBias(NDManager scope, Batch batch, boolean causal) {
     int b = batch.size();
     int t = batch.width();
     float min = -Float.MAX_VALUE;
     if (!causal) {
+      boolean padded = false;
       float[] m = new float[b * t];
       for (int i = 0; i < b; i++) {
         for (int j = batch.lengths()[i]; j < t; j++) {
           m[i * t + j] = min;
+          padded = true;
         }
       }
-      return scope.create(m, new Shape(b, 1, 1, t));
+      return padded ? scope.create(m, new Shape(b, 1, 1, t)) : null;
     }
     float[] m = new float[b * t * t];
     for (int i = 0; i < b; i++) {
@@ -40,35 +46,39 @@ final class AttentionOps {
     return scope.create(m, new Shape(b, 1, t, t));
   }
 
-  /** [B, T, d] to [B, H, T, d/H]. */
-  static NDArray splitHeads(NDArray x, int heads) {
-    Shape s = x.getShape();
-    long b = s.get(0);
-    long t = s.get(1);
-    long d = s.get(2);
-    return x.reshape(b, t, heads, d / heads).transpose(0, 2, 1, 3);
-  }
-
   /**
    * The attention output [B, T, d] and, when asked, the probabilities [B, H, T, T].
    *
-   * @param q queries [B, T, d], k keys, v values, all in the batch's scope
-   * @param mask from {@link #maskBias}
+   * @param qkv the fused projection [B, T, 3d]: queries (already scaled by 1/sqrt(d_h)), keys, values
+   * @param mask from {@link #maskBias}, or null
    * @param probsOut one slot; receives the probabilities' values when non-null
    */
-  static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, int heads, float[][] probsOut) {
-    Shape s = q.getShape();
+  static NDArray attend(NDArray qkv, NDArray mask, int heads, float[][] probsOut) {
+    Shape s = qkv.getShape();
     long b = s.get(0);
     long t = s.get(1);
-    long d = s.get(2);
-    NDArray qh = splitHeads(q, heads);
-    NDArray kh = splitHeads(k, heads);
-    NDArray vh = splitHeads(v, heads);
-    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt((double) d / heads)).add(mask);
+    long d = s.get(2) / 3;
+    NDArray split = qkv.reshape(b, t, 3, heads, d / heads).transpose(2, 0, 3, 1, 4);
+    NDArray q = split.get(0);
+    NDArray k = split.get(1);
+    NDArray v = split.get(2);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+    if (mask != null) {
+      scores.addi(mask);
+    }
     NDArray probs = scores.softmax(-1);
+    scores.close();
     if (probsOut != null) {
       probsOut[0] = probs.toFloatArray();
     }
-    return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, d);
+    NDArray ctx = probs.matMul(v);
+    probs.close();
+    NDArray out = ctx.transpose(0, 2, 1, 3).reshape(b, t, d);
+    ctx.close();
+    split.close();
+    q.close();
+    k.close();
+    v.close();
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.Map;
 
@@ -30,9 +31,9 @@ final class BertEncoder implements Transformer {
   private final NDArray embBeta;
   private final Layer[] layers;
 
-  private record Layer(NDArray wq, NDArray bq, NDArray wk, NDArray bk, NDArray wv, NDArray bv, NDArray wo,
-      NDArray bo, NDArray ln1g, NDArray ln1b, NDArray wi, NDArray bi, NDArray w2, NDArray b2, NDArray ln2g,
-      NDArray ln2b) {}
+  /** One block; dense weights are [out, in] for {@code Linear.linear}, queries, keys and values fused. */
+  private record Layer(NDArray[] qkv, NDArray[] o, NDArray ln1g, NDArray ln1b, NDArray[] in, NDArray[] out,
+      NDArray ln2g, NDArray ln2b) {}
 
   BertEncoder(TransformerConfig config, Map<String, Tensor> weights, String source, NDManager base)
       throws ModelException {
@@ -57,14 +58,13 @@ final class BertEncoder implements Transformer {
       this.layers = new Layer[config.layers()];
       for (int l = 0; l < layers.length; l++) {
         String p = "encoder.layer." + l + ".";
+        double scale = 1 / Math.sqrt(config.headDim());
         layers[l] = new Layer(
-            w.array(p + "attention.self.query.weight", d, d), w.array(p + "attention.self.query.bias", d),
-            w.array(p + "attention.self.key.weight", d, d), w.array(p + "attention.self.key.bias", d),
-            w.array(p + "attention.self.value.weight", d, d), w.array(p + "attention.self.value.bias", d),
-            w.array(p + "attention.output.dense.weight", d, d), w.array(p + "attention.output.dense.bias", d),
+            w.stackedLinear(d, d, scale, d, p + "attention.self.query", p + "attention.self.key", p + "attention.self.value"),
+            w.stackedLinear(d, d, 1, 0, p + "attention.output.dense"),
             w.array(p + "attention.output.LayerNorm.weight", d), w.array(p + "attention.output.LayerNorm.bias", d),
-            w.array(p + "intermediate.dense.weight", d, ff), w.array(p + "intermediate.dense.bias", ff),
-            w.array(p + "output.dense.weight", ff, d), w.array(p + "output.dense.bias", d),
+            w.stackedLinear(d, ff, 1, 0, p + "intermediate.dense"),
+            w.stackedLinear(ff, d, 1, 0, p + "output.dense"),
             w.array(p + "output.LayerNorm.weight", d), w.array(p + "output.LayerNorm.bias", d));
       }
       w.check();
@@ -118,17 +118,26 @@ final class BertEncoder implements Transformer {
     NDArray mask = AttentionOps.maskBias(scope, batch, false);
     for (int l = 0; l < last; l++) {
       Layer w = layers[l];
-      NDArray q = h.matMul(w.wq).add(w.bq);
-      NDArray k = h.matMul(w.wk).add(w.bk);
-      NDArray v = h.matMul(w.wv).add(w.bv);
+      NDArray qkv = Linear.linear(h, w.qkv[0], w.qkv[1]).get(0);
       float[][] probs = keepAttention[l] ? new float[1][] : null;
-      NDArray ctx = AttentionOps.attend(q, k, v, mask, config.heads(), probs);
+      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(), probs);
+      qkv.close();
       if (probs != null) {
         attn[l] = probs[0];
       }
-      NDArray a = LayerNorm.layerNorm(ctx.matMul(w.wo).add(w.bo).add(h), norm, w.ln1g, w.ln1b, eps).get(0);
-      NDArray f = Activation.gelu(a.matMul(w.wi).add(w.bi)).matMul(w.w2).add(w.b2);
-      h = LayerNorm.layerNorm(f.add(a), norm, w.ln2g, w.ln2b, eps).get(0);
+      NDArray proj = Linear.linear(ctx, w.o[0], w.o[1]).get(0).addi(h);
+      ctx.close();
+      NDArray a = LayerNorm.layerNorm(proj, norm, w.ln1g, w.ln1b, eps).get(0);
+      proj.close();
+      NDArray up = Linear.linear(a, w.in[0], w.in[1]).get(0);
+      NDArray act = Activation.gelu(up);
+      up.close();
+      NDArray down = Linear.linear(act, w.out[0], w.out[1]).get(0).addi(a);
+      act.close();
+      a.close();
+      h.close();
+      h = LayerNorm.layerNorm(down, norm, w.ln2g, w.ln2b, eps).get(0);
+      down.close();
       if (keepHidden[l + 1]) {
         hidden[l + 1] = h.toFloatArray();
       }

@@ -1,9 +1,9 @@
 package dev.tokendyn.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.Map;
 
@@ -31,8 +31,9 @@ final class Gpt2Decoder implements Transformer {
   private final NDArray lnfB;
   private final Block[] blocks;
 
-  private record Block(NDArray ln1g, NDArray ln1b, NDArray wqkv, NDArray bqkv, NDArray wproj, NDArray bproj,
-      NDArray ln2g, NDArray ln2b, NDArray wfc, NDArray bfc, NDArray wout, NDArray bout) {}
+  /** One block; dense weights are [out, in] for {@code Linear.linear}. */
+  private record Block(NDArray ln1g, NDArray ln1b, NDArray[] qkv, NDArray[] proj, NDArray ln2g, NDArray ln2b,
+      NDArray[] fc, NDArray[] out) {}
 
   Gpt2Decoder(TransformerConfig config, Map<String, Tensor> weights, String source, NDManager base)
       throws ModelException {
@@ -51,12 +52,13 @@ final class Gpt2Decoder implements Transformer {
       this.blocks = new Block[config.layers()];
       for (int l = 0; l < blocks.length; l++) {
         String p = "h." + l + ".";
+        double scale = 1 / Math.sqrt(config.headDim());
         blocks[l] = new Block(w.array(p + "ln_1.weight", d), w.array(p + "ln_1.bias", d),
-            w.array(p + "attn.c_attn.weight", d, 3 * d), w.array(p + "attn.c_attn.bias", 3 * d),
-            w.array(p + "attn.c_proj.weight", d, d), w.array(p + "attn.c_proj.bias", d),
+            w.linear(p + "attn.c_attn.weight", p + "attn.c_attn.bias", d, 3 * d, scale, d),
+            w.linear(p + "attn.c_proj.weight", p + "attn.c_proj.bias", d, d, 1, 0),
             w.array(p + "ln_2.weight", d), w.array(p + "ln_2.bias", d),
-            w.array(p + "mlp.c_fc.weight", d, ff), w.array(p + "mlp.c_fc.bias", ff),
-            w.array(p + "mlp.c_proj.weight", ff, d), w.array(p + "mlp.c_proj.bias", d));
+            w.linear(p + "mlp.c_fc.weight", p + "mlp.c_fc.bias", d, ff, 1, 0),
+            w.linear(p + "mlp.c_proj.weight", p + "mlp.c_proj.bias", ff, d, 1, 0));
       }
       w.check();
     } catch (ModelException | RuntimeException e) {
@@ -104,15 +106,25 @@ final class Gpt2Decoder implements Transformer {
     for (int l = 0; l < last; l++) {
       Block w = blocks[l];
       NDArray a = LayerNorm.layerNorm(h, norm, w.ln1g, w.ln1b, eps).get(0);
-      NDList qkv = a.matMul(w.wqkv).add(w.bqkv).split(3, 2);
+      NDArray qkv = Linear.linear(a, w.qkv[0], w.qkv[1]).get(0);
+      a.close();
       float[][] probs = keepAttention[l] ? new float[1][] : null;
-      NDArray ctx = AttentionOps.attend(qkv.get(0), qkv.get(1), qkv.get(2), mask, config.heads(), probs);
+      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(), probs);
+      qkv.close();
       if (probs != null) {
         attn[l] = probs[0];
       }
-      h = ctx.matMul(w.wproj).add(w.bproj).add(h);
-      NDArray m = LayerNorm.layerNorm(h, norm, w.ln2g, w.ln2b, eps).get(0);
-      h = geluTanh(m.matMul(w.wfc).add(w.bfc)).matMul(w.wout).add(w.bout).add(h);
+      NDArray r = Linear.linear(ctx, w.proj[0], w.proj[1]).get(0).addi(h);
+      ctx.close();
+      h.close();
+      NDArray m = LayerNorm.layerNorm(r, norm, w.ln2g, w.ln2b, eps).get(0);
+      NDArray up = Linear.linear(m, w.fc[0], w.fc[1]).get(0);
+      m.close();
+      NDArray act = geluTanh(up);
+      up.close();
+      h = Linear.linear(act, w.out[0], w.out[1]).get(0).addi(r);
+      act.close();
+      r.close();
       if (l + 1 < n && keepHidden[l + 1]) {
         hidden[l + 1] = h.toFloatArray();
       }

@@ -43,6 +43,61 @@ final class WeightSet {
     return t == null ? null : manager.create(t.data(), new Shape(shape));
   }
 
+  /**
+   * The dense layer whose weights are stored [in, out] under {@code weightName}, for
+   * {@code Linear.linear}: its weight transposed to [out, in], the rows of several such layers stacked (a
+   * fused projection), and the first {@code scaledRows} rows and bias entries multiplied by {@code scale}.
+   *
+   * @return weight [sum of outs, in] and bias, or nulls (and a recorded problem)
+   */
+  NDArray[] stackedLinear(long in, long out, double scale, long scaledRows, String... prefixes) {
+    float[] w = new float[(int) (prefixes.length * out * in)];
+    float[] b = new float[(int) (prefixes.length * out)];
+    boolean ok = true;
+    for (int p = 0; p < prefixes.length; p++) {
+      Tensor wt = tensor(prefixes[p] + ".weight", in, out);
+      Tensor bt = tensor(prefixes[p] + ".bias", out);
+      if (wt == null || bt == null) {
+        ok = false;
+        continue;
+      }
+      float[] t = wt.transposed().data();
+      System.arraycopy(t, 0, w, (int) (p * out * in), t.length);
+      System.arraycopy(bt.data(), 0, b, (int) (p * out), (int) out);
+    }
+    if (!ok) {
+      return new NDArray[] {null, null};
+    }
+    scaleRows(w, b, in, scaledRows, scale);
+    return new NDArray[] {manager.create(w, new Shape(prefixes.length * out, in)),
+        manager.create(b, new Shape(prefixes.length * out))};
+  }
+
+  /** As {@link #stackedLinear} for one weight of shape [in, outs] already stacked along its columns. */
+  NDArray[] linear(String weightName, String biasName, long in, long out, double scale, long scaledRows) {
+    Tensor wt = tensor(weightName, in, out);
+    Tensor bt = tensor(biasName, out);
+    if (wt == null || bt == null) {
+      return new NDArray[] {null, null};
+    }
+    float[] w = wt.transposed().data();
+    float[] b = bt.data().clone();
+    scaleRows(w, b, in, scaledRows, scale);
+    return new NDArray[] {manager.create(w, new Shape(out, in)), manager.create(b, new Shape(out))};
+  }
+
+  private static void scaleRows(float[] w, float[] b, long in, long rows, double scale) {
+    if (scale == 1) {
+      return;
+    }
+    for (int i = 0; i < rows * in; i++) {
+      w[i] = (float) (w[i] * scale);
+    }
+    for (int i = 0; i < rows; i++) {
+      b[i] = (float) (b[i] * scale);
+    }
+  }
+
   /** @throws ModelException listing every problem recorded so far */
   void check() throws ModelException {
     if (!problems.isEmpty()) {
