@@ -67,71 +67,122 @@ public final class ExtractBenchmark {
   /** Resident memory after a number of streamed texts. */
   public record MemoryPoint(int texts, double rssMiB, double peakRssMiB) {}
 
+  /**
+   * Times tokendyn (all hidden states) and, when asked, ONNX Runtime (last hidden state) on the same batch.
+   * After one warm-up each, the timed runs alternate between the two, so that both see the same load on a
+   * shared machine; each figure is the median of its runs.
+   */
   public static Timing timeBatch(String model, int batch, int words, int runs, boolean withOrt)
       throws ModelException, IOException, OrtException {
     List<String> texts = texts(batch, words, 42);
     ExtractOptions all = ExtractOptions.defaults().withBatchSize(batch);
-    double ours;
-    List<long[]> ids = new ArrayList<>();
-    int tokens;
-    int states;
     try (Extractor ex = Extractor.open(model)) {
       Extraction first = ex.extract(texts, all);
+      List<long[]> ids = new ArrayList<>();
       first.texts().forEach(t -> ids.add(t.tokenIds()));
-      tokens = first.text(0).size();
-      states = first.text(0).hiddenStates().size();
-      ours = dev.tokendyn.bench.Timing.measure(1, runs, () -> {
-        try {
-          return ex.extract(texts, all);
-        } catch (ModelException e) {
-          throw new IllegalStateException(e);
+      int tokens = first.text(0).size();
+      int states = first.text(0).hiddenStates().size();
+      double[] ours = new double[runs];
+      double[] ort = new double[runs];
+      java.util.Arrays.fill(ort, Double.NaN);
+      double peak;
+      if (!withOrt) {
+        for (int r = 0; r < runs; r++) {
+          ours[r] = seconds(() -> ex.extract(texts, all));
         }
-      }).medianSeconds();
+        peak = Memory.peakRssMiB();
+      } else {
+        peak = Memory.peakRssMiB();
+        Catalog.Entry e = Catalog.find(model).orElseThrow(() -> new IllegalArgumentException(
+            "ONNX Runtime runs catalog models only; '" + model + "' is not one"));
+        try (OrtBatch o = new OrtBatch(e, ids)) {
+          o.run();
+          for (int r = 0; r < runs; r++) {
+            ours[r] = seconds(() -> ex.extract(texts, all));
+            ort[r] = seconds(o::run);
+          }
+        }
+      }
+      return new Timing(model, batch, tokens, states, median(ours), median(ort), peak);
     }
-    double peak = Memory.peakRssMiB();
-    double ort = Double.NaN;
-    if (withOrt) {
-      ort = timeOrt(Catalog.find(model).orElseThrow(() -> new IllegalArgumentException(
-          "ONNX Runtime runs catalog models only; '" + model + "' is not one")), ids, runs);
-    }
-    return new Timing(model, batch, tokens, states, ours, ort, peak);
   }
 
-  private static double timeOrt(Catalog.Entry e, List<long[]> ids, int runs) throws IOException, OrtException {
-    byte[] bytes;
-    try (InputStream in = ExtractBenchmark.class.getClassLoader().getResourceAsStream(e.onnxResource())) {
-      if (in == null) {
-        throw new IOException(e.onnxResource() + " is not on the class path");
-      }
-      bytes = in.readAllBytes();
+  private interface Work {
+    Object run() throws Exception;
+  }
+
+  private static double seconds(Work w) {
+    long t0 = System.nanoTime();
+    try {
+      w.run();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    int b = ids.size();
-    int t = ids.stream().mapToInt(a -> a.length).max().orElseThrow();
-    long[][] in = new long[b][t];
-    long[][] mask = new long[b][t];
-    long[][] types = new long[b][t];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(ids.get(i), 0, in[i], 0, ids.get(i).length);
-      java.util.Arrays.fill(mask[i], 0, ids.get(i).length, 1L);
-    }
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        OrtSession s = env.createSession(bytes, o);
-        OnnxTensor a = OnnxTensor.createTensor(env, in);
-        OnnxTensor m = OnnxTensor.createTensor(env, mask);
-        OnnxTensor y = OnnxTensor.createTensor(env, types)) {
-      Map<String, OnnxTensor> feeds = new HashMap<>();
-      feeds.put("input_ids", a);
-      feeds.put("attention_mask", m);
-      feeds.put("token_type_ids", y);
-      return dev.tokendyn.bench.Timing.measure(1, runs, () -> {
-        try (OrtSession.Result r = s.run(feeds)) {
-          // copy the output out, as tokendyn copies its hidden states
-          return ((OnnxTensor) r.get(0)).getFloatBuffer().capacity();
-        } catch (OrtException ex) {
-          throw new IllegalStateException(ex);
+    return (System.nanoTime() - t0) * 1e-9;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  }
+
+  /** An ONNX Runtime session over one right-padded batch of token ids. */
+  private static final class OrtBatch implements AutoCloseable {
+    private final OrtSession session;
+    private final OnnxTensor ids;
+    private final OnnxTensor mask;
+    private final OnnxTensor types;
+    private final Map<String, OnnxTensor> feeds = new HashMap<>();
+
+    OrtBatch(Catalog.Entry e, List<long[]> tokenIds) throws IOException, OrtException {
+      byte[] bytes;
+      try (InputStream in = ExtractBenchmark.class.getClassLoader().getResourceAsStream(e.onnxResource())) {
+        if (in == null) {
+          throw new IOException(e.onnxResource() + " is not on the class path");
         }
-      }).medianSeconds();
+        bytes = in.readAllBytes();
+      }
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      int b = tokenIds.size();
+      int t = tokenIds.stream().mapToInt(a -> a.length).max().orElseThrow();
+      long[][] in = new long[b][t];
+      long[][] m = new long[b][t];
+      long[][] y = new long[b][t];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(tokenIds.get(i), 0, in[i], 0, tokenIds.get(i).length);
+        java.util.Arrays.fill(m[i], 0, tokenIds.get(i).length, 1L);
+      }
+      try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+        // idle ONNX Runtime threads must not spin while tokendyn's runs take their turn
+        o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        session = env.createSession(bytes, o);
+      }
+      ids = OnnxTensor.createTensor(env, in);
+      mask = OnnxTensor.createTensor(env, m);
+      types = OnnxTensor.createTensor(env, y);
+      feeds.put("input_ids", ids);
+      feeds.put("attention_mask", mask);
+      feeds.put("token_type_ids", types);
+    }
+
+    /** One forward pass; the output is copied out, as tokendyn copies its hidden states. */
+    float[] run() throws OrtException {
+      try (OrtSession.Result r = session.run(feeds)) {
+        java.nio.FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+        float[] out = new float[fb.remaining()];
+        fb.get(out);
+        return out;
+      }
+    }
+
+    @Override
+    public void close() throws OrtException {
+      ids.close();
+      mask.close();
+      types.close();
+      session.close();
     }
   }
 

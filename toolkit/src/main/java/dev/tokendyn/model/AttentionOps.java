@@ -51,9 +51,9 @@ final class AttentionOps {
    *
    * @param qkv the fused projection [B, T, 3d]: queries (already scaled by 1/sqrt(d_h)), keys, values
    * @param mask from {@link #maskBias}, or null
-   * @param probsOut one slot; receives the probabilities' values when non-null
+   * @param probsOut receives the probabilities [B, H, T, T] while they exist, when non-null
    */
-  static NDArray attend(NDArray qkv, NDArray mask, int heads, float[][] probsOut) {
+  static NDArray attend(NDArray qkv, NDArray mask, int heads, java.util.function.Consumer<java.nio.FloatBuffer> probsOut) {
     Shape s = qkv.getShape();
     long b = s.get(0);
     long t = s.get(1);
@@ -69,7 +69,7 @@ final class AttentionOps {
     NDArray probs = scores.softmax(-1);
     scores.close();
     if (probsOut != null) {
-      probsOut[0] = probs.toFloatArray();
+      probsOut.accept(StateSink.view(probs));
     }
     NDArray ctx = probs.matMul(v);
     probs.close();

@@ -80,13 +80,11 @@ final class BertEncoder implements Transformer {
   }
 
   @Override
-  public BatchResult forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention) {
+  public void forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention, StateSink sink) {
     int b = batch.size();
     int t = batch.width();
     int d = config.hidden();
     int last = lastKept(keepHidden, keepAttention);
-    float[][] hidden = new float[config.layers() + 1][];
-    float[][] attn = new float[config.layers()][];
 
     // the embedding sum in the order of the reference graph: (word + type) + position
     float[] emb = new float[b * t * d];
@@ -113,18 +111,16 @@ final class BertEncoder implements Transformer {
     float eps = (float) config.layerNormEps();
     NDArray h = LayerNorm.layerNorm(scope.create(emb, new Shape(b, t, d)), norm, embGamma, embBeta, eps).get(0);
     if (keepHidden[0]) {
-      hidden[0] = h.toFloatArray();
+      sink.hidden(0, StateSink.view(h));
     }
     NDArray mask = AttentionOps.maskBias(scope, batch, false);
     for (int l = 0; l < last; l++) {
       Layer w = layers[l];
       NDArray qkv = Linear.linear(h, w.qkv[0], w.qkv[1]).get(0);
-      float[][] probs = keepAttention[l] ? new float[1][] : null;
-      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(), probs);
+      int block = l;
+      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(),
+          keepAttention[l] ? p -> sink.attention(block, p) : null);
       qkv.close();
-      if (probs != null) {
-        attn[l] = probs[0];
-      }
       NDArray proj = Linear.linear(ctx, w.o[0], w.o[1]).get(0).addi(h);
       ctx.close();
       NDArray a = LayerNorm.layerNorm(proj, norm, w.ln1g, w.ln1b, eps).get(0);
@@ -139,10 +135,9 @@ final class BertEncoder implements Transformer {
       h = LayerNorm.layerNorm(down, norm, w.ln2g, w.ln2b, eps).get(0);
       down.close();
       if (keepHidden[l + 1]) {
-        hidden[l + 1] = h.toFloatArray();
+        sink.hidden(l + 1, StateSink.view(h));
       }
     }
-    return new BatchResult(hidden, attn);
   }
 
   /** The number of blocks that must run to produce everything that is kept. */

@@ -7,6 +7,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -221,16 +222,20 @@ public final class Extractor implements AutoCloseable {
     }
     for (int start = 0; start < all.size(); start += options.batchSize()) {
       int end = Math.min(all.size(), start + options.batchSize());
-      List<Tokens> part = all.subList(start, end);
-      BatchResult r = run(part, keepHidden, keepAttention);
-      int width = part.stream().mapToInt(t -> t.ids().length).max().orElseThrow();
-      for (int b = 0; b < part.size(); b++) {
-        sink.accept(start + b, slice(texts.get(start + b), part.get(b), b, width, kept, r, options.attentions()));
+      List<TextExtraction> done = run(texts.subList(start, end), all.subList(start, end), kept, keepHidden,
+          keepAttention);
+      for (int b = 0; b < done.size(); b++) {
+        sink.accept(start + b, done.get(b));
       }
     }
   }
 
-  private BatchResult run(List<Tokens> part, boolean[] keepHidden, boolean[] keepAttention) throws ModelException {
+  /** One padded batch; each text's rows go straight from native memory into its own arrays. */
+  private List<TextExtraction> run(List<String> texts, List<Tokens> part, int[] kept, boolean[] keepHidden,
+      boolean[] keepAttention) throws ModelException {
+    TransformerConfig cfg = info.config();
+    int d = cfg.hidden();
+    int heads = cfg.heads();
     int width = part.stream().mapToInt(t -> t.ids().length).max().orElseThrow();
     long[][] ids = new long[part.size()][width];
     long[][] types = new long[part.size()][width];
@@ -241,37 +246,52 @@ public final class Extractor implements AutoCloseable {
       System.arraycopy(t.typeIds(), 0, types[b], 0, t.typeIds().length);
       lengths[b] = t.ids().length;
     }
+    // hidden[b][l] and attention[b][l] for text b and hidden-state index l
+    float[][][] hidden = new float[part.size()][cfg.layers() + 1][];
+    float[][][] attention = new float[part.size()][cfg.layers() + 1][];
+    StateSink copy = new StateSink() {
+      @Override
+      public void hidden(int layer, FloatBuffer v) {
+        for (int b = 0; b < lengths.length; b++) {
+          float[] mine = new float[lengths[b] * d];
+          v.get(b * width * d, mine);
+          hidden[b][layer] = mine;
+        }
+      }
+
+      @Override
+      public void attention(int block, FloatBuffer p) {
+        for (int b = 0; b < lengths.length; b++) {
+          int n = lengths[b];
+          float[] mine = new float[heads * n * n];
+          for (int h = 0; h < heads; h++) {
+            for (int q = 0; q < n; q++) {
+              p.get(((b * heads + h) * width + q) * width, mine, (h * n + q) * n, n);
+            }
+          }
+          attention[b][block + 1] = mine;
+        }
+      }
+    };
     try (NDManager scope = base.newSubManager()) {
-      return transformer.forward(scope, new Batch(ids, types, lengths), keepHidden, keepAttention);
+      transformer.forward(scope, new Batch(ids, types, lengths), keepHidden, keepAttention, copy);
     } catch (EngineException e) {
       throw new ModelException(info.name() + ": the engine failed: " + e.getMessage(), e);
     }
-  }
-
-  private TextExtraction slice(String text, Tokens t, int b, int width, int[] kept, BatchResult r,
-      boolean attentions) {
-    TransformerConfig cfg = info.config();
-    int d = cfg.hidden();
-    int n = t.ids().length;
-    List<TextExtraction.HiddenState> hs = new ArrayList<>();
-    List<TextExtraction.AttentionPattern> ap = new ArrayList<>();
-    for (int l : kept) {
-      float[] full = r.hidden()[l];
-      float[] mine = Arrays.copyOfRange(full, b * width * d, (b * width + n) * d);
-      hs.add(new TextExtraction.HiddenState(l, Sites.hidden(cfg.architecture(), l, cfg.layers()), mine));
-      if (attentions && l >= 1) {
-        float[] p = r.attentions()[l - 1];
-        int h = cfg.heads();
-        float[] m = new float[h * n * n];
-        for (int head = 0; head < h; head++) {
-          for (int q = 0; q < n; q++) {
-            System.arraycopy(p, (((b * h + head) * width) + q) * width, m, (head * n + q) * n, n);
-          }
+    List<TextExtraction> out = new ArrayList<>();
+    for (int b = 0; b < part.size(); b++) {
+      Tokens t = part.get(b);
+      List<TextExtraction.HiddenState> hs = new ArrayList<>();
+      List<TextExtraction.AttentionPattern> ap = new ArrayList<>();
+      for (int l : kept) {
+        hs.add(new TextExtraction.HiddenState(l, Sites.hidden(cfg.architecture(), l, cfg.layers()), hidden[b][l]));
+        if (attention[b][l] != null) {
+          ap.add(new TextExtraction.AttentionPattern(l - 1, Sites.pattern(l - 1), heads, attention[b][l]));
         }
-        ap.add(new TextExtraction.AttentionPattern(l - 1, Sites.pattern(l - 1), h, m));
       }
+      out.add(new TextExtraction(texts.get(b), t.tokens(), t.ids(), d, hs, ap));
     }
-    return new TextExtraction(text, t.tokens(), t.ids(), d, hs, ap);
+    return out;
   }
 
   /** Frees the weights and the tokenizers. */

@@ -73,14 +73,12 @@ final class Gpt2Decoder implements Transformer {
   }
 
   @Override
-  public BatchResult forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention) {
+  public void forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention, StateSink sink) {
     int b = batch.size();
     int t = batch.width();
     int d = config.hidden();
     int n = config.layers();
     int last = BertEncoder.lastKept(keepHidden, keepAttention);
-    float[][] hidden = new float[n + 1][];
-    float[][] attn = new float[n][];
     float[] emb = new float[b * t * d];
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < t; j++) {
@@ -100,7 +98,7 @@ final class Gpt2Decoder implements Transformer {
     float eps = (float) config.layerNormEps();
     NDArray h = scope.create(emb, new Shape(b, t, d));
     if (keepHidden[0]) {
-      hidden[0] = h.toFloatArray();
+      sink.hidden(0, StateSink.view(h));
     }
     NDArray mask = AttentionOps.maskBias(scope, batch, true);
     for (int l = 0; l < last; l++) {
@@ -108,12 +106,10 @@ final class Gpt2Decoder implements Transformer {
       NDArray a = LayerNorm.layerNorm(h, norm, w.ln1g, w.ln1b, eps).get(0);
       NDArray qkv = Linear.linear(a, w.qkv[0], w.qkv[1]).get(0);
       a.close();
-      float[][] probs = keepAttention[l] ? new float[1][] : null;
-      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(), probs);
+      int block = l;
+      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(),
+          keepAttention[l] ? p -> sink.attention(block, p) : null);
       qkv.close();
-      if (probs != null) {
-        attn[l] = probs[0];
-      }
       NDArray r = Linear.linear(ctx, w.proj[0], w.proj[1]).get(0).addi(h);
       ctx.close();
       h.close();
@@ -126,13 +122,12 @@ final class Gpt2Decoder implements Transformer {
       act.close();
       r.close();
       if (l + 1 < n && keepHidden[l + 1]) {
-        hidden[l + 1] = h.toFloatArray();
+        sink.hidden(l + 1, StateSink.view(h));
       }
     }
     if (last == n && keepHidden[n]) {
-      hidden[n] = LayerNorm.layerNorm(h, norm, lnfG, lnfB, eps).get(0).toFloatArray();
+      sink.hidden(n, StateSink.view(LayerNorm.layerNorm(h, norm, lnfG, lnfB, eps).get(0)));
     }
-    return new BatchResult(hidden, attn);
   }
 
   /** GELU with the tanh approximation of GPT-2: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */

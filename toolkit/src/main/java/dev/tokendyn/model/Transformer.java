@@ -11,14 +11,15 @@ sealed interface Transformer extends AutoCloseable permits BertEncoder, Gpt2Deco
   TransformerConfig config();
 
   /**
-   * Runs the batch and copies out the kept hidden states and attention probabilities.
+   * Runs the batch and hands the kept hidden states and attention probabilities to {@code sink}.
    *
    * @param scope manager for this batch's intermediate arrays; closed by the caller
    * @param batch padded token ids
    * @param keepHidden which of the L + 1 hidden states to return; blocks after the last kept one are skipped
    * @param keepAttention which of the L blocks' attention probabilities to return
+   * @param sink receives them while they are in native memory
    */
-  BatchResult forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention);
+  void forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention, StateSink sink);
 
   /** Frees the weights. */
   @Override
