@@ -60,9 +60,10 @@ final class BenchExtractCommand implements Callable<Integer> {
       Path dir = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
       List<ExtractBenchmark.MemoryPoint> pts = ExtractBenchmark.stream(model, stream, streamTokens - 2, batch, dir);
       out.printf(Locale.ROOT, "streaming %d texts x %d tokens, all hidden states, to .npy:%n", stream, streamTokens);
-      out.printf(Locale.ROOT, "%10s %10s %14s%n", "texts", "RSS MiB", "peak RSS MiB");
+      out.printf(Locale.ROOT, "%10s %10s %14s %18s%n", "texts", "RSS MiB", "peak RSS MiB", "Java heap MiB");
       for (ExtractBenchmark.MemoryPoint p : pts) {
-        out.printf(Locale.ROOT, "%10d %10.0f %14.0f%n", p.texts(), p.rssMiB(), p.peakRssMiB());
+        out.printf(Locale.ROOT, "%10d %10.0f %14.0f %18.0f%n", p.texts(), p.rssMiB(), p.peakRssMiB(),
+            p.heapCommittedMiB());
       }
     }
     return Main.OK;
