@@ -72,8 +72,9 @@ public final class ExtractBenchmark {
 
   /**
    * Times tokendyn (all hidden states) and, when asked, ONNX Runtime (last hidden state) on the same batch.
-   * After one warm-up each, the timed runs alternate between the two, so that both see the same load on a
-   * shared machine; each figure is the median of its runs.
+   * After one warm-up each, the timed runs alternate between the two (with a short pause between turns,
+   * and both engines on their default settings), so that both see the same load on a shared machine;
+   * each figure is the median of its runs.
    */
   public static Timing timeBatch(String model, int batch, int words, int runs, boolean withOrt)
       throws ModelException, IOException, OrtException {
@@ -102,7 +103,9 @@ public final class ExtractBenchmark {
           o.run();
           for (int r = 0; r < runs; r++) {
             ours[r] = seconds(() -> ex.extract(texts, all));
+            settle();
             ort[r] = seconds(o::run);
+            settle();
           }
         }
       }
@@ -122,6 +125,15 @@ public final class ExtractBenchmark {
       throw new IllegalStateException(e);
     }
     return (System.nanoTime() - t0) * 1e-9;
+  }
+
+  /** A pause between the two, so that neither's idle worker threads still spin when the other starts. */
+  private static void settle() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static double median(double[] v) {
@@ -158,8 +170,6 @@ public final class ExtractBenchmark {
         java.util.Arrays.fill(m[i], 0, tokenIds.get(i).length, 1L);
       }
       try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-        // idle ONNX Runtime threads must not spin while tokendyn's runs take their turn
-        o.addConfigEntry("session.intra_op.allow_spinning", "0");
         session = env.createSession(bytes, o);
       }
       ids = OnnxTensor.createTensor(env, in);
