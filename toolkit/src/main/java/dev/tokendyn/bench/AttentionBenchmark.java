@@ -17,7 +17,8 @@ public final class AttentionBenchmark {
   private AttentionBenchmark() {}
 
   /** One workload and its timing. */
-  public record Measurement(int n, int steps, int threads, double medianSeconds, double gflops, TokenCloud last) {}
+  public record Measurement(int n, int steps, int threads, double medianSeconds, double gflops, TokenCloud last,
+                            double otherProcsCpuSeconds, boolean clean) {}
 
   /** The parameters of one run: only the first and last states are recorded. */
   public static SimulationParams params(int n, int steps) {
@@ -32,14 +33,19 @@ public final class AttentionBenchmark {
     return 4.0 * n * n * D * steps;
   }
 
-  public static Measurement measure(int n, int steps, int threads, int warmup, int runs) {
+  /**
+   * Times the workload under the peers' rule: wait until the machine is idle, then warm-up and timed
+   * runs, repeated when other processes took CPU meanwhile.
+   */
+  public static Measurement measure(int n, int steps, int threads, int warmup, int runs, double maxIdleWaitSeconds) {
     SimulationParams p = params(n, steps);
-    Timing.Result<TokenCloud> r = Timing.measure(warmup, runs, () -> {
+    Quiet.Measured<TokenCloud> q = Quiet.measure(warmup, runs, () -> {
       TokenCloud[] last = new TokenCloud[1];
       Simulator.run(p, threads, f -> last[0] = f.cloud());
       return last[0];
-    });
+    }, maxIdleWaitSeconds);
+    Timing.Result<TokenCloud> r = q.timing();
     return new Measurement(n, steps, threads, r.medianSeconds(), flopsPerRun(n, steps) / r.medianSeconds() * 1e-9,
-        r.last());
+        r.last(), q.otherProcsCpuSeconds(), q.clean());
   }
 }

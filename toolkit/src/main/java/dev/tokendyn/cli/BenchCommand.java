@@ -1,15 +1,16 @@
 package dev.tokendyn.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Benchmarks of the hot paths, each run side by side with its peer. */
+/** {@code tokendyn bench}: benchmarks that run the peers side by side; see its subcommands. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Time tokendyn's hot paths against the peers (numpy, PyTorch, POT) in one run and print the ratios.",
-    subcommands = {BenchSimulateCommand.class, BenchExtractCommand.class})
-final class BenchCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    subcommands = {BenchSimulateCommand.class, BenchOtCommand.class, BenchExtractCommand.class})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -45,7 +45,7 @@ final class BenchSimulateCommand implements Callable<Integer> {
     int[][] cases = {{256, 1000}, {1024, 200}};
     List<AttentionBenchmark.Measurement> ours = new ArrayList<>();
     for (int[] c : cases) {
-      ours.add(AttentionBenchmark.measure(c[0], c[1], t, 1, runs));
+      ours.add(AttentionBenchmark.measure(c[0], c[1], t, 1, runs, noPeers ? 0 : 20));
     }
     List<JsonNode> peer = List.of();
     JsonNode gemm = null;
@@ -61,14 +61,14 @@ final class BenchSimulateCommand implements Callable<Integer> {
         gemm = g.stream().filter(r -> "float64".equals(r.path("dtype").asText())).findFirst().orElse(null);
       }
     }
-    out.printf(Locale.ROOT, "%-34s %10s %10s %10s %9s %9s %9s%n", "workload", "tokendyn s", "numpy s", "torch s",
-        "/numpy", "/torch", "GFLOP/s");
+    out.printf(Locale.ROOT, "%-34s %10s %10s %10s %9s %9s %9s %s%n", "workload", "tokendyn s", "numpy s", "torch s",
+        "/numpy", "/torch", "GFLOP/s", "quiet");
     for (AttentionBenchmark.Measurement m : ours) {
       String w = "attention-sim n=" + m.n() + " d=" + AttentionBenchmark.D + " steps=" + m.steps();
       JsonNode np = Peers.find(peer, w, "numpy");
       JsonNode th = Peers.find(peer, w, "torch");
-      out.printf(Locale.ROOT, "%-34s %10.3f %10s %10s %9s %9s %9.1f%n", w, m.medianSeconds(), sec(np), sec(th),
-          ratio(m.medianSeconds(), np), ratio(m.medianSeconds(), th), m.gflops());
+      out.printf(Locale.ROOT, "%-34s %10.3f %10s %10s %9s %9s %9.1f %s%n", w, m.medianSeconds(), sec(np), sec(th),
+          ratio(m.medianSeconds(), np), ratio(m.medianSeconds(), th), m.gflops(), quiet(m, np, th));
     }
     out.printf(Locale.ROOT, "tokendyn threads: %d; SIMD lanes: %d doubles%n", t,
         jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length());
@@ -78,6 +78,13 @@ final class BenchSimulateCommand implements Callable<Integer> {
           rate, gemm.path("openblas_core").asText("?"), 100 * ours.get(1).gflops() / rate);
     }
     return Main.OK;
+  }
+
+  /** Whether every side ran with the machine otherwise idle (the peers' own rule). */
+  private static String quiet(AttentionBenchmark.Measurement m, JsonNode np, JsonNode th) {
+    boolean peersClean = (np == null || np.path("clean").asBoolean(true)) && (th == null || th.path("clean").asBoolean(true));
+    return m.clean() && peersClean ? "yes" : String.format(Locale.ROOT, "no (others used %.2f s CPU during ours)",
+        m.otherProcsCpuSeconds());
   }
 
   private static String sec(JsonNode r) {

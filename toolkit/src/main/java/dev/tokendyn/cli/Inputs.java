@@ -37,4 +37,21 @@ final class Inputs {
       throw new UsageException(option + " " + out + ": " + parent + " is not a folder");
     }
   }
+
+  /** Rejects an output folder that holds something, unless replacing was asked for. */
+  static void checkOutputFolder(Path out, boolean replace) {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is a file; give a folder");
+    }
+    if (!replace && Files.isDirectory(out)) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new UsageException("--out " + out + " exists and is not empty; choose a new folder or add --force to"
+              + " replace it");
+        }
+      } catch (java.io.IOException e) {
+        throw new UsageException("cannot read --out folder " + out + ": " + e.getMessage(), e);
+      }
+    }
+  }
 }

@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       SimulateCommand.class,
       SweepCommand.class,
+      OtCommand.class,
+      MetricsCommand.class,
+      AnalyzeCommand.class,
+      FitCommand.class,
       DemoCommand.class,
       ExtractCommand.class,
       ModelsCommand.class,
@@ -55,6 +59,7 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // picocli consults this mapper for bad options too (ParameterException): those are usage errors
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
         || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -98,6 +98,29 @@ public final class Plots {
     return chart;
   }
 
+  /**
+   * A scatter chart of one or more point sets.
+   *
+   * @param series name to {x values, y values}; not modified
+   */
+  public static XYChart scatter(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series) {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+        .build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(8);
+    for (var e : series.entrySet()) {
+      double[][] xy = e.getValue();
+      if (xy.length != 2 || xy[0].length != xy[1].length) {
+        throw new IllegalArgumentException("series " + e.getKey() + " needs {x, y} of equal length");
+      }
+      chart.addSeries(e.getKey(), xy[0], xy[1]);
+    }
+    return chart;
+  }
+
   /** Saves a chart as PNG, or SVG when the name ends in {@code .svg}; atomically. */
   public static void save(Chart<?, ?> chart, Path path) throws IOException {
     String name = path.getFileName().toString().toLowerCase(Locale.ROOT);

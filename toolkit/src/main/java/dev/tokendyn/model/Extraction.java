@@ -22,6 +22,11 @@ public record Extraction(ModelInfo model, List<TextExtraction> texts) {
     return text(i).toSequence();
   }
 
+  /** Every text's sequence over layers, in input order: what {@code LayerAnalysis.of} measures together. */
+  public List<CloudSequence> sequences() {
+    return texts.stream().map(TextExtraction::toSequence).toList();
+  }
+
   /** Text {@code i}'s result. */
   public TextExtraction text(int i) {
     if (i < 0 || i >= texts.size()) {

@@ -92,6 +92,8 @@ class MiniLmTest {
     assertThat(s.position(1)).isEqualTo(6.0);
     assertThat(s.cloud(0).tokens().orElseThrow()).containsExactly("[CLS]", "hello", "world", "[SEP]");
     assertThat(s.cloud(0).dimension()).isEqualTo(384);
+    assertThat(r.sequences()).hasSize(2);
+    assertThat(r.sequences().get(1).cloud(1).point(0)).containsExactly(r.toSequence(1).cloud(1).point(0));
     CloudSequence pooled = r.pooledSequence();
     assertThat(pooled.size()).isEqualTo(2);
     assertThat(pooled.cloud(1).size()).isEqualTo(4 + r.text(1).size());

@@ -114,6 +114,17 @@ class SimulatorTest {
   }
 
   @Test
+  void equiangularTheoryAgreesWithTheClosedFormAtBetaZero() {
+    double[] times = {0.5, 1, 2, 3};
+    for (Dynamics dyn : new Dynamics[] {Dynamics.SA, Dynamics.USA}) {
+      double[] rho = EquiangularTheory.solve(dyn, 2, 0.0, 0.3, times, 200);
+      for (int i = 0; i < times.length; i++) {
+        assertThat(rho[i]).isCloseTo(Math.tanh(times[i] + 0.5 * Math.log(1.3 / 0.7)), within(1e-10));
+      }
+    }
+  }
+
+  @Test
   void eulerConvergesAtFirstOrderAndRk4AtFourth() {
     double rho0 = 0.2;
     double beta = 1.5;

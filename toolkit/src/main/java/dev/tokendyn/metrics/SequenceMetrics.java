@@ -1,0 +1,166 @@
+package dev.tokendyn.metrics;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.Json;
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A full metrics pass over a cloud sequence: every {@link CloudMetrics} per cloud, a {@link Transition}
+ * between each pair of consecutive clouds, and the {@link Spreading} of the whole sequence.
+ *
+ * <p>In a notebook:
+ * <pre>{@code
+ * CloudSequence seq = CloudFiles.readSequence(Path.of("layers.json"));
+ * SequenceMetrics m = SequenceMetrics.of(seq, MetricsParams.defaults());
+ * System.out.println(m.transitions().get(0).transportEfficiency());
+ * }</pre>
+ *
+ * @param labels the label of each cloud
+ * @param positions the position of each cloud (layer index or time)
+ * @param clouds the per-cloud measurements
+ * @param transitions the steps l -&gt; l+1, one fewer than the clouds
+ * @param spreading the spreading across the sequence
+ * @param params what the pass used
+ */
+public record SequenceMetrics(
+    List<String> labels,
+    List<Double> positions,
+    List<CloudMetrics> clouds,
+    List<Transition> transitions,
+    Spreading spreading,
+    MetricsParams params) {
+
+  public SequenceMetrics {
+    labels = List.copyOf(labels);
+    positions = List.copyOf(positions);
+    clouds = List.copyOf(clouds);
+    transitions = List.copyOf(transitions);
+  }
+
+  /**
+   * Measures a sequence. Every check on the input runs before any measurement.
+   *
+   * @throws IllegalArgumentException when the clouds differ in shape or labels (transitions and
+   *     spreading need the same tokens), or a cloud has fewer than 4 points or a zero point; the message
+   *     names the cloud
+   */
+  public static SequenceMetrics of(CloudSequence sequence, MetricsParams params) {
+    sequence.requireSameShape();
+    for (int l = 0; l < sequence.size(); l++) {
+      try {
+        CloudMetrics.requireMeasurable(sequence.cloud(l));
+        UnitRows.of(sequence.cloud(l));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cloud " + l + " (" + sequence.label(l) + "): " + e.getMessage(), e);
+      }
+    }
+    List<String> labels = new ArrayList<>();
+    List<Double> positions = new ArrayList<>();
+    List<CloudMetrics> clouds = new ArrayList<>();
+    double[] entropy = new double[sequence.size()];
+    for (int l = 0; l < sequence.size(); l++) {
+      labels.add(sequence.label(l));
+      positions.add(sequence.position(l));
+      CloudMetrics m = CloudMetrics.of(sequence.cloud(l), params.threshold());
+      clouds.add(m);
+      entropy[l] = m.entropy();
+    }
+    List<Transition> transitions = new ArrayList<>();
+    for (int l = 0; l + 1 < sequence.size(); l++) {
+      TokenCloud x = sequence.cloud(l);
+      TokenCloud y = sequence.cloud(l + 1);
+      transitions.add(Transition.between(l, l + 1, x, y, params.transitions()));
+    }
+    Spreading spreading = Spreading.of(sequence, entropy);
+    return new SequenceMetrics(labels, positions, clouds, transitions, spreading, params);
+  }
+
+  /**
+   * The report as JSON: {@code {"schema": "tokendyn.metrics/1", "params": {...}, "clouds": [...],
+   * "transitions": [...], "spreading": {...}}}. Undefined values (NaN) are written as {@code null}; the
+   * transport keys of a transition are left out when transport was off.
+   */
+  public ObjectNode toJson() {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("schema", Json.schema("metrics"));
+    ObjectNode p = root.putObject("params");
+    p.put("threshold", params.threshold());
+    p.put("clustered_cosine", Clusters.CLUSTERED_COSINE);
+    p.put("transport", params.transitions().transport());
+    p.put("sinkhorn_scale", params.transitions().sinkhornScale());
+    p.put("sliced_projections", params.transitions().slicedProjections());
+    p.put("seed", params.transitions().seed());
+    p.put("entropy_k", Entropy.DEFAULT_K);
+    p.put("entropy_units", "nats");
+    p.put("twonn_discard", IntrinsicDimension.DEFAULT_DISCARD);
+    ArrayNode cs = root.putArray("clouds");
+    for (int l = 0; l < clouds.size(); l++) {
+      CloudMetrics m = clouds.get(l);
+      ObjectNode c = cs.addObject();
+      c.put("index", l);
+      c.put("label", labels.get(l));
+      c.put("position", positions.get(l));
+      number(c, "mean_cosine", m.meanCosine());
+      c.put("clusters", m.clusters());
+      ArrayNode sizes = c.putArray("cluster_sizes");
+      for (int s : m.clusterSizes()) {
+        sizes.add(s);
+      }
+      number(c, "clustered_fraction", m.clusteredFraction());
+      number(c, "rank_collapse", m.rankCollapse());
+      number(c, "effective_rank", m.effectiveRank());
+      number(c, "stable_rank", m.stableRank());
+      number(c, "anisotropy", m.anisotropy());
+      number(c, "intrinsic_dimension", m.intrinsicDimension());
+      number(c, "entropy", m.entropy());
+    }
+    ArrayNode ts = root.putArray("transitions");
+    for (Transition t : transitions) {
+      ObjectNode o = ts.addObject();
+      o.put("from", t.from());
+      o.put("to", t.to());
+      number(o, "identity_cost", t.identityCost());
+      if (params.transitions().transport()) {
+        number(o, "w2", t.w2());
+        number(o, "transport_efficiency", t.transportEfficiency());
+        number(o, "sinkhorn_divergence", t.sinkhornDivergence());
+        number(o, "sinkhorn_reg", t.sinkhornReg());
+        number(o, "sliced", t.sliced());
+      }
+    }
+    ObjectNode s = root.putObject("spreading");
+    array(s, "depth", spreading.depth());
+    array(s, "msd", spreading.msd());
+    number(s, "msd_alpha", spreading.fit().alpha());
+    number(s, "msd_prefactor", spreading.fit().prefactor());
+    number(s, "msd_r_squared", spreading.fit().rSquared());
+    s.put("msd_fit_points", spreading.fit().points());
+    array(s, "variance", spreading.variance());
+    array(s, "variance_growth", spreading.varianceGrowth());
+    array(s, "entropy", spreading.entropy());
+    return root;
+  }
+
+  private static void number(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
+    }
+  }
+
+  private static void array(ObjectNode o, String key, double[] v) {
+    ArrayNode a = o.putArray(key);
+    for (double x : v) {
+      if (Double.isFinite(x)) {
+        a.add(x);
+      } else {
+        a.addNull();
+      }
+    }
+  }
+}

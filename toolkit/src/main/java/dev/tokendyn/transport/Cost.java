@@ -1,0 +1,59 @@
+package dev.tokendyn.transport;
+
+import dev.tokendyn.cloud.TokenCloud;
+
+/**
+ * The ground cost c(x, y) between a point of one cloud and a point of the other.
+ *
+ * <ul>
+ *   <li>{@link #SQEUCLIDEAN}: |x - y|^2, POT's {@code ot.dist(x, y)} default (metric 'sqeuclidean');</li>
+ *   <li>{@link #EUCLIDEAN}: |x - y|, POT's {@code ot.dist(x, y, metric='euclidean')};</li>
+ *   <li>{@link #GEODESIC}: the squared great-circle angle arccos(&lt;x, y&gt;)^2, for points on the unit
+ *       sphere; the inner product is clamped to [-1, 1] so that rounding cannot give NaN.</li>
+ * </ul>
+ */
+public enum Cost {
+  /** |x - y|^2. */
+  SQEUCLIDEAN {
+    @Override
+    double between(double[] x, int xo, double[] y, int yo, int d) {
+      return Simd.squaredDistance(x, xo, y, yo, d);
+    }
+  },
+  /** |x - y|. */
+  EUCLIDEAN {
+    @Override
+    double between(double[] x, int xo, double[] y, int yo, int d) {
+      return Math.sqrt(Simd.squaredDistance(x, xo, y, yo, d));
+    }
+  },
+  /** arccos(clamp(&lt;x, y&gt;, -1, 1))^2. */
+  GEODESIC {
+    @Override
+    double between(double[] x, int xo, double[] y, int yo, int d) {
+      double ip = Math.max(-1.0, Math.min(1.0, Simd.dot(x, xo, y, yo, d)));
+      double angle = Math.acos(ip);
+      return angle * angle;
+    }
+  };
+
+  /** The cost between x[xo..xo+d) and y[yo..yo+d); neither array is modified. */
+  abstract double between(double[] x, int xo, double[] y, int yo, int d);
+
+  /**
+   * The cost between two points of the same dimension.
+   *
+   * @throws IllegalArgumentException when the lengths differ
+   */
+  public double between(double[] x, double[] y) {
+    if (x.length != y.length) {
+      throw new IllegalArgumentException("points must have the same dimension, found " + x.length + " vs " + y.length);
+    }
+    return between(x, 0, y, 0, x.length);
+  }
+
+  /** The n x m cost matrix between the points of two clouds, computed now and held in memory. */
+  public CostMatrix matrix(TokenCloud x, TokenCloud y) {
+    return CostMatrix.between(this, x, y).materialize();
+  }
+}

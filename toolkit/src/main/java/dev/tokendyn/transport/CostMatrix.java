@@ -1,0 +1,193 @@
+package dev.tokendyn.transport;
+
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.Arrays;
+
+/**
+ * An n x m cost matrix M, M[i][j] = c(x_i, y_j), held either in memory (row-major) or implicitly as two
+ * clouds and a {@link Cost}, so that a solver can compute rows on the fly when n*m is too large to hold.
+ *
+ * <p>Immutable: factories copy their input and {@link #toFlatArray()} returns a copy.
+ */
+public final class CostMatrix {
+  private final int n;
+  private final int m;
+  private final double[] values;
+  private final Cost cost;
+  private final double[] x;
+  private final double[] y;
+  private final int d;
+
+  private CostMatrix(int n, int m, double[] values, Cost cost, double[] x, double[] y, int d) {
+    this.n = n;
+    this.m = m;
+    this.values = values;
+    this.cost = cost;
+    this.x = x;
+    this.y = y;
+    this.d = d;
+  }
+
+  /**
+   * A cost matrix from n rows of length m; copied.
+   *
+   * @throws IllegalArgumentException when it is empty, ragged or holds a non-finite value
+   */
+  public static CostMatrix of(double[][] rows) {
+    if (rows.length == 0 || rows[0].length == 0) {
+      throw new IllegalArgumentException("a cost matrix needs at least one row and one column, found "
+          + rows.length + "x" + (rows.length == 0 ? 0 : rows[0].length));
+    }
+    int m = rows[0].length;
+    double[] flat = new double[rows.length * m];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != m) {
+        throw new IllegalArgumentException("cost matrix rows must have equal length: row 0 has " + m
+            + ", row " + i + " has " + rows[i].length);
+      }
+      System.arraycopy(rows[i], 0, flat, i * m, m);
+    }
+    return ofFlat(rows.length, m, flat);
+  }
+
+  /** A cost matrix from row-major values of length n*m; copied. */
+  public static CostMatrix ofFlat(int n, int m, double[] values) {
+    if (n < 1 || m < 1) {
+      throw new IllegalArgumentException("a cost matrix needs n, m >= 1, found " + n + "x" + m);
+    }
+    if (values.length != (long) n * m) {
+      throw new IllegalArgumentException("cost values must have length n*m = " + n + "*" + m + ", found " + values.length);
+    }
+    for (int k = 0; k < values.length; k++) {
+      if (!Double.isFinite(values[k])) {
+        throw new IllegalArgumentException("cost[" + (k / m) + "][" + (k % m) + "] is " + values[k] + "; costs must be finite");
+      }
+    }
+    return new CostMatrix(n, m, values.clone(), null, null, null, 0);
+  }
+
+  /**
+   * The cost between the points of two clouds, not yet computed: rows are computed when asked for.
+   *
+   * @throws IllegalArgumentException when the dimensions differ
+   */
+  public static CostMatrix between(Cost cost, TokenCloud x, TokenCloud y) {
+    if (x.dimension() != y.dimension()) {
+      throw new IllegalArgumentException("clouds must have the same dimension, found d=" + x.dimension()
+          + " (source) vs d=" + y.dimension() + " (target)");
+    }
+    return new CostMatrix(x.size(), y.size(), null, cost, x.toFlatArray(), y.toFlatArray(), x.dimension());
+  }
+
+  /** Number of rows n (source points). */
+  public int rows() {
+    return n;
+  }
+
+  /** Number of columns m (target points). */
+  public int cols() {
+    return m;
+  }
+
+  /** Whether the n*m values are held in memory. */
+  public boolean isMaterialized() {
+    return values != null;
+  }
+
+  /** M[i][j]. */
+  public double get(int i, int j) {
+    return values != null ? values[i * m + j] : cost.between(x, i * d, y, j * d, d);
+  }
+
+  /** Writes row i into out[off..off+m). */
+  void row(int i, double[] out, int off) {
+    if (values != null) {
+      System.arraycopy(values, i * m, out, off, m);
+    } else {
+      int xo = i * d;
+      for (int j = 0; j < m; j++) {
+        out[off + j] = cost.between(x, xo, y, j * d, d);
+      }
+    }
+  }
+
+  /**
+   * The submatrix of the given rows and columns (each strictly increasing): a copy when this one is held
+   * in memory, otherwise again computed on the fly; this matrix itself when all rows and columns are kept.
+   */
+  CostMatrix restrict(int[] keepRows, int[] keepCols) {
+    if (keepRows.length == n && keepCols.length == m) {
+      return this;
+    }
+    int n2 = keepRows.length;
+    int m2 = keepCols.length;
+    if (values != null) {
+      double[] v = new double[n2 * m2];
+      for (int r = 0; r < n2; r++) {
+        for (int s = 0; s < m2; s++) {
+          v[r * m2 + s] = values[keepRows[r] * m + keepCols[s]];
+        }
+      }
+      return new CostMatrix(n2, m2, v, null, null, null, 0);
+    }
+    double[] x2 = new double[n2 * d];
+    double[] y2 = new double[m2 * d];
+    for (int r = 0; r < n2; r++) {
+      System.arraycopy(x, keepRows[r] * d, x2, r * d, d);
+    }
+    for (int s = 0; s < m2; s++) {
+      System.arraycopy(y, keepCols[s] * d, y2, s * d, d);
+    }
+    return new CostMatrix(n2, m2, null, cost, x2, y2, d);
+  }
+
+  /** The values in memory, not copied; only for a materialized matrix. */
+  double[] values() {
+    return values;
+  }
+
+  /** This matrix with all n*m values computed and held in memory (this one when already so). */
+  public CostMatrix materialize() {
+    if (values != null) {
+      return this;
+    }
+    if ((long) n * m > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("a " + n + "x" + m + " cost matrix is too large to hold in memory");
+    }
+    double[] v = new double[n * m];
+    int chunks = Chunks.count(n, (long) m * d);
+    Chunks.run(chunks, c -> {
+      int end = Chunks.start(c + 1, chunks, n);
+      for (int i = Chunks.start(c, chunks, n); i < end; i++) {
+        row(i, v, i * m);
+      }
+    });
+    return new CostMatrix(n, m, v, null, null, null, 0);
+  }
+
+  /** A copy of the row-major values (computed now when not held). */
+  public double[] toFlatArray() {
+    return materialize().values.clone();
+  }
+
+  /**
+   * The median of M, exact when n*m &lt;= 2^12, otherwise the median of a fixed, evenly strided sample of
+   * 2^12 entries (the same entries on every call).
+   */
+  public double median() {
+    long total = (long) n * m;
+    int k = (int) Math.min(total, 1 << 12);
+    double[] s = new double[k];
+    for (int t = 0; t < k; t++) {
+      long idx = total == k ? t : (long) ((double) t * total / k);
+      s[t] = get((int) (idx / m), (int) (idx % m));
+    }
+    Arrays.sort(s);
+    return k % 2 == 1 ? s[k / 2] : 0.5 * (s[k / 2 - 1] + s[k / 2]);
+  }
+
+  @Override
+  public String toString() {
+    return "CostMatrix[" + n + "x" + m + (values != null ? "" : ", " + cost + " on the fly") + "]";
+  }
+}

@@ -1,0 +1,139 @@
+package dev.tokendyn.transport;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The vector kernels of the solvers (incubating Vector API), each with a scalar tail. */
+final class Simd {
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  private Simd() {}
+
+  /** sum_k x[xo+k] * y[yo+k], k < len. */
+  static double dot(double[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = DoubleVector.fromArray(S, x, xo + k).fma(DoubleVector.fromArray(S, y, yo + k), acc);
+      }
+      s = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; k < len; k++) {
+      s += x[xo + k] * y[yo + k];
+    }
+    return s;
+  }
+
+  /** sum_k (x[xo+k] - y[yo+k])^2, k < len. */
+  static double squaredDistance(double[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        DoubleVector diff = DoubleVector.fromArray(S, x, xo + k).sub(DoubleVector.fromArray(S, y, yo + k));
+        acc = diff.fma(diff, acc);
+      }
+      s = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; k < len; k++) {
+      double diff = x[xo + k] - y[yo + k];
+      s += diff * diff;
+    }
+    return s;
+  }
+
+  /** y[yo+k] += alpha * x[xo+k], k < len. */
+  static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    if (len >= L) {
+      DoubleVector va = DoubleVector.broadcast(S, alpha);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        DoubleVector.fromArray(S, x, xo + k).fma(va, DoubleVector.fromArray(S, y, yo + k)).intoArray(y, yo + k);
+      }
+    }
+    for (; k < len; k++) {
+      y[yo + k] += alpha * x[xo + k];
+    }
+  }
+
+  /** out[oo+j] = exp((f + g[j] - c[co+j]) / eps), j < len. */
+  static void gibbs(double f, double[] g, double[] c, int co, double eps, double[] out, int oo, int len) {
+    double inv = 1 / eps;
+    int j = 0;
+    if (len >= L) {
+      DoubleVector vf = DoubleVector.broadcast(S, f);
+      DoubleVector vinv = DoubleVector.broadcast(S, inv);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        DoubleVector.fromArray(S, g, j).add(vf).sub(DoubleVector.fromArray(S, c, co + j)).mul(vinv)
+            .lanewise(VectorOperators.EXP).intoArray(out, oo + j);
+      }
+    }
+    for (; j < len; j++) {
+      out[oo + j] = Math.exp((f + g[j] - c[co + j]) * inv);
+    }
+  }
+
+  /** sum_j p[po+j] * c[co+j] * v[j], j < len. */
+  static double weightedDot(double[] p, int po, double[] c, int co, double[] v, int len) {
+    int j = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        acc = DoubleVector.fromArray(S, p, po + j).mul(DoubleVector.fromArray(S, v, j))
+            .fma(DoubleVector.fromArray(S, c, co + j), acc);
+      }
+      s = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; j < len; j++) {
+      s += p[po + j] * v[j] * c[co + j];
+    }
+    return s;
+  }
+
+  /** min_k (x[xo+k] - y[yo+k]), k < len. */
+  static double minDifference(double[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    double mn = Double.POSITIVE_INFINITY;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.min(DoubleVector.fromArray(S, x, xo + k).sub(DoubleVector.fromArray(S, y, yo + k)));
+      }
+      mn = acc.reduceLanes(VectorOperators.MIN);
+    }
+    for (; k < len; k++) {
+      mn = Math.min(mn, x[xo + k] - y[yo + k]);
+    }
+    return mn;
+  }
+
+  /** Smallest of x[xo..xo+len). */
+  static double min(double[] x, int xo, int len) {
+    int k = 0;
+    double mn = Double.POSITIVE_INFINITY;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.min(DoubleVector.fromArray(S, x, xo + k));
+      }
+      mn = acc.reduceLanes(VectorOperators.MIN);
+    }
+    for (; k < len; k++) {
+      mn = Math.min(mn, x[xo + k]);
+    }
+    return mn;
+  }
+}

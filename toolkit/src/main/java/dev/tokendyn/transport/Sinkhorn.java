@@ -1,0 +1,601 @@
+package dev.tokendyn.transport;
+
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entropic optimal transport by Sinkhorn's algorithm in the log domain, with epsilon-scaling.
+ *
+ * <p>Solves min_P &lt;P, M&gt; + reg sum_ij P_ij log P_ij subject to P 1 = a, P^T 1 = b, the problem of POT's
+ * {@code ot.sinkhorn(a, b, M, reg)}; the result's {@code value} is &lt;P, M&gt;, as {@code ot.sinkhorn2}.
+ * The stopping rule is POT's: stop when the L2 norm of the marginal error is below {@code stopThr}, or
+ * after {@code maxIter} iterations, in which case {@code converged} is false and a warning names the fix.
+ * Here the error is checked after every iteration, not every tenth.
+ *
+ * <p>Stability. The plan is held as P_ij = u_i K_ij v_j with K_ij = exp((f_i + g_j - M_ij) / eps): the
+ * potentials f, g live in the log domain, and the scalings u, v are folded back into them ("absorbed")
+ * whenever they leave [e^-30, e^30], whenever eps changes, and in the blocked mode after every
+ * iteration; a row whose kernel underflows entirely is updated by an exact log-sum-exp. So it stays
+ * finite for reg as small as 1e-4 times the median cost (Schmitzer, Stabilized sparse scaling
+ * algorithms for entropy regularized transport problems, 2019).
+ *
+ * <p>Epsilon-scaling. The solver starts at eps_0 = max(reg, median(M) / 32) and multiplies eps by
+ * {@code scaling} until it reaches reg; the intermediate stages stop at a loose marginal error of
+ * max(stopThr, 1e-3 |a|_2), only the last at stopThr.
+ *
+ * <p>Over-relaxation. When a stage converges slowly (the marginal error shrinks by a factor above 0.9
+ * per iteration over ten iterations), the updates are over-relaxed, log u &lt;- (1 - w) log u + w log(a /
+ * K v) and likewise for v, with w = 2 / (1 + sqrt(1 - rate)) capped at 1.99 (Thibault, Chizat, Dossal
+ * and Papadakis, Overrelaxed Sinkhorn-Knopp algorithm for regularized optimal transport, 2021); w is
+ * raised when the error still falls slowly after a hundred iterations, halved when it stops falling, and
+ * an update that makes the error run away is undone. The fixed point, and so the result, is that of
+ * plain Sinkhorn; while w != 1 the column error is added to the stopping criterion. At reg = 1e-4 times
+ * the median cost the last digits still converge slowly: a marginal error of 1e-7 can take about a
+ * thousand iterations, and 1e-9 more than 10^5.
+ *
+ * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m doubles, and the cost matrix); above, the
+ * cost and kernel are computed on the fly, row block by row block, from the two clouds, so that memory
+ * is O((n + m) d): n = m = 20,000 in d = 64 fits in well under 2 GiB of heap. Rows are processed in
+ * parallel, in a number of chunks that depends on the problem size only, so results are reproducible.
+ *
+ * <p>Zero-weight points are left out; their potentials are reported as -infinity.
+ */
+public final class Sinkhorn implements CloudDistance {
+  /** Largest n*m for which the kernel is held in memory. */
+  static final long STORE_LIMIT = 1L << 23;
+  private static final double ABSORB = 30;
+  /** Iterations over which the convergence rate is measured before over-relaxing. */
+  private static final int HISTORY = 10;
+  private static final double MAX_OMEGA = 1.99;
+
+  private final SinkhornParams params;
+  private final long storeLimit;
+
+  public Sinkhorn(SinkhornParams params) {
+    this(params, STORE_LIMIT);
+  }
+
+  /** With another limit on n*m for holding the kernel; tests use it to run the blocked path on small clouds. */
+  Sinkhorn(SinkhornParams params, long storeLimit) {
+    if (params == null) {
+      throw new IllegalArgumentException("params must be given, found null");
+    }
+    this.params = params;
+    this.storeLimit = storeLimit;
+  }
+
+  public SinkhornParams params() {
+    return params;
+  }
+
+  @Override
+  public SinkhornResult between(TokenCloud x, TokenCloud y) {
+    return solve(x.normalizedWeights(), y.normalizedWeights(), CostMatrix.between(params.cost(), x, y));
+  }
+
+  /**
+   * Entropic OT between weights a (length n) and b (length m) for the n x m cost M, in POT's argument
+   * order; the cost may be held in memory or computed on the fly. Neither argument is modified.
+   *
+   * @throws IllegalArgumentException on a shape mismatch, a negative or non-finite weight, or a zero sum
+   */
+  public SinkhornResult solve(double[] a, double[] b, CostMatrix cost) {
+    List<String> warnings = new ArrayList<>();
+    double[] an = Weights.normalized("a", a, cost.rows(), warnings);
+    double[] bn = Weights.normalized("b", b, cost.cols(), warnings);
+    int[] rows = NetworkSimplex.support(an);
+    int[] cols = NetworkSimplex.support(bn);
+    CostMatrix c = cost.restrict(rows, cols);
+    boolean store = (long) c.rows() * c.cols() <= storeLimit;
+    if (store) {
+      c = c.materialize();
+    }
+    double[] sa = new double[rows.length];
+    double[] sb = new double[cols.length];
+    for (int r = 0; r < rows.length; r++) {
+      sa[r] = an[rows[r]];
+    }
+    for (int s = 0; s < cols.length; s++) {
+      sb[s] = bn[cols[s]];
+    }
+    Run run = new Run(c, sa, sb, store);
+    run.solve(params);
+    if (!run.converged) {
+      warnings.add(String.format("Sinkhorn did not converge: marginal error %.3g > stopThr %.3g after %d iterations;"
+          + " increase maxIter or reg", run.error, params.stopThr(), run.iterations));
+    }
+    double[] f = new double[an.length];
+    double[] g = new double[bn.length];
+    Arrays.fill(f, Double.NEGATIVE_INFINITY);
+    Arrays.fill(g, Double.NEGATIVE_INFINITY);
+    for (int r = 0; r < rows.length; r++) {
+      f[rows[r]] = run.fFull[r];
+    }
+    for (int s = 0; s < cols.length; s++) {
+      g[cols[s]] = run.gFull[s];
+    }
+    return new SinkhornResult(f, g, params.reg(), run.value, run.regularizedValue, run.iterations, run.converged,
+        run.error, warnings);
+  }
+
+  /**
+   * Entropic OT of a with itself for a symmetric n x n cost, by the symmetric update F &lt;- (F + T(F)) / 2,
+   * where T(F)_i = reg log a_i - reg LSE_j((F_j - M_ij) / reg) is the soft c-transform, so that the plan
+   * P_ij = exp((F_i + F_j - M_ij) / reg) is symmetric and both marginals are equal (Feydy et al. 2019,
+   * section 3.1). The alternating updates of {@link #solve} oscillate on such problems and can need
+   * 10^4 iterations or more; this one converges in a few dozen. Same stopping rule and result; f = g.
+   *
+   * @throws IllegalArgumentException when M is not square or a is invalid
+   */
+  SinkhornResult solveSymmetric(double[] a, CostMatrix cost) {
+    if (cost.rows() != cost.cols()) {
+      throw new IllegalArgumentException("a symmetric problem needs a square cost matrix, found "
+          + cost.rows() + "x" + cost.cols());
+    }
+    List<String> warnings = new ArrayList<>();
+    double[] an = Weights.normalized("a", a, cost.rows(), warnings);
+    int[] keep = NetworkSimplex.support(an);
+    CostMatrix c = cost.restrict(keep, keep);
+    int n = keep.length;
+    if ((long) n * n <= storeLimit) {
+      c = c.materialize();
+    }
+    double[] w = new double[n];
+    for (int r = 0; r < n; r++) {
+      w[r] = an[keep[r]];
+    }
+    double eps = params.reg();
+    double[] f = new double[n];
+    for (int i = 0; i < n; i++) {
+      // with F_i = eps log a_i every row mass lies in [a_i^2, a_i]: no overflow, no underflow
+      f[i] = eps * Math.log(w[i]);
+    }
+    double[] rowMass = new double[n];
+    int chunks = Chunks.count(n, n);
+    double[] chunkValue = new double[chunks];
+    CostMatrix cc = c;
+    long iterations = 0;
+    double err;
+    boolean converged;
+    while (true) {
+      symmetricPass(cc, f, eps, rowMass, chunks, chunkValue);
+      double e2 = 0;
+      for (int i = 0; i < n; i++) {
+        e2 += (rowMass[i] - w[i]) * (rowMass[i] - w[i]);
+      }
+      err = Math.sqrt(e2);
+      if (err < params.stopThr()) {
+        converged = true;
+        break;
+      }
+      if (iterations >= params.maxIter()) {
+        converged = false;
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        f[i] += 0.5 * eps * (Math.log(w[i]) - Math.log(rowMass[i]));
+      }
+      iterations++;
+    }
+    double value = 0;
+    for (double v : chunkValue) {
+      value += v;
+    }
+    double regValue = 0;
+    for (int i = 0; i < n; i++) {
+      regValue += 2 * f[i] * rowMass[i];
+    }
+    if (!converged) {
+      warnings.add(String.format("Sinkhorn did not converge: marginal error %.3g > stopThr %.3g after %d iterations;"
+          + " increase maxIter or reg", err, params.stopThr(), iterations));
+    }
+    double[] full = new double[an.length];
+    Arrays.fill(full, Double.NEGATIVE_INFINITY);
+    for (int r = 0; r < n; r++) {
+      full[keep[r]] = f[r];
+    }
+    return new SinkhornResult(full, full, eps, value, regValue, iterations, converged, err, warnings);
+  }
+
+  /** Row masses of P_ij = exp((f_i + f_j - M_ij) / eps) into rowMass, and sum P M per chunk. */
+  private static void symmetricPass(CostMatrix c, double[] f, double eps, double[] rowMass, int chunks,
+      double[] chunkValue) {
+    int n = f.length;
+    Chunks.run(chunks, ch -> {
+      double[] cr = new double[n];
+      double[] p = new double[n];
+      double[] ones = new double[n];
+      Arrays.fill(ones, 1);
+      double val = 0;
+      int end = Chunks.start(ch + 1, chunks, n);
+      for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+        c.row(i, cr, 0);
+        Simd.gibbs(f[i], f, cr, 0, eps, p, 0, n);
+        rowMass[i] = Simd.dot(p, 0, ones, 0, n);
+        val += Simd.weightedDot(p, 0, cr, 0, ones, n);
+      }
+      chunkValue[ch] = val;
+    });
+  }
+
+  /** One solve: the state of the iteration and the passes over the kernel. */
+  private static final class Run {
+    final CostMatrix c;
+    final double[] a;
+    final double[] b;
+    final int n;
+    final int m;
+    final boolean store;
+    final double[] kernel;
+    final double[] fh;
+    final double[] gh;
+    double[] u;
+    double[] uNew;
+    final double[] v;
+    final double[] colSum;
+    final int chunks;
+    final double[][] partial;
+    final double[][] partialOld;
+    final double[] chunkErr;
+    final double[] chunkValue;
+    double eps;
+    double omega = 1;
+    long iterations;
+    boolean converged;
+    double error = Double.POSITIVE_INFINITY;
+    double value;
+    double regularizedValue;
+    double[] fFull;
+    double[] gFull;
+
+    Run(CostMatrix c, double[] a, double[] b, boolean store) {
+      this.c = c;
+      this.a = a;
+      this.b = b;
+      this.n = a.length;
+      this.m = b.length;
+      this.store = store;
+      this.kernel = store ? new double[n * m] : null;
+      fh = new double[n];
+      gh = new double[m];
+      u = new double[n];
+      uNew = new double[n];
+      v = new double[m];
+      colSum = new double[m];
+      chunks = Chunks.count(n, m);
+      partial = new double[chunks][m];
+      partialOld = new double[chunks][m];
+      chunkErr = new double[chunks];
+      chunkValue = new double[chunks];
+    }
+
+    void solve(SinkhornParams p) {
+      double reg = p.reg();
+      double start = Math.max(reg, c.median() / 32);
+      eps = start;
+      Arrays.fill(u, 1);
+      Arrays.fill(v, 1);
+      double loose = Math.max(p.stopThr(), 1e-3 * Weights.norm2(a));
+      boolean last = eps <= reg;
+      initRowPotentialsAndKernel();
+      while (true) {
+        double thr = last ? p.stopThr() : loose;
+        boolean stageDone = false;
+        double[] history = new double[HISTORY + 1];
+        int stageIterations = 0;
+        int sinceChange = 0;
+        double atChange = Double.POSITIVE_INFINITY;
+        double baseline = Double.POSITIVE_INFINITY;
+        int retries = 0;
+        omega = 1;
+        while (iterations < p.maxIter()) {
+          double err = pass();
+          error = err;
+          if (err < thr) {
+            stageDone = true;
+            break;
+          }
+          if (omega != 1 && err < Double.POSITIVE_INFINITY && err > 1e3 * atChange) {
+            // the over-relaxed iteration is running away: undo this update and relax less
+            omega = retries++ < 3 ? 1 + (omega - 1) / 2 : 1;
+            sinceChange = 0;
+            continue;
+          }
+          commit();
+          iterations++;
+          history[stageIterations % history.length] = err;
+          stageIterations++;
+          sinceChange++;
+          double before = stageIterations > HISTORY ? history[(stageIterations - 1 - HISTORY) % history.length] : err;
+          double rate = Math.pow(err / before, 1.0 / HISTORY);
+          if (omega == 1) {
+            if (retries == 0 && sinceChange >= 3 * HISTORY && rate > 0.9 && rate < 1) {
+              // the optimal over-relaxation for a linear rate (Thibault et al. 2021), capped
+              omega = Math.min(MAX_OMEGA, 2 / (1 + Math.sqrt(1 - rate)));
+              sinceChange = 0;
+              atChange = err;
+            }
+          } else if (sinceChange == HISTORY) {
+            // the error now includes the column error: measure progress from here
+            baseline = err;
+          } else if (sinceChange == 4 * HISTORY && !(err < baseline)) {
+            // no progress since relaxing: relax less
+            omega = retries++ < 3 ? 1 + (omega - 1) / 2 : 1;
+            sinceChange = 0;
+            atChange = err;
+          } else if (sinceChange >= 10 * HISTORY && omega < MAX_OMEGA && rate > 0.999) {
+            // still slow: the first estimate came before the asymptotic regime; relax more
+            omega = Math.min(MAX_OMEGA, 1 + 1.5 * (omega - 1));
+            sinceChange = 0;
+            atChange = err;
+          }
+        }
+        if (!stageDone) {
+          converged = false;
+          break;
+        }
+        if (last) {
+          converged = true;
+          break;
+        }
+        absorb();
+        eps = Math.max(reg, eps * p.scaling());
+        last = eps <= reg;
+        rebuildKernel();
+      }
+      finish();
+    }
+
+    /**
+     * One Sinkhorn iteration in one sweep over the rows: for each row, s_i = (K v)_i gives the row marginal
+     * u_i s_i of the current plan, then u_i' = a_i / s_i, and u_i' K_i. is added to the column sums from
+     * which v' = b / (K^T u') follows. Returns the L2 error of the current plan's row marginal.
+     */
+    double pass() {
+      boolean relaxed = omega != 1;
+      Chunks.run(chunks, ch -> {
+        double[] t = partial[ch];
+        Arrays.fill(t, 0);
+        double[] tOld = partialOld[ch];
+        if (relaxed) {
+          Arrays.fill(tOld, 0);
+        }
+        double[] row = store ? null : new double[m];
+        double err2 = 0;
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          double[] k;
+          int off;
+          if (store) {
+            k = kernel;
+            off = i * m;
+          } else {
+            c.row(i, row, 0);
+            Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
+            k = row;
+            off = 0;
+          }
+          double s = Simd.dot(k, off, v, 0, m);
+          if (relaxed) {
+            Simd.axpy(u[i], k, off, tOld, 0, m);
+          }
+          if (s > 0 && s < Double.POSITIVE_INFINITY) {
+            double r = u[i] * s - a[i];
+            err2 += r * r;
+            double un = relaxed ? Math.exp(omega * Math.log(a[i] / s) + (1 - omega) * Math.log(u[i])) : a[i] / s;
+            uNew[i] = un;
+            Simd.axpy(un, k, off, t, 0, m);
+          } else {
+            err2 = Double.POSITIVE_INFINITY;
+            rescueRow(i, k, off);
+            uNew[i] = 1;
+            Simd.axpy(1, k, off, t, 0, m);
+          }
+        }
+        chunkErr[ch] = err2;
+      });
+      Arrays.fill(colSum, 0);
+      double err2 = 0;
+      for (int ch = 0; ch < chunks; ch++) {
+        double[] t = partial[ch];
+        for (int j = 0; j < m; j++) {
+          colSum[j] += t[j];
+        }
+        err2 += chunkErr[ch];
+      }
+      if (relaxed) {
+        // over-relaxed column updates leave a column error too: add that of the current plan
+        for (int j = 0; j < m; j++) {
+          double cj = 0;
+          for (int ch = 0; ch < chunks; ch++) {
+            cj += partialOld[ch][j];
+          }
+          double r = v[j] * cj - b[j];
+          err2 += r * r;
+        }
+      }
+      return Math.sqrt(err2);
+    }
+
+    /**
+     * Row i's kernel underflowed or overflowed: set f_i by an exact log-sum-exp so that the row carries
+     * mass a_i against the current g + eps log v, and rewrite the row's kernel (in place, with u_i = 1).
+     */
+    void rescueRow(int i, double[] k, int off) {
+      double[] cr = new double[m];
+      c.row(i, cr, 0);
+      double mx = Double.NEGATIVE_INFINITY;
+      double[] z = new double[m];
+      for (int j = 0; j < m; j++) {
+        z[j] = (gh[j] + eps * Math.log(v[j]) - cr[j]) / eps;
+        mx = Math.max(mx, z[j]);
+      }
+      double s = 0;
+      for (int j = 0; j < m; j++) {
+        s += Math.exp(z[j] - mx);
+      }
+      fh[i] = eps * (Math.log(a[i]) - mx - Math.log(s));
+      Simd.gibbs(fh[i], gh, cr, 0, eps, k, off, m);
+    }
+
+    /** Accepts the iteration's new scalings; absorbs them into the potentials when needed. */
+    void commit() {
+      double[] swap = u;
+      u = uNew;
+      uNew = swap;
+      boolean absorb = !store;
+      for (int j = 0; j < m; j++) {
+        double vj = omega == 1 ? b[j] / colSum[j]
+            : Math.exp(omega * Math.log(b[j] / colSum[j]) + (1 - omega) * Math.log(v[j]));
+        v[j] = vj;
+        if (!(vj > 0 && vj < Double.POSITIVE_INFINITY) || Math.abs(Math.log(vj)) > ABSORB) {
+          absorb = true;
+        }
+      }
+      for (int i = 0; i < n && !absorb; i++) {
+        if (Math.abs(Math.log(u[i])) > ABSORB) {
+          absorb = true;
+        }
+      }
+      if (absorb) {
+        absorb();
+        rebuildKernel();
+      }
+    }
+
+    /** f += eps log u, g += eps log v, u = v = 1; a column with no mass gets an exact log-sum-exp. */
+    void absorb() {
+      for (int i = 0; i < n; i++) {
+        fh[i] += eps * Math.log(u[i]);
+        u[i] = 1;
+      }
+      for (int j = 0; j < m; j++) {
+        if (v[j] > 0 && v[j] < Double.POSITIVE_INFINITY) {
+          gh[j] += eps * Math.log(v[j]);
+        } else {
+          gh[j] = columnTransform(j);
+        }
+        v[j] = 1;
+      }
+    }
+
+    /** g_j such that column j carries mass b_j against f: eps log b_j - eps LSE_i((f_i - M_ij) / eps). */
+    double columnTransform(int j) {
+      double[] z = new double[n];
+      double mx = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        z[i] = (fh[i] - c.get(i, j)) / eps;
+        mx = Math.max(mx, z[i]);
+      }
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += Math.exp(z[i] - mx);
+      }
+      return eps * (Math.log(b[j]) - mx - Math.log(s));
+    }
+
+    /**
+     * f_i = min_j M_ij, which makes the largest kernel entry of each row one, and the kernel, in one sweep
+     * (each cost row is read once while it is in cache).
+     */
+    void initRowPotentialsAndKernel() {
+      Chunks.run(chunks, ch -> {
+        double[] buf = store ? null : new double[m];
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          if (store) {
+            double[] cv = c.values();
+            fh[i] = Simd.min(cv, i * m, m);
+            Simd.gibbs(fh[i], gh, cv, i * m, eps, kernel, i * m, m);
+          } else {
+            c.row(i, buf, 0);
+            fh[i] = Simd.min(buf, 0, m);
+          }
+        }
+      });
+    }
+
+    void rebuildKernel() {
+      if (!store) {
+        return;
+      }
+      double[] cv = c.values();
+      Chunks.run(chunks, ch -> {
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          Simd.gibbs(fh[i], gh, cv, i * m, eps, kernel, i * m, m);
+        }
+      });
+    }
+
+    /** Potentials, value and regularised value of the current plan u K v, and its marginal error. */
+    void finish() {
+      fFull = new double[n];
+      gFull = new double[m];
+      for (int i = 0; i < n; i++) {
+        fFull[i] = fh[i] + eps * Math.log(u[i]);
+      }
+      for (int j = 0; j < m; j++) {
+        gFull[j] = gh[j] + eps * Math.log(v[j]);
+      }
+      double[] rowMass = new double[n];
+      Chunks.run(chunks, ch -> {
+        double[] t = partial[ch];
+        Arrays.fill(t, 0);
+        double[] row = store ? null : new double[m];
+        double[] cr = store ? null : new double[m];
+        double val = 0;
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          double[] k;
+          int off;
+          double[] cc;
+          int coff;
+          if (store) {
+            k = kernel;
+            off = i * m;
+            cc = c.values();
+            coff = i * m;
+          } else {
+            c.row(i, cr, 0);
+            Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+            k = row;
+            off = 0;
+            cc = cr;
+            coff = 0;
+          }
+          rowMass[i] = u[i] * Simd.dot(k, off, v, 0, m);
+          val += u[i] * Simd.weightedDot(k, off, cc, coff, v, m);
+          Simd.axpy(u[i], k, off, t, 0, m);
+        }
+        chunkValue[ch] = val;
+      });
+      double val = 0;
+      Arrays.fill(colSum, 0);
+      for (int ch = 0; ch < chunks; ch++) {
+        val += chunkValue[ch];
+        for (int j = 0; j < m; j++) {
+          colSum[j] += partial[ch][j];
+        }
+      }
+      double rowErr2 = 0;
+      double reg = 0;
+      for (int i = 0; i < n; i++) {
+        double r = rowMass[i] - a[i];
+        rowErr2 += r * r;
+        reg += fFull[i] * rowMass[i];
+      }
+      double colErr2 = 0;
+      for (int j = 0; j < m; j++) {
+        double r = colSum[j] * v[j] - b[j];
+        colErr2 += r * r;
+        reg += gFull[j] * colSum[j] * v[j];
+      }
+      value = val;
+      regularizedValue = reg;
+      error = Math.max(Math.sqrt(rowErr2), Math.sqrt(colErr2));
+    }
+  }
+}

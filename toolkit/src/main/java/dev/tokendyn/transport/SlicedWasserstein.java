@@ -1,0 +1,96 @@
+package dev.tokendyn.transport;
+
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The sliced 2-Wasserstein distance (Rabin et al. 2011; Bonneel et al. 2015):
+ *
+ * <pre>  SW_2(a, b) = ( (1/L) sum_l W_2^2(theta_l # a, theta_l # b) )^(1/2) </pre>
+ *
+ * over L directions theta_l drawn uniformly on the unit sphere of R^d, where theta # a is the weighted
+ * cloud projected on theta, and the one-dimensional W_2^2 is computed exactly from the quantile
+ * functions. This is POT's {@code ot.sliced_wasserstein_distance(X_s, X_t, a, b, n_projections, p=2,
+ * seed)}: the same estimator, with directions from this package's own seeded generator, so values agree
+ * with POT within Monte Carlo error (the result carries its standard error). In d = 1 it equals the exact
+ * W_2. Projections are processed in parallel; the value does not depend on the number of cores.
+ */
+public final class SlicedWasserstein implements CloudDistance {
+  private final SlicedParams params;
+
+  public SlicedWasserstein(SlicedParams params) {
+    if (params == null) {
+      throw new IllegalArgumentException("params must be given, found null");
+    }
+    this.params = params;
+  }
+
+  public SlicedParams params() {
+    return params;
+  }
+
+  @Override
+  public SlicedResult between(TokenCloud x, TokenCloud y) {
+    return solve(x, y, x.normalizedWeights(), y.normalizedWeights());
+  }
+
+  /**
+   * The estimate between the points of xs (n x d) with weights a and of xt (m x d) with weights b, in
+   * POT's argument order. Nothing is modified.
+   *
+   * @throws IllegalArgumentException on a dimension or length mismatch or invalid weights
+   */
+  public SlicedResult solve(TokenCloud xs, TokenCloud xt, double[] a, double[] b) {
+    if (xs.dimension() != xt.dimension()) {
+      throw new IllegalArgumentException("clouds must have the same dimension, found d=" + xs.dimension()
+          + " (source) vs d=" + xt.dimension() + " (target)");
+    }
+    List<String> warnings = new ArrayList<>();
+    double[] an = Weights.normalized("a", a, xs.size(), warnings);
+    double[] bn = Weights.normalized("b", b, xt.size(), warnings);
+    int n = xs.size();
+    int m = xt.size();
+    int d = xs.dimension();
+    int count = params.projections();
+    double[] theta = Slices.directions(d, count, params.seed());
+    double[] px = xs.toFlatArray();
+    double[] py = xt.toFlatArray();
+    boolean uni = Slices.uniform(an) && Slices.uniform(bn);
+    double[] w2 = new double[count];
+    int chunks = Math.min(count, 8);
+    Chunks.run(chunks, ch -> {
+      double[] u = new double[n];
+      double[] v = new double[m];
+      double[] wa = new double[n];
+      double[] wb = new double[m];
+      int end = Chunks.start(ch + 1, chunks, count);
+      for (int l = Chunks.start(ch, chunks, count); l < end; l++) {
+        Slices.project(px, n, d, theta, l * d, u);
+        Slices.project(py, m, d, theta, l * d, v);
+        if (uni) {
+          Arrays.sort(u);
+          Arrays.sort(v);
+          w2[l] = n == m ? equalUniform(u, v) : Slices.w2SquaredSorted(u, an, v, bn);
+        } else {
+          System.arraycopy(an, 0, wa, 0, n);
+          System.arraycopy(bn, 0, wb, 0, m);
+          Slices.sortPaired(u, wa);
+          Slices.sortPaired(v, wb);
+          w2[l] = Slices.w2SquaredSorted(u, wa, v, wb);
+        }
+      }
+    });
+    return SlicedResult.of(w2, params.seed(), warnings);
+  }
+
+  private static double equalUniform(double[] u, double[] v) {
+    double s = 0;
+    for (int i = 0; i < u.length; i++) {
+      double diff = u[i] - v[i];
+      s += diff * diff;
+    }
+    return s / u.length;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.tokendyn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokendyn.cloud.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalyzeCommandTest {
+  @TempDir Path tmp;
+  Path a;
+  Path b;
+
+  @BeforeEach
+  void sequences() {
+    a = tmp.resolve("a.json");
+    b = tmp.resolve("b.json");
+    for (Path p : new Path[] {a, b}) {
+      assertThat(CliRun.of("simulate", "--n", "12", "--d", "6", "--beta", "1", "--dt", "0.2", "--steps", "40", "--seed",
+          p == a ? "1" : "2", "--record-every", "10", "--save-points", "--out", p.toString()).code()).isZero();
+    }
+  }
+
+  @Test
+  void writesTheReportAndEveryPlot() throws Exception {
+    Path out = tmp.resolve("report");
+    CliRun r = CliRun.of("analyze", "--sequence", a.toString(), b.toString(), "--name", "sa", "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode doc = Json.readTree(out.resolve("report.json"));
+    assertThat(dev.tokendyn.export.SchemaTest.validate(doc)).isEmpty();
+    JsonNode m = doc.get("models").get(0);
+    assertThat(m.get("tokens").asInt()).isEqualTo(24);
+    assertThat(m.get("layers").size()).isEqualTo(5);
+    // the dynamics gather each text's tokens: the within-text mean cosine grows layer by layer
+    JsonNode within = m.get("within_text_mean_cosine");
+    for (int l = 1; l < 5; l++) {
+      assertThat(within.get(l).asDouble()).isGreaterThan(within.get(l - 1).asDouble());
+    }
+    // a token's own path between close layers is the optimal coupling
+    assertThat(m.get("metrics").get("transitions").get(3).get("transport_efficiency").asDouble())
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    for (JsonNode plot : doc.get("plots")) {
+      Path p = out.resolve(plot.asText());
+      assertThat(p).exists();
+      if (p.toString().endsWith(".png")) {
+        assertThat(ImageIO.read(p.toFile()).getWidth()).isGreaterThan(500);
+      }
+    }
+  }
+
+  @Test
+  void badInputLeavesNoFolder() throws Exception {
+    Path out = tmp.resolve("never");
+    CliRun r = CliRun.of("analyze", "--sequence", tmp.resolve("missing.json").toString(), "--out", out.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("missing.json");
+    assertThat(out).doesNotExist();
+    Path empty = tmp.resolve("empty.json");
+    Files.writeString(empty, "{\"clouds\": []}");
+    r = CliRun.of("analyze", "--sequence", empty.toString(), "--out", out.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("empty");
+    assertThat(out).doesNotExist();
+    try (var s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".never"))).isEmpty();
+    }
+  }
+
+  @Test
+  void refusesToOverwriteAFolderUnlessForced() throws Exception {
+    Path out = tmp.resolve("taken");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("mine.txt"), "keep");
+    CliRun r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--force");
+    assertThat(Files.readString(out.resolve("mine.txt"))).isEqualTo("keep");
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(out.resolve("report.json")).exists();
+    assertThat(out.resolve("mine.txt")).doesNotExist();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.tokendyn.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SinkhornTest {
+  @Test
+  void planRebuiltFromThePotentialsHasTheMarginals() {
+    Random rng = new Random(345);
+    TokenCloud x = Problems.gaussian(rng, 35, 4, 0);
+    TokenCloud y = Problems.gaussian(rng, 28, 4, 0.7);
+    double[] a = Problems.weights(rng, 35, 2);
+    double[] b = Problems.weights(rng, 28, 1);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, y);
+    SinkhornResult r = new Sinkhorn(SinkhornParams.of(0.05 * c.median())).solve(a, b, c);
+    assertThat(r.converged()).isTrue();
+    double[] p = r.plan(c);
+    double[] rows = new double[35];
+    double[] cols = new double[28];
+    double value = 0;
+    for (int i = 0; i < 35; i++) {
+      for (int j = 0; j < 28; j++) {
+        rows[i] += p[i * 28 + j];
+        cols[j] += p[i * 28 + j];
+        value += p[i * 28 + j] * c.get(i, j);
+      }
+    }
+    assertThat(Problems.distance(rows, a)).isLessThan(1e-9);
+    assertThat(Problems.distance(cols, b)).isLessThan(1e-9);
+    assertThat(value).isCloseTo(r.value(), within(1e-9 * value));
+    for (int i = 0; i < 35; i++) {
+      if (a[i] == 0) {
+        assertThat(r.f()[i]).isEqualTo(Double.NEGATIVE_INFINITY);
+      }
+    }
+  }
+
+  @Test
+  void tendsToTheExactValueAsRegDecreases() {
+    Random rng = new Random(8);
+    TokenCloud x = Problems.gaussian(rng, 30, 3, 0);
+    TokenCloud y = Problems.gaussian(rng, 30, 3, 1);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, y);
+    double exact = new NetworkSimplex().between(x, y).value();
+    double med = c.median();
+    double previousGap = Double.POSITIVE_INFINITY;
+    for (double f : new double[] {1, 0.1, 0.01, 0.001}) {
+      SinkhornResult r = new Sinkhorn(SinkhornParams.of(f * med).withMaxIter(100_000)).between(x, y);
+      assertThat(r.converged()).isTrue();
+      double gap = r.value() - exact;
+      assertThat(gap).as("<P,M> >= exact at reg %s x median", f).isGreaterThanOrEqualTo(-1e-9);
+      assertThat(gap).isLessThan(previousGap);
+      previousGap = gap;
+    }
+    assertThat(previousGap).isLessThan(1e-3 * exact);
+  }
+
+  @Test
+  void isStableAtATenThousandthOfTheMedianCost() {
+    Random rng = new Random(13);
+    TokenCloud x = Problems.gaussian(rng, 25, 8, 0);
+    TokenCloud y = Problems.gaussian(rng, 20, 8, 0.5);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, y);
+    double reg = 1e-4 * c.median();
+    // at this reg the last digits converge slowly: stop at a marginal error of 1e-7
+    SinkhornResult r = new Sinkhorn(SinkhornParams.of(reg).withMaxIter(100_000).withStopThr(1e-7)).between(x, y);
+    assertThat(r.converged()).isTrue();
+    assertThat(r.value()).isFinite();
+    assertThat(r.regularizedValue()).isFinite();
+    assertThat(java.util.Arrays.stream(r.f()).allMatch(Double::isFinite)).isTrue();
+    assertThat(java.util.Arrays.stream(r.g()).allMatch(Double::isFinite)).isTrue();
+    double exact = new NetworkSimplex().between(x, y).value();
+    assertThat(r.value()).isCloseTo(exact, within(1e-6 * exact));
+  }
+
+  @Test
+  void blockedPathAgreesWithTheHeldKernel() {
+    Random rng = new Random(17);
+    TokenCloud x = Problems.gaussian(rng, 90, 6, 0);
+    TokenCloud y = Problems.gaussian(rng, 70, 6, 0.4);
+    CostMatrix lazy = CostMatrix.between(Cost.SQEUCLIDEAN, x, y);
+    double[] a = Problems.weights(rng, 90, 3);
+    double[] b = Problems.weights(rng, 70, 0);
+    for (double f : new double[] {0.1, 0.005}) {
+      SinkhornParams p = SinkhornParams.of(f * lazy.median()).withMaxIter(50_000);
+      SinkhornResult held = new Sinkhorn(p).solve(a, b, lazy);
+      SinkhornResult blocked = new Sinkhorn(p, 0).solve(a, b, lazy);
+      assertThat(held.converged()).isTrue();
+      assertThat(blocked.converged()).isTrue();
+      assertThat(blocked.value()).isCloseTo(held.value(), within(1e-8 * held.value()));
+      assertThat(blocked.regularizedValue()).isCloseTo(held.regularizedValue(), within(1e-8 * Math.abs(held.value())));
+    }
+  }
+
+  @Test
+  void isSymmetricForASymmetricCost() {
+    Random rng = new Random(23);
+    CostMatrix c = Cost.EUCLIDEAN.matrix(Problems.gaussian(rng, 20, 3, 0), Problems.gaussian(rng, 15, 3, 0.2));
+    double[] a = Problems.weights(rng, 20, 0);
+    double[] b = Problems.weights(rng, 15, 0);
+    Sinkhorn s = new Sinkhorn(SinkhornParams.of(0.05));
+    double ab = s.solve(a, b, c).value();
+    double ba = s.solve(b, a, Problems.transpose(c)).value();
+    assertThat(ba).isCloseTo(ab, within(1e-8 * ab));
+  }
+
+  @Test
+  void nonConvergenceIsDataWithAWarningThatNamesTheFix() {
+    Random rng = new Random(29);
+    TokenCloud x = Problems.gaussian(rng, 30, 2, 0);
+    TokenCloud y = Problems.gaussian(rng, 30, 2, 0);
+    SinkhornResult r = new Sinkhorn(SinkhornParams.of(1e-3).withMaxIter(3)).between(x, y);
+    assertThat(r.converged()).isFalse();
+    assertThat(r.iterations()).isEqualTo(3);
+    assertThat(r.marginalError()).isGreaterThan(1e-9);
+    assertThat(r.warnings()).singleElement().asString().contains("increase maxIter or reg");
+  }
+
+  @Test
+  void rejectsBadParametersNamingTheValue() {
+    assertThatThrownBy(() -> SinkhornParams.of(-1)).hasMessage("reg must be > 0 and finite, found -1.0");
+    assertThatThrownBy(() -> SinkhornParams.of(0)).hasMessage("reg must be > 0 and finite, found 0.0");
+    assertThatThrownBy(() -> SinkhornParams.of(Double.NaN)).hasMessage("reg must be > 0 and finite, found NaN");
+    assertThatThrownBy(() -> SinkhornParams.of(1).withStopThr(0)).hasMessage("stopThr must be > 0 and finite, found 0.0");
+    assertThatThrownBy(() -> SinkhornParams.of(1).withMaxIter(0)).hasMessage("maxIter must be >= 1, found 0");
+    assertThatThrownBy(() -> new SinkhornParams(Cost.SQEUCLIDEAN, 1, 10, 1e-9, 1.5))
+        .hasMessage("scaling must be in (0, 1), found 1.5");
+  }
+}
