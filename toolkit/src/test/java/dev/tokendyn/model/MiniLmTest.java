@@ -102,6 +102,16 @@ class MiniLmTest {
   }
 
   @Test
+  void theLayerAnalysisReadsAnExtraction() throws Exception {
+    Extraction r = ex.extract(List.of("The cat sat on the mat.", "Tokens move through the layers of a transformer."),
+        ExtractOptions.defaults());
+    dev.tokendyn.analysis.LayerAnalysis a = dev.tokendyn.analysis.LayerAnalysis.of("all-minilm-l6-v2", r.sequences(),
+        dev.tokendyn.metrics.MetricsParams.defaults());
+    assertThat(a.pooled().size()).isEqualTo(7);
+    assertThat(a.pooled().cloud(0).size()).isEqualTo(r.text(0).size() + r.text(1).size());
+  }
+
+  @Test
   void attentionRowsAreDistributionsOverRealTokens() throws Exception {
     Extraction r = ex.extract(List.of("short", "a much longer text than the first one"),
         ExtractOptions.defaults().withLayers(List.of(1, 6)).withAttentions(true));
@@ -155,40 +165,60 @@ class MiniLmTest {
         .hasMessageContaining("all-minilm-l6-v2, bge-small-en-v1.5, e5-small-v2");
   }
 
-  /** The catalog's weights written as a Hugging Face BERT directory ([out, in] Linear weights, bert. prefix). */
-  @Test
-  void theSameModelFromAHuggingFaceDirectoryMatchesOnnxRuntime(@TempDir Path tmp) throws Exception {
+  /**
+   * The catalog's weights written as a Hugging Face directory ([out, in] Linear weights under the
+   * family's prefix). For RoBERTa, whose positions start at padding_idx + 1 = 2, the position table gets
+   * two unused rows in front, so that the same model must come out.
+   */
+  private static Path writeDirectory(Path dir, String modelType) throws Exception {
     Catalog.Entry e = Catalog.find("all-minilm-l6-v2").orElseThrow();
     OnnxWeights w;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(e.onnxResource())) {
+    try (InputStream in = MiniLmTest.class.getClassLoader().getResourceAsStream(e.onnxResource())) {
       w = OnnxWeights.read(in, e.onnxResource());
     }
+    boolean roberta = modelType.equals("roberta");
     List<Tensor> out = new ArrayList<>();
     for (Tensor t : w.tensors().values()) {
       Tensor x = t.name().startsWith("encoder.") && t.rank() == 2 ? t.transposed() : t;
-      out.add(x.renamed("bert." + t.name()));
+      if (roberta && t.name().equals("embeddings.position_embeddings.weight")) {
+        float[] shifted = new float[x.data().length + 2 * 384];
+        System.arraycopy(x.data(), 0, shifted, 2 * 384, x.data().length);
+        x = new Tensor(x.name(), new long[] {x.shape()[0] + 2, 384}, shifted);
+      }
+      out.add(x.renamed(modelType + "." + t.name()));
     }
-    Path dir = tmp.resolve("minilm-hf");
     Files.createDirectories(dir);
     SafetensorsWriter.write(dir.resolve("model.safetensors"), out);
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(e.tokenizerResource())) {
+    try (InputStream in = MiniLmTest.class.getClassLoader().getResourceAsStream(e.tokenizerResource())) {
       Files.copy(in, dir.resolve("tokenizer.json"));
     }
     Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put("model_type", "bert");
+    cfg.put("model_type", modelType);
     cfg.put("num_hidden_layers", 6);
     cfg.put("hidden_size", 384);
     cfg.put("num_attention_heads", 12);
     cfg.put("intermediate_size", 1536);
-    cfg.put("max_position_embeddings", 512);
+    cfg.put("max_position_embeddings", roberta ? 514 : 512);
     cfg.put("vocab_size", 30522);
     cfg.put("type_vocab_size", 2);
     cfg.put("layer_norm_eps", 1e-12);
     cfg.put("hidden_act", "gelu");
+    if (roberta) {
+      cfg.put("pad_token_id", 1);
+    }
     dev.tokendyn.cloud.Json.write(dir.resolve("config.json"), cfg);
+    return dir;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"bert", "roberta"})
+  void theSameModelFromAHuggingFaceDirectoryMatchesOnnxRuntime(String modelType, @TempDir Path tmp) throws Exception {
+    Path dir = writeDirectory(tmp.resolve("minilm-" + modelType), modelType);
     List<String> texts = CatalogModelsTest.TEXTS;
-    try (Extractor hf = Extractor.open(dir); OrtReference ort = new OrtReference(e)) {
-      assertThat(hf.info().config().architecture()).isEqualTo(Architecture.BERT);
+    try (Extractor hf = Extractor.open(dir);
+        OrtReference ort = new OrtReference(Catalog.find("all-minilm-l6-v2").orElseThrow())) {
+      assertThat(hf.info().config().architecture().modelType()).isEqualTo(modelType);
+      assertThat(hf.info().config().maxTokens()).isEqualTo(512);
       Extraction r = hf.extract(texts, ExtractOptions.defaults().withLayers(List.of(6)));
       List<long[]> ids = r.texts().stream().map(TextExtraction::tokenIds).toList();
       float[][] ref = ort.lastHiddenState(ids, 384);
@@ -199,7 +229,8 @@ class MiniLmTest {
           worst = Math.max(worst, Math.abs(v[k] - ref[i][k]));
         }
       }
-      System.out.printf("MiniLM as a Hugging Face directory: last layer vs ONNX Runtime, max abs diff %.3g%n", worst);
+      System.out.printf("MiniLM as a Hugging Face %s directory: last layer vs ONNX Runtime, max abs diff %.3g%n",
+          modelType, worst);
       assertThat(worst).isLessThanOrEqualTo(1e-4);
     }
   }
