@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Run a pretrained transformer over texts and write each layer's token representations (hidden states",
-      "0..L, as Hugging Face's output_hidden_states) and optionally the attention probabilities",
-      "(tokendyn.extraction/1): one JSON file, or a directory of float32 .npy files with index.json.",
+      "Run a pretrained transformer over texts and write each layer's token representations.",
+      "Hidden states 0..L as in Hugging Face's output_hidden_states, optionally the attention probabilities;",
+      "one JSON file (tokendyn.extraction/1) or a directory of float32 .npy files with index.json.",
       "Example: tokendyn extract --model all-minilm-l6-v2 --text \"The cat sat on the mat.\" --out cat.json"})
 final class ExtractCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -50,7 +50,7 @@ final class ExtractCommand implements Callable<Integer> {
     Path input;
   }
 
-  @Option(names = "--layers", split = ",", paramLabel = "L[,L...]",
+  @Option(names = "--layers", split = ",", paramLabel = "L",
       description = "Hidden states to keep, 0 (embeddings) to L (default: all). Blocks after the last one asked for are not run.")
   List<Integer> layers = List.of();
 
