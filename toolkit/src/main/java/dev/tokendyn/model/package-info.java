@@ -11,6 +11,17 @@
  * }
  * }</pre>
  *
+ * <p>Results: {@link Extraction#toSequence(int)} gives one text's hidden states as a
+ * {@link dev.tokendyn.cloud.CloudSequence} over layers (labels are the sites, positions the layer
+ * indices, clouds labelled with the tokens); {@link Extraction#sequences()} gives all of them and
+ * {@link Extraction#pooledSequence()} pools every text's tokens into one cloud per layer.
+ * {@link ExtractionFiles} writes {@code tokendyn.extraction/1} as JSON or as a directory of {@code .npy}.
+ *
+ * <p>Speed: each layer allocates and frees tensors of tens of MB. Run the JVM as the {@code tokendyn}
+ * launcher does, with glibc told to keep freed memory ({@code MALLOC_ARENA_MAX=1},
+ * {@code MALLOC_MMAP_THRESHOLD_=4294967296}, {@code MALLOC_TRIM_THRESHOLD_=68719476736}) and a fixed young
+ * generation ({@code -Xmn256m}); otherwise page faults can cost more than the arithmetic.
+ *
  * <p>Native tensors never leave this package: each batch runs in its own {@code NDManager} scope and
  * its results are copied into Java arrays before the scope closes. Activation sites carry
  * TransformerLens names ({@link Sites}).
