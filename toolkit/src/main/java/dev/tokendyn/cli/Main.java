@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       FitCommand.class,
       DemoCommand.class,
+      ExtractCommand.class,
+      ModelsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -186,6 +186,64 @@ public final class Npy {
     AtomicFiles.write(path, out -> write(out, a.shape(), a.data()));
   }
 
+  /**
+   * Writes an array as little-endian float32 in C order, atomically: half the size of float64, and the
+   * precision of a model's activations.
+   *
+   * @param shape the extents; their product must equal data.length
+   * @param data values in C order; not modified
+   */
+  public static void writeFloat32(Path path, int[] shape, float[] data) throws IOException {
+    long count = 1;
+    for (int s : shape) {
+      if (s < 0) {
+        throw new IllegalArgumentException("negative extent in shape " + java.util.Arrays.toString(shape));
+      }
+      count *= s;
+    }
+    if (count != data.length) {
+      throw new IllegalArgumentException(
+          "shape " + java.util.Arrays.toString(shape) + " needs " + count + " values, found " + data.length);
+    }
+    AtomicFiles.write(path, out -> {
+      out.write(header(shape, "<f4"));
+      ByteBuffer buf = ByteBuffer.allocate(4 * 8192).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : data) {
+        if (!buf.hasRemaining()) {
+          out.write(buf.array(), 0, buf.position());
+          buf.clear();
+        }
+        buf.putFloat(v);
+      }
+      out.write(buf.array(), 0, buf.position());
+    });
+  }
+
+  /** The magic string, version 1.0 and the padded header dictionary. */
+  private static byte[] header(int[] shape, String descr) {
+    StringBuilder sh = new StringBuilder();
+    for (int s : shape) {
+      sh.append(s).append(", ");
+    }
+    if (shape.length > 1) {
+      sh.setLength(sh.length() - 2);
+    } else if (shape.length == 1) {
+      sh.setLength(sh.length() - 1);
+    }
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + sh + "), }";
+    int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
+    int pad = (64 - unpadded % 64) % 64;
+    String header = dict + " ".repeat(pad) + "\n";
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(MAGIC);
+    b.write(1);
+    b.write(0);
+    b.write(header.length() & 0xff);
+    b.write((header.length() >>> 8) & 0xff);
+    b.writeBytes(header.getBytes(StandardCharsets.ISO_8859_1));
+    return b.toByteArray();
+  }
+
   static void write(OutputStream out, int[] shape, double[] data) throws IOException {
     StringBuilder sh = new StringBuilder();
     for (int s : shape) {

@@ -1,0 +1,156 @@
+package dev.tokendyn.cli;
+
+import dev.tokendyn.model.ExtractOptions;
+import dev.tokendyn.model.Extraction;
+import dev.tokendyn.model.ExtractionFiles;
+import dev.tokendyn.model.Extractor;
+import dev.tokendyn.model.ModelException;
+import dev.tokendyn.model.TextExtraction;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tokendyn extract}: every layer's token representations from a pretrained transformer. */
+@Command(
+    name = "extract",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a pretrained transformer over texts and write each layer's token representations.",
+      "Hidden states 0..L as in Hugging Face's output_hidden_states, optionally the attention probabilities;",
+      "one JSON file (tokendyn.extraction/1) or a directory of float32 .npy files with index.json.",
+      "Example: tokendyn extract --model all-minilm-l6-v2 --text \"The cat sat on the mat.\" --out cat.json"})
+final class ExtractCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
+      description = "A catalog name (see 'tokendyn models') or a Hugging Face directory with config.json,"
+          + " model.safetensors and tokenizer.json.")
+  String model;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--text", description = "A text to run; repeat for several.")
+    List<String> texts;
+
+    @Option(names = "--input", paramLabel = "FILE.txt", description = "A UTF-8 file with one text a line; blank lines are skipped.")
+    Path input;
+  }
+
+  @Option(names = "--layers", split = ",", paramLabel = "L",
+      description = "Hidden states to keep, 0 (embeddings) to L (default: all). Blocks after the last one asked for are not run.")
+  List<Integer> layers = List.of();
+
+  @Option(names = "--attentions", description = "Also keep the attention probabilities of the blocks that produce the kept layers.")
+  boolean attentions;
+
+  @Option(names = "--batch-size", defaultValue = "16", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--truncate", description = "Cut texts longer than the model's maximum positions instead of failing.")
+  boolean truncate;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.json|DIR",
+      description = "A .json file, or a directory (created; must be new or empty) for .npy files and index.json.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter pw = spec.commandLine().getOut();
+    ExtractOptions options = new ExtractOptions(layers, attentions, batchSize, truncate);
+    boolean json = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+    if (json) {
+      Inputs.checkOutput(out, "--out");
+    } else if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is a file; give a .json file name or a new directory");
+    }
+    List<String> texts = texts();
+    try (Extractor ex = Extractor.open(model)) {
+      long t0 = System.nanoTime();
+      if (json) {
+        Extraction r = ex.extract(texts, options);
+        ExtractionFiles.writeJson(out, r);
+      } else {
+        try (ExtractionFiles.NpyDirectory dir = new ExtractionFiles.NpyDirectory(out, ex.info());
+            Progress bar = new Progress(texts.size(), options.batchSize())) {
+          ex.extract(texts, options, (i, r) -> {
+            dir.accept(i, r);
+            bar.step();
+          });
+          dir.commit();
+        }
+      }
+      pw.printf(Locale.ROOT, "%s: %d text(s), %d layer(s) of width %d, in %.1f s -> %s%n", ex.info().name(),
+          texts.size(), options.layers().isEmpty() ? ex.info().hiddenStates() : options.layers().size(),
+          ex.info().config().hidden(), (System.nanoTime() - t0) * 1e-9, out);
+      return Main.OK;
+    } catch (ModelException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("tokendyn extract: error: " + e.getMessage());
+      err.flush();
+      return Main.FAILURE;
+    }
+  }
+
+  private List<String> texts() {
+    if (source.texts != null) {
+      return source.texts;
+    }
+    if (!Files.isRegularFile(source.input)) {
+      throw new UsageException("--input " + source.input + ": no such file");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(source.input, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException("--input " + source.input + ": cannot read as UTF-8 text: " + e.getMessage(), e);
+    }
+    List<String> texts = new ArrayList<>();
+    for (String l : lines) {
+      if (!l.isBlank()) {
+        texts.add(l.strip());
+      }
+    }
+    if (texts.isEmpty()) {
+      throw new UsageException("--input " + source.input + " holds no text; give one text a line");
+    }
+    return texts;
+  }
+
+  /** A progress bar on the terminal for inputs of several batches; silent otherwise. */
+  private static final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+
+    Progress(int texts, int batch) {
+      bar = System.console() != null && texts > batch
+          ? new ProgressBarBuilder().setTaskName("extract").setInitialMax(texts).build()
+          : null;
+    }
+
+    void step() {
+      if (bar != null) {
+        bar.step();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.tokendyn.model;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokendyn.cloud.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns a catalog entry or a Hugging Face directory into a configuration and canonically named weights. */
+final class ModelLoader {
+  private ModelLoader() {}
+
+  /** Weights under the names that {@link BertEncoder} or {@link Gpt2Decoder} expect, with their shape. */
+  record Loaded(ModelInfo info, Map<String, Tensor> weights) {}
+
+  static Loaded catalog(Catalog.Entry e) throws ModelException {
+    OnnxWeights w;
+    try (InputStream in = resource(e.onnxResource(), e)) {
+      w = OnnxWeights.read(new java.io.BufferedInputStream(in, 1 << 20), e.onnxResource());
+    } catch (IOException ex) {
+      throw new ModelException(e.onnxResource() + ": cannot read: " + ex.getMessage(), ex);
+    }
+    int heads = w.heads().orElse(e.heads());
+    if (heads != e.heads()) {
+      throw new ModelException(e.onnxResource() + ": the graph splits attention into " + heads
+          + " heads but the catalog says " + e.heads());
+    }
+    return new Loaded(new ModelInfo(e.name(), e.coordinates(), bertConfig(w.tensors(), heads, w.layerNormEps(),
+        Architecture.BERT, 0, e.onnxResource())), w.tensors());
+  }
+
+  static InputStream resource(String name, Catalog.Entry e) throws ModelException {
+    InputStream in = ModelLoader.class.getClassLoader().getResourceAsStream(name);
+    if (in == null) {
+      throw new ModelException(name + " is not on the class path; the jar " + e.coordinates()
+          + " must be a dependency (build with Maven)");
+    }
+    return in;
+  }
+
+  /** The shape of a BERT-family model from its weights, for ONNX files that carry no config.json. */
+  static TransformerConfig bertConfig(Map<String, Tensor> t, int heads, double eps, Architecture arch,
+      int positionOffset, String source) throws ModelException {
+    Tensor word = t.get("embeddings.word_embeddings.weight");
+    Tensor pos = t.get("embeddings.position_embeddings.weight");
+    Tensor inter = t.get("encoder.layer.0.intermediate.dense.weight");
+    if (word == null || pos == null || inter == null || word.rank() != 2 || pos.rank() != 2 || inter.rank() != 2) {
+      throw new ModelException(source + ": not a BERT encoder: the embeddings or the first feed-forward"
+          + " weight are missing; tokendyn supports: " + Architecture.supported());
+    }
+    int layers = 0;
+    while (t.containsKey("encoder.layer." + layers + ".output.dense.weight")) {
+      layers++;
+    }
+    try {
+      return new TransformerConfig(arch, layers, word.dim(1), heads, inter.dim(1), pos.dim(0), word.dim(0), eps,
+          positionOffset);
+    } catch (IllegalArgumentException ex) {
+      throw new ModelException(source + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /** A Hugging Face directory: config.json, model.safetensors, tokenizer.json. */
+  static Loaded directory(Path dir) throws ModelException {
+    Path configFile = dir.resolve("config.json");
+    Path weightsFile = dir.resolve("model.safetensors");
+    for (Path p : new Path[] {configFile, weightsFile, dir.resolve("tokenizer.json")}) {
+      if (!Files.isRegularFile(p)) {
+        throw new ModelException(p + ": no such file; a Hugging Face model directory holds config.json,"
+            + " model.safetensors and tokenizer.json");
+      }
+    }
+    JsonNode c;
+    try {
+      c = Json.readTree(configFile);
+    } catch (IOException e) {
+      throw new ModelException(configFile + ": not readable JSON: " + e.getMessage(), e);
+    }
+    Architecture arch;
+    try {
+      arch = Architecture.ofModelType(c.path("model_type").asText(null));
+    } catch (IllegalArgumentException e) {
+      throw new ModelException(configFile + ": " + e.getMessage(), e);
+    }
+    Map<String, Tensor> raw = Safetensors.read(weightsFile);
+    String name = dir.toAbsolutePath().normalize().getFileName().toString();
+    String source = dir.toAbsolutePath().normalize().toString();
+    try {
+      return switch (arch) {
+        case BERT, ROBERTA -> bertDirectory(c, raw, arch, name, source, configFile);
+        case GPT2 -> gpt2Directory(c, raw, name, source, configFile);
+      };
+    } catch (IllegalArgumentException e) {
+      throw new ModelException(configFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int required(JsonNode c, String key, Path file) {
+    JsonNode v = c.get(key);
+    if (v == null || !v.canConvertToInt()) {
+      throw new IllegalArgumentException("missing or non-integer \"" + key + "\"");
+    }
+    return v.asInt();
+  }
+
+  private static Loaded bertDirectory(JsonNode c, Map<String, Tensor> raw, Architecture arch, String name,
+      String source, Path file) throws ModelException {
+    String act = c.path("hidden_act").asText("gelu");
+    if (!act.equals("gelu")) {
+      throw new ModelException(file + ": hidden_act '" + act + "' is not supported; BERT-family models need 'gelu'");
+    }
+    String prefix = arch == Architecture.ROBERTA ? "roberta." : "bert.";
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    for (Tensor t : raw.values()) {
+      String n = t.name().startsWith(prefix) ? t.name().substring(prefix.length()) : t.name();
+      // PyTorch's Linear keeps weight [out, in]; the encoder multiplies by [in, out]
+      if (n.startsWith("encoder.") && n.endsWith(".weight") && t.rank() == 2) {
+        t = t.transposed();
+      }
+      w.put(n, t.renamed(n));
+    }
+    int offset = arch == Architecture.ROBERTA ? c.path("pad_token_id").asInt(1) + 1 : 0;
+    TransformerConfig cfg = new TransformerConfig(arch, required(c, "num_hidden_layers", file),
+        required(c, "hidden_size", file), required(c, "num_attention_heads", file),
+        required(c, "intermediate_size", file), required(c, "max_position_embeddings", file),
+        required(c, "vocab_size", file), c.path("layer_norm_eps").asDouble(1e-12), offset);
+    return new Loaded(new ModelInfo(name, source, cfg), w);
+  }
+
+  private static Loaded gpt2Directory(JsonNode c, Map<String, Tensor> raw, String name, String source, Path file)
+      throws ModelException {
+    String act = c.path("activation_function").asText("gelu_new");
+    if (!act.equals("gelu_new")) {
+      throw new ModelException(file + ": activation_function '" + act
+          + "' is not supported; GPT-2 models need 'gelu_new'");
+    }
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    for (Tensor t : raw.values()) {
+      String n = t.name().startsWith("transformer.") ? t.name().substring("transformer.".length()) : t.name();
+      w.put(n, t.renamed(n));
+    }
+    int d = required(c, "n_embd", file);
+    JsonNode inner = c.get("n_inner");
+    int ff = inner == null || inner.isNull() ? 4 * d : inner.asInt();
+    TransformerConfig cfg = new TransformerConfig(Architecture.GPT2, required(c, "n_layer", file), d,
+        required(c, "n_head", file), ff, required(c, "n_positions", file), required(c, "vocab_size", file),
+        c.path("layer_norm_epsilon").asDouble(1e-5), 0);
+    return new Loaded(new ModelInfo(name, source, cfg), w);
+  }
+
+  /** The forward pass for the loaded weights; its arrays live in a sub-manager of {@code base}. */
+  static Transformer transformer(Loaded l, NDManager base) throws ModelException {
+    return switch (l.info().config().architecture()) {
+      case BERT, ROBERTA -> new BertEncoder(l.info().config(), l.weights(), l.info().source(), base);
+      case GPT2 -> new Gpt2Decoder(l.info().config(), l.weights(), l.info().source(), base);
+    };
+  }
+}

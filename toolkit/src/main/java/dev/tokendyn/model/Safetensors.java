@@ -1,0 +1,111 @@
+package dev.tokendyn.model;
+
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokendyn.cloud.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads Hugging Face safetensors files (an 8-byte little-endian header length N, N bytes of JSON that
+ * give each tensor's dtype, shape and byte range, then the raw data) with DJL's own decoder,
+ * {@code NDList.decode}. The header is checked first against the file's size, so that a truncated or
+ * corrupt file is reported with its path and what is wrong, before any tensor is decoded. Floating-point
+ * tensors (F32, F16, BF16) come back as float32; integer buffers are skipped.
+ */
+public final class Safetensors {
+  private Safetensors() {}
+
+  /**
+   * All floating-point tensors of a file, by name.
+   *
+   * @throws ModelException naming the file when it is missing, truncated or malformed
+   */
+  public static Map<String, Tensor> read(Path path) throws ModelException {
+    if (!Files.isRegularFile(path)) {
+      throw new ModelException(path + ": no such file");
+    }
+    checkHeader(path);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 20);
+        NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      NDList list = NDList.decode(m, in);
+      for (NDArray a : list) {
+        DataType t = a.getDataType();
+        if (t != DataType.FLOAT32 && t != DataType.FLOAT16 && t != DataType.BFLOAT16) {
+          continue;
+        }
+        NDArray f = t == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        out.put(a.getName(), new Tensor(a.getName(), a.getShape().getShape(), f.toFloatArray()));
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof EngineException) {
+        throw new ModelException(path + ": cannot start the engine to decode it: " + e.getMessage(), e);
+      }
+      throw new ModelException(path + ": not a readable safetensors file (" + e.getMessage() + "); it is corrupt", e);
+    }
+    return out;
+  }
+
+  /** Validates the header: its length, its JSON, and that every tensor's bytes lie inside the file. */
+  static void checkHeader(Path path) throws ModelException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8) {
+        throw new ModelException(path + ": truncated safetensors file (" + size + " bytes)");
+      }
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      ch.read(len, 0);
+      long headerLen = len.getLong(0);
+      if (headerLen <= 1 || headerLen > size - 8 || headerLen > (100L << 20)) {
+        throw new ModelException(path + ": bad safetensors header length " + headerLen + " for a file of " + size
+            + " bytes; the file is truncated or not safetensors");
+      }
+      ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+      ch.read(hb, 8);
+      JsonNode header;
+      try {
+        header = Json.mapper().readTree(new String(hb.array(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new ModelException(path + ": the safetensors header is not valid JSON; the file is corrupt", e);
+      }
+      if (header == null || !header.isObject()) {
+        throw new ModelException(path + ": the safetensors header is not a JSON object; the file is corrupt");
+      }
+      long dataLen = size - 8 - headerLen;
+      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("__metadata__")) {
+          continue;
+        }
+        JsonNode offsets = e.getValue().path("data_offsets");
+        if (!e.getValue().path("shape").isArray() || !offsets.isArray() || offsets.size() != 2) {
+          throw new ModelException(path + ": tensor " + e.getKey() + " lacks a shape or data_offsets; the file is corrupt");
+        }
+        long begin = offsets.get(0).asLong();
+        long end = offsets.get(1).asLong();
+        if (begin < 0 || end < begin || end > dataLen) {
+          throw new ModelException(path + ": tensor " + e.getKey() + " spans bytes [" + begin + ", " + end
+              + ") but the data holds " + dataLen + "; the file is truncated");
+        }
+      }
+    } catch (IOException e) {
+      throw new ModelException(path + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.tokendyn.model;
+
+import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.TokenCloud;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything extracted from one text: its tokens, and for each kept layer the n x d hidden states (and,
+ * when asked, the attention probabilities), as plain arrays.
+ *
+ * @param text the input text
+ * @param tokens the n tokens, special tokens included
+ * @param tokenIds their ids
+ * @param width d
+ * @param hiddenStates the kept hidden states, in layer order
+ * @param attentions the kept attention patterns, in block order; empty unless asked for
+ */
+public record TextExtraction(String text, List<String> tokens, long[] tokenIds, int width,
+    List<HiddenState> hiddenStates, List<AttentionPattern> attentions) {
+
+  /**
+   * Hidden state {@code layer} (0..L): n x d values, row-major, token i at {@code values[i*d .. i*d+d)}.
+   *
+   * @param site the TransformerLens name ({@link Sites})
+   */
+  public record HiddenState(int layer, String site, float[] values) {}
+
+  /**
+   * The attention probabilities of block {@code block}: heads x n x n, row-major; entry (h, i, j) is how
+   * much query token i attends to key token j in head h, and each row sums to one.
+   */
+  public record AttentionPattern(int block, String site, int heads, float[] probabilities) {
+    /** Probability (head, query, key) for a text of n tokens. */
+    public float get(int head, int query, int key, int n) {
+      return probabilities[(head * n + query) * n + key];
+    }
+  }
+
+  public TextExtraction {
+    tokens = List.copyOf(tokens);
+    hiddenStates = List.copyOf(hiddenStates);
+    attentions = List.copyOf(attentions);
+    if (tokenIds.length != tokens.size()) {
+      throw new IllegalArgumentException(tokens.size() + " tokens but " + tokenIds.length + " token ids");
+    }
+    for (HiddenState h : hiddenStates) {
+      if (h.values().length != (long) tokens.size() * width) {
+        throw new IllegalArgumentException("hidden state " + h.layer() + " holds " + h.values().length
+            + " values but n*d = " + tokens.size() + "*" + width);
+      }
+    }
+  }
+
+  /** The number of tokens n. */
+  public int size() {
+    return tokens.size();
+  }
+
+  /** The kept hidden state of layer {@code layer}. */
+  public HiddenState state(int layer) {
+    for (HiddenState h : hiddenStates) {
+      if (h.layer() == layer) {
+        return h;
+      }
+    }
+    throw new IllegalArgumentException("layer " + layer + " was not extracted; extracted: " + layers());
+  }
+
+  /** The indices of the kept hidden states. */
+  public List<Integer> layers() {
+    return hiddenStates.stream().map(HiddenState::layer).toList();
+  }
+
+  /** Hidden state {@code layer} as a cloud of n points in R^d labelled with the tokens. */
+  public TokenCloud cloud(int layer) {
+    float[] v = state(layer).values();
+    double[] p = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      p[i] = v[i];
+    }
+    return new TokenCloud(size(), width, p, null, tokens);
+  }
+
+  /** The kept hidden states as a sequence along the layer axis, labelled with their sites. */
+  public CloudSequence toSequence() {
+    List<CloudSequence.Entry> e = new ArrayList<>();
+    for (HiddenState h : hiddenStates) {
+      e.add(new CloudSequence.Entry(h.site(), h.layer(), cloud(h.layer())));
+    }
+    return new CloudSequence(CloudSequence.Axis.LAYER, e);
+  }
+
+  /**
+   * The mean of hidden state {@code layer} over the tokens, (1/n) sum_i h_i: the sentence embedding of
+   * mean pooling.
+   */
+  public double[] meanPooled(int layer) {
+    float[] v = state(layer).values();
+    double[] m = new double[width];
+    for (int i = 0; i < size(); i++) {
+      for (int k = 0; k < width; k++) {
+        m[k] += v[i * width + k];
+      }
+    }
+    for (int k = 0; k < width; k++) {
+      m[k] /= size();
+    }
+    return m;
+  }
+}
