@@ -1,10 +1,12 @@
 package dev.tokendyn.cli;
 
 import dev.tokendyn.analysis.LayerAnalysis;
+import dev.tokendyn.analysis.ModelSequences;
 import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.cloud.CloudSequence;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.metrics.MetricsParams;
+import dev.tokendyn.metrics.TransitionParams;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,17 +25,41 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measure how tokens move layer by layer: every metric per layer, optimal transport between consecutive",
-      "layers, spreading, and the plots (PNG and SVG). Writes DIR/report.json (tokendyn.report/1) and the plots",
-      "into a new folder, all at once or not at all."})
+      "Run a model over texts and measure how its tokens move layer by layer: every metric per layer, optimal",
+      "transport between consecutive layers, spreading, and the plots (PNG and SVG). Writes DIR/report.json",
+      "(tokendyn.report/1) and the plots into a new folder, all at once or not at all.",
+      "Example: tokendyn analyze --model all-minilm-l6-v2 --input texts.txt --out report --compare e5-small-v2"})
 final class AnalyzeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--sequence", required = true, arity = "1..*",
-      description = "Cloud sequences, one per text (JSON, .npy (L,n,d) or a folder of .npy), measured together.")
-  List<Path> sequences;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
 
-  @Option(names = "--name", defaultValue = "sequence", description = "Name in the report and plots (default: ${DEFAULT-VALUE}).")
+  static final class Source {
+    @ArgGroup(exclusive = false)
+    ModelInput model;
+
+    @Option(names = "--sequence", arity = "1..*",
+        description = "Instead of a model: cloud sequences, one per text (JSON, .npy (L,n,d) or a folder of .npy).")
+    List<Path> sequences;
+  }
+
+  static final class ModelInput {
+    @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
+        description = "A catalog model (see 'tokendyn models') or a Hugging Face model folder.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE.txt", description = "Texts, one a line.")
+    Path input;
+
+    @Option(names = "--compare", paramLabel = "NAME2|DIR2", description = "A second model, drawn on the same plots.")
+    String compare;
+
+    @Option(names = "--truncate", description = "Cut texts longer than the model's positions instead of failing.")
+    boolean truncate;
+  }
+
+  @Option(names = "--name", description = "Name of --sequence input in the report (default: sequence).")
   String name;
 
   @Option(names = "--out", required = true, description = "Output folder; must not exist or be empty unless --force.")
@@ -50,24 +77,42 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Inputs.checkOutputFolder(out, force);
-    List<CloudSequence> texts = new ArrayList<>();
-    for (Path p : sequences) {
-      texts.add(Inputs.sequence(p, "--sequence"));
-    }
     MetricsParams params = MetricsParams.defaults().withThreshold(threshold);
     if (noTransport) {
-      params = params.withTransitions(dev.tokendyn.metrics.TransitionParams.identityOnly());
+      params = params.withTransitions(TransitionParams.identityOnly());
     }
-    LayerAnalysis a = LayerAnalysis.of(name, texts, params);
-    int layers = a.pooled().size();
-    int[] hist = layers >= 3 ? new int[] {0, layers / 2, layers - 1} : layers == 2 ? new int[] {0, 1} : new int[] {0};
+    List<ModelSequences> inputs = new ArrayList<>();
+    if (source.model != null) {
+      List<String> texts = Inputs.texts(source.model.input);
+      for (String m : source.model.compare == null ? List.of(source.model.model)
+          : List.of(source.model.model, source.model.compare)) {
+        inputs.add(ModelSequences.extract(m, texts, source.model.truncate));
+      }
+    } else {
+      List<CloudSequence> seqs = new ArrayList<>();
+      for (Path p : source.sequences) {
+        seqs.add(Inputs.sequence(p, "--sequence"));
+      }
+      inputs.add(new ModelSequences(name == null ? "sequence" : name,
+          Map.of("sources", source.sequences.stream().map(Path::toString).toList()), seqs));
+    }
+    List<LayerAnalysis> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
-    info.put(name, Map.of("sources", sequences.stream().map(Path::toString).toList()));
+    for (ModelSequences m : inputs) {
+      analyses.add(LayerAnalysis.of(m.name(), m.texts(), params));
+      info.put(m.name(), m.info());
+    }
+    int layers = analyses.get(0).pooled().size();
+    int[] hist = layers >= 3 ? new int[] {0, layers / 2, layers - 1} : layers == 2 ? new int[] {0, 1} : new int[] {0};
     List<String> plots = new ArrayList<>();
-    AtomicFiles.writeFolder(out, force, dir -> plots.addAll(AnalysisReport.write(dir, List.of(a), info, hist)));
+    AtomicFiles.writeFolder(out, force, dir -> plots.addAll(AnalysisReport.write(dir, analyses, info, hist)));
     PrintWriter o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "%s: %d texts, %d tokens, %d layers; wrote %s/report.json and %d plots%n", name, texts.size(),
-        a.pooled().cloud(0).size(), layers, out, plots.size());
+    for (LayerAnalysis a : analyses) {
+      double[] mc = a.withinTextMeanCosine();
+      o.printf(Locale.ROOT, "%s: %d texts, %d tokens, %d layers; mean cosine within texts %.3f -> %.3f%n", a.name(),
+          a.texts().size(), a.pooled().cloud(0).size(), a.pooled().size(), mc[0], mc[mc.length - 1]);
+    }
+    o.printf(Locale.ROOT, "wrote %s/report.json and %d plots%n", out, plots.size());
     return Main.OK;
   }
 }

@@ -1,15 +1,19 @@
 package dev.tokendyn.cli;
 
-import dev.tokendyn.analysis.PhaseSweep;
-import dev.tokendyn.analysis.SimulationRun;
-import dev.tokendyn.export.Plots;
-import dev.tokendyn.export.SimulationReport;
-import dev.tokendyn.export.SweepReport;
-import dev.tokendyn.sphere.Dynamics;
-import dev.tokendyn.sphere.SimulationParams;
+import dev.tokendyn.analysis.DynamicsFit;
+import dev.tokendyn.analysis.LayerAnalysis;
+import dev.tokendyn.analysis.ModelSequences;
+import dev.tokendyn.cloud.AtomicFiles;
+import dev.tokendyn.export.AnalysisReport;
+import dev.tokendyn.export.FitReport;
+import dev.tokendyn.metrics.CloudMetrics;
+import dev.tokendyn.metrics.MetricsParams;
+import dev.tokendyn.metrics.Transition;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,10 +26,12 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the built-in demonstration with no arguments: the emergence of clusters for 32 tokens on S^2 under",
-      "SA, USA and Sinkformer dynamics, and a small phase diagram over beta for d = 8; writes JSON and PNG",
-      "files to results/demo/ and prints a summary table."})
+      "Run the main job with no arguments: analyze all-minilm-l6-v2 layer by layer over the sample texts that",
+      "ship with tokendyn, fit the idealised SA dynamics to the same model, write everything to results/demo/",
+      "(replacing an earlier demo) and print a summary table."})
 final class DemoCommand implements Callable<Integer> {
+  static final String MODEL = "all-minilm-l6-v2";
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder).")
@@ -35,42 +41,48 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = out != null ? out : defaultFolder();
     PrintWriter o = spec.commandLine().getOut();
-    int threads = Runtime.getRuntime().availableProcessors();
-    double eps = SimulationRun.DEFAULT_CLUSTER_EPS;
+    List<String> texts = sampleTexts();
+    o.printf(Locale.ROOT, "%s over %d sample texts ...%n", MODEL, texts.size());
+    o.flush();
+    ModelSequences m = ModelSequences.extract(MODEL, texts, false);
+    LayerAnalysis a = LayerAnalysis.of(m.name(), m.texts(), MetricsParams.defaults());
+    DynamicsFit.Options opts = DynamicsFit.Options.defaults();
+    DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
+    int layers = a.pooled().size();
+    AtomicFiles.writeFolder(dir, true, tmp -> {
+      AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
+      FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts);
+      FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
+    });
 
-    Map<String, double[]> cosine = new LinkedHashMap<>();
-    double[] times = null;
-    o.printf(Locale.ROOT, "%-11s %6s %6s %8s %14s %10s %14s%n", "dynamics", "n", "d", "beta", "mean cos t=30",
-        "clusters", "first t, 1 cl.");
-    for (Dynamics dyn : Dynamics.values()) {
-      SimulationParams p = SimulationParams.of(dyn, 32, 3, 1.0, 0.1, 300, 7).withRecordEvery(5)
-          .withSinkhornIterations(5);
-      List<SimulationRun.Frame> frames = SimulationRun.run(p, threads, eps, true);
-      String name = dyn.name().toLowerCase(Locale.ROOT);
-      SimulationReport.write(dir.resolve("simulation-" + name + ".json"), p, eps, frames);
-      times = frames.stream().mapToDouble(SimulationRun.Frame::time).toArray();
-      cosine.put(dyn.name(), frames.stream().mapToDouble(SimulationRun.Frame::meanCosine).toArray());
-      SimulationRun.Frame last = frames.get(frames.size() - 1);
-      String firstSingle = frames.stream().filter(f -> f.clusters() == 1).findFirst()
-          .map(f -> String.format(Locale.ROOT, "%.1f", f.time())).orElse("-");
-      o.printf(Locale.ROOT, "%-11s %6d %6d %8.1f %14.6f %10d %14s%n", name, p.n(), p.d(), p.beta(), last.meanCosine(),
-          last.clusters(), firstSingle);
+    o.printf(Locale.ROOT, "%n%-26s %9s %8s %9s %9s %9s %9s %11s%n", "layer", "mean cos", "clusters", "eff.rank",
+        "int.dim", "W2 next", "id.cost", "efficiency");
+    List<CloudMetrics> cm = a.metrics().clouds();
+    List<Transition> tr = a.metrics().transitions();
+    for (int l = 0; l < layers; l++) {
+      CloudMetrics c = cm.get(l);
+      String w2 = l < tr.size() ? String.format(Locale.ROOT, "%9.3f", tr.get(l).w2()) : String.format("%9s", "");
+      String id = l < tr.size() ? String.format(Locale.ROOT, "%9.3f", tr.get(l).identityCost()) : String.format("%9s", "");
+      String ef = l < tr.size() ? String.format(Locale.ROOT, "%11.3f", tr.get(l).transportEfficiency())
+          : String.format("%11s", "");
+      o.printf(Locale.ROOT, "%-26s %9.3f %8d %9.2f %9.2f %s %s %s%n", a.pooled().label(l), a.withinTextMeanCosine()[l],
+          c.clusters(), c.effectiveRank(), c.intrinsicDimension(), w2, id, ef);
     }
-    Plots.save(Plots.lines("Mean pairwise cosine of 32 tokens on S^2 (beta = 1, seed 7)", "time t",
-        "mean cosine <x_i, x_j>, i != j", times, cosine), dir.resolve("mean-cosine.png"));
-
-    PhaseSweep.Grid grid = new PhaseSweep.Grid(Dynamics.SA, 32, new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8},
-        new int[] {8}, 4, 0, 0.1, 300, 10);
-    List<PhaseSweep.Cell> cells = PhaseSweep.run(grid, threads, done -> { });
-    SweepReport.write(dir.resolve("sweep.json"), grid, cells);
-    SweepReport.writeHeatMap(dir.resolve("sweep-d8.png"), grid, cells, 8);
-    o.printf(Locale.ROOT, "%nphase diagram, SA, n=32, d=8, 4 starts: fraction of pairs with cosine > 0.999 at t=30%n");
-    for (PhaseSweep.Cell c : cells) {
-      double[] m = c.meanClusteredFraction();
-      o.printf(Locale.ROOT, "  beta=%-4.1f %.3f%n", c.beta(), m[m.length - 1]);
-    }
+    o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
+        + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
+        100 * (1 - fit.residual() / fit.staticResidual()));
     o.println("wrote " + dir);
     return Main.OK;
+  }
+
+  static List<String> sampleTexts() throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/dev/tokendyn/demo/texts.txt")) {
+      if (in == null) {
+        throw new IOException("the sample texts are missing from the jar; rebuild it with mvn install");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(s -> !s.isBlank())
+          .map(String::strip).toList();
+    }
   }
 
   private static Path defaultFolder() {

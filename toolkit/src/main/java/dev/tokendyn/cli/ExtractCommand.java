@@ -109,25 +109,7 @@ final class ExtractCommand implements Callable<Integer> {
     if (source.texts != null) {
       return source.texts;
     }
-    if (!Files.isRegularFile(source.input)) {
-      throw new UsageException("--input " + source.input + ": no such file");
-    }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(source.input, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UsageException("--input " + source.input + ": cannot read as UTF-8 text: " + e.getMessage(), e);
-    }
-    List<String> texts = new ArrayList<>();
-    for (String l : lines) {
-      if (!l.isBlank()) {
-        texts.add(l.strip());
-      }
-    }
-    if (texts.isEmpty()) {
-      throw new UsageException("--input " + source.input + " holds no text; give one text a line");
-    }
-    return texts;
+    return Inputs.texts(source.input);
   }
 
   /** A progress bar on the terminal for inputs of several batches; silent otherwise. */

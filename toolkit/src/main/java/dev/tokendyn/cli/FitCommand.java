@@ -1,29 +1,53 @@
 package dev.tokendyn.cli;
 
 import dev.tokendyn.analysis.DynamicsFit;
+import dev.tokendyn.analysis.ModelSequences;
 import dev.tokendyn.cloud.CloudSequence;
 import dev.tokendyn.export.FitReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tokendyn fit}: the idealised SA dynamics that best reproduce a sequence of clouds. */
+/** {@code tokendyn fit}: the idealised SA dynamics that best reproduce a model, or any cloud sequence. */
 @Command(
     name = "fit",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Fit SA dynamics (Q = K = V = I) to a cloud sequence: start from layer 0 projected onto the sphere and find",
-      "beta and the time per layer that minimise the mean squared distance of each simulated token to the same",
-      "token in every later layer. Writes tokendyn.fit/1 JSON and a plot of the mean cosine per layer beside it."})
+      "Fit SA dynamics (Q = K = V = I) to a model's layers or to a cloud sequence: start from layer 0 projected",
+      "onto the sphere and find beta and the time per layer that minimise the mean squared distance of each",
+      "simulated token to the same token in every later layer. Writes tokendyn.fit/1 JSON and, with --out, a",
+      "plot of the mean cosine per layer beside it (OUT.png).",
+      "Example: tokendyn fit --model all-minilm-l6-v2 --input texts.txt --out fit.json"})
 final class FitCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--sequence", required = true, description = "A cloud sequence (JSON, .npy (L,n,d), or a folder of .npy).")
-  Path sequence;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @ArgGroup(exclusive = false)
+    ModelInput model;
+
+    @Option(names = "--sequence", description = "A cloud sequence (JSON, .npy (L,n,d), or a folder of .npy).")
+    Path sequence;
+  }
+
+  static final class ModelInput {
+    @Option(names = "--model", required = true, paramLabel = "NAME|DIR", description = "A catalog model or a Hugging Face folder.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE.txt", description = "Texts, one a line.")
+    Path input;
+
+    @Option(names = "--truncate", description = "Cut texts longer than the model's positions instead of failing.")
+    boolean truncate;
+  }
 
   @Option(names = "--out", description = "Output JSON (default: print the JSON to standard output, no plot).")
   Path out;
@@ -36,22 +60,31 @@ final class FitCommand implements Callable<Integer> {
     if (out != null) {
       Inputs.checkOutput(out, "--out");
     }
-    CloudSequence seq = Inputs.sequence(sequence, "--sequence");
     DynamicsFit.Options d = DynamicsFit.Options.defaults();
     DynamicsFit.Options o = new DynamicsFit.Options(stepsPerLayer, d.betaGrid(), d.tauGrid(), d.maxEvaluations(),
         d.threads());
-    DynamicsFit.Result r = DynamicsFit.fit(seq, o);
-    String source = sequence.getFileName().toString();
+    String name;
+    List<CloudSequence> seqs;
+    if (source.model != null) {
+      ModelSequences m = ModelSequences.extract(source.model.model, Inputs.texts(source.model.input),
+          source.model.truncate);
+      name = m.name();
+      seqs = m.texts();
+    } else {
+      name = source.sequence.getFileName().toString();
+      seqs = List.of(Inputs.sequence(source.sequence, "--sequence"));
+    }
+    DynamicsFit.Result r = DynamicsFit.fit(seqs, o);
     PrintWriter w = spec.commandLine().getOut();
     if (out == null) {
-      w.println(dev.tokendyn.cloud.Json.toString(FitReport.document(source, r, o)));
+      w.println(dev.tokendyn.cloud.Json.toString(FitReport.document(name, r, o)));
       return Main.OK;
     }
-    FitReport.write(out, source, r, o);
+    FitReport.write(out, name, r, o);
     Path png = out.resolveSibling(stem(out) + ".png");
-    FitReport.writePlot(png, source, r);
-    w.printf(Locale.ROOT, "beta %.4g, time per layer %.4g, residual %.3g (static %.3g); wrote %s and %s%n", r.beta(),
-        r.timePerLayer(), r.residual(), r.staticResidual(), out, png);
+    FitReport.writePlot(png, name, r);
+    w.printf(Locale.ROOT, "%s: beta %.4g, time per layer %.4g, residual %.3g (static %.3g); wrote %s and %s%n", name,
+        r.beta(), r.timePerLayer(), r.residual(), r.staticResidual(), out, png);
     return Main.OK;
   }
 

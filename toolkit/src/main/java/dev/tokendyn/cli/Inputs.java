@@ -54,4 +54,27 @@ final class Inputs {
       }
     }
   }
+
+  /** The non-blank lines of a UTF-8 text file, stripped: one text a line. */
+  static java.util.List<String> texts(Path input) {
+    if (!Files.isRegularFile(input)) {
+      throw new UsageException("--input " + input + ": no such file");
+    }
+    java.util.List<String> lines;
+    try {
+      lines = Files.readAllLines(input, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException("--input " + input + ": cannot read as UTF-8 text: " + e.getMessage(), e);
+    }
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    for (String l : lines) {
+      if (!l.isBlank()) {
+        texts.add(l.strip());
+      }
+    }
+    if (texts.isEmpty()) {
+      throw new UsageException("--input " + input + " holds no text; give one text a line");
+    }
+    return texts;
+  }
 }

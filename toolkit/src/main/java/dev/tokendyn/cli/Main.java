@@ -71,7 +71,7 @@ public final class Main implements Runnable {
         e.flush();
         return USAGE;
       }
-      e.println("tokendyn " + cmd + ": failed: " + ex);
+      e.println("tokendyn " + cmd + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
       if (System.getenv("TOKENDYN_DEBUG") != null) {
         ex.printStackTrace(e);
       }

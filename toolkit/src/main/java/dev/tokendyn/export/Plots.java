@@ -88,6 +88,8 @@ public final class Plots {
     chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
     chart.getStyler().setMarkerSize(4);
+    chart.getStyler().setYAxisDecimalPattern("0.###");
+    chart.getStyler().setXAxisDecimalPattern("0.###");
     for (var e : series.entrySet()) {
       if (e.getValue().length != x.length) {
         throw new IllegalArgumentException("series " + e.getKey() + " has " + e.getValue().length + " values but x has "
