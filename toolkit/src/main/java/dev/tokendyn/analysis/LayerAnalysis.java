@@ -59,42 +59,14 @@ public record LayerAnalysis(String name, List<CloudSequence> texts, CloudSequenc
     return new LayerAnalysis(name, List.copyOf(texts), pooled, m, within, aniso);
   }
 
-  /** The texts' clouds at each layer, concatenated in text order. */
+  /** The texts' clouds at each layer, concatenated in text order ({@link CloudSequence#pool}). */
   public static CloudSequence pool(List<CloudSequence> texts) {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("the analysis needs at least one text, found none");
     }
-    CloudSequence first = texts.get(0);
-    int layers = first.size();
-    int d = first.cloud(0).dimension();
-    for (int t = 0; t < texts.size(); t++) {
-      CloudSequence s = texts.get(t);
-      s.requireSameShape();
-      if (s.size() != layers || s.cloud(0).dimension() != d) {
-        throw new IllegalArgumentException("text " + t + " has " + s.size() + " layers of dimension "
-            + s.cloud(0).dimension() + " but text 0 has " + layers + " of dimension " + d);
-      }
+    if (texts.size() == 1) {
+      texts.get(0).requireSameShape();
     }
-    List<CloudSequence.Entry> entries = new ArrayList<>();
-    for (int l = 0; l < layers; l++) {
-      int n = 0;
-      for (CloudSequence s : texts) {
-        n += s.cloud(l).size();
-      }
-      double[] flat = new double[n * d];
-      List<String> tokens = new ArrayList<>(n);
-      int off = 0;
-      for (int t = 0; t < texts.size(); t++) {
-        TokenCloud c = texts.get(t).cloud(l);
-        System.arraycopy(c.toFlatArray(), 0, flat, off, c.size() * d);
-        off += c.size() * d;
-        List<String> labels = c.tokens().orElse(null);
-        for (int i = 0; i < c.size(); i++) {
-          tokens.add(t + ":" + (labels == null ? Integer.toString(i) : labels.get(i)));
-        }
-      }
-      entries.add(new CloudSequence.Entry(first.label(l), first.position(l), new TokenCloud(n, d, flat, null, tokens)));
-    }
-    return new CloudSequence(first.axis(), entries);
+    return CloudSequence.pool(texts);
   }
 }

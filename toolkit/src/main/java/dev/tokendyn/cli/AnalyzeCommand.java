@@ -91,7 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     } else {
       List<CloudSequence> seqs = new ArrayList<>();
       for (Path p : source.sequences) {
-        seqs.add(Inputs.sequence(p, "--sequence"));
+        seqs.addAll(Inputs.sequences(p, "--sequence"));
       }
       inputs.add(new ModelSequences(name == null ? "sequence" : name,
           Map.of("sources", source.sequences.stream().map(Path::toString).toList()), seqs));

@@ -34,7 +34,8 @@ final class FitCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false)
     ModelInput model;
 
-    @Option(names = "--sequence", description = "A cloud sequence (JSON, .npy (L,n,d), or a folder of .npy).")
+    @Option(names = "--sequence", description = "A cloud sequence (JSON, .npy (L,n,d), a folder of .npy) or an extraction"
+        + " (each text simulated on its own).")
     Path sequence;
   }
 
@@ -72,7 +73,7 @@ final class FitCommand implements Callable<Integer> {
       seqs = m.texts();
     } else {
       name = source.sequence.getFileName().toString();
-      seqs = List.of(Inputs.sequence(source.sequence, "--sequence"));
+      seqs = Inputs.sequences(source.sequence, "--sequence");
     }
     DynamicsFit.Result r = DynamicsFit.fit(seqs, o);
     PrintWriter w = spec.commandLine().getOut();

@@ -27,6 +27,15 @@ final class Inputs {
     }
   }
 
+  /** One sequence per text: the texts of an extraction, or the single sequence a file holds. */
+  static java.util.List<CloudSequence> sequences(Path path, String what) {
+    try {
+      return CloudFiles.readSequences(path);
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Rejects an output path whose parent is a file, before any work is done. */
   static void checkOutput(Path out, String option) {
     Path parent = out.toAbsolutePath().getParent();

@@ -152,8 +152,101 @@ public final class CloudFiles {
     Json.write(path, m);
   }
 
-  /** Reads a sequence from a JSON file, a 3-D {@code .npy} file or a folder of {@code .npy} files. */
+  /**
+   * Reads one sequence per text: the texts of an extraction ({@code tokendyn.extraction/1}, as JSON or
+   * as a folder with {@code index.json}), or else the one sequence that {@link #readSequence} reads.
+   */
+  public static List<CloudSequence> readSequences(Path path) throws IOException {
+    Path index = Files.isDirectory(path) ? path.resolve("index.json") : null;
+    if (index != null && Files.isRegularFile(index)) {
+      JsonNode root = Json.readTree(index);
+      if (Json.schema("extraction").equals(root.path("schema").asText())) {
+        return extraction(root, path);
+      }
+    }
+    if (!Files.isDirectory(path) && !isNpy(path) && Files.isRegularFile(path)) {
+      JsonNode root = Json.readTree(path);
+      if (root.has("texts")) {
+        return extraction(root, null);
+      }
+      try {
+        return List.of(sequenceFromJson(root));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(path + ": " + e.getMessage(), e);
+      }
+    }
+    return List.of(readSequence(path));
+  }
+
+  private static boolean isExtraction(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      Path index = path.resolve("index.json");
+      return Files.isRegularFile(index) && Json.schema("extraction").equals(Json.readTree(index).path("schema").asText());
+    }
+    return Files.isRegularFile(path) && !isNpy(path) && Json.readTree(path).has("texts");
+  }
+
+  /** The texts of an extraction; hidden states inline (JSON) or in {@code .npy} files of {@code folder}. */
+  private static List<CloudSequence> extraction(JsonNode root, Path folder) throws IOException {
+    JsonNode texts = root.path("texts");
+    if (!texts.isArray() || texts.isEmpty()) {
+      throw new IOException("the extraction holds no texts");
+    }
+    List<String> sites = new ArrayList<>();
+    root.path("sites").forEach(x -> sites.add(x.asText()));
+    List<Double> layers = new ArrayList<>();
+    root.path("layers").forEach(x -> layers.add(x.asDouble()));
+    List<CloudSequence> out = new ArrayList<>();
+    for (int t = 0; t < texts.size(); t++) {
+      JsonNode text = texts.get(t);
+      List<String> tokens = new ArrayList<>();
+      text.path("tokens").forEach(x -> tokens.add(x.asText()));
+      JsonNode hs = text.get("hidden_states");
+      List<TokenCloud> clouds = new ArrayList<>();
+      if (hs != null && hs.isTextual() && folder != null) {
+        Npy.Array a = Npy.read(folder.resolve(hs.asText()));
+        int[] s = a.shape();
+        if (s.length != 3) {
+          throw new IOException(folder.resolve(hs.asText()) + ": expected hidden states of shape (layers, n, d), found "
+              + java.util.Arrays.toString(s));
+        }
+        for (int l = 0; l < s[0]; l++) {
+          double[] part = java.util.Arrays.copyOfRange(a.data(), l * s[1] * s[2], (l + 1) * s[1] * s[2]);
+          clouds.add(new TokenCloud(s[1], s[2], part, null, tokens.size() == s[1] ? tokens : null));
+        }
+      } else if (hs != null && hs.isArray()) {
+        for (JsonNode layer : hs) {
+          ObjectNode c = Json.mapper().createObjectNode();
+          c.set("points", layer);
+          TokenCloud cloud = cloudFromJson(c);
+          clouds.add(tokens.size() == cloud.size() ? cloud.withTokens(tokens) : cloud);
+        }
+      } else {
+        throw new IOException("text " + t + " of the extraction has no hidden_states");
+      }
+      List<CloudSequence.Entry> entries = new ArrayList<>();
+      for (int l = 0; l < clouds.size(); l++) {
+        String label = l < sites.size() ? sites.get(l) : Integer.toString(l);
+        double pos = l < layers.size() ? layers.get(l) : l;
+        entries.add(new CloudSequence.Entry(label, pos, clouds.get(l)));
+      }
+      out.add(new CloudSequence(CloudSequence.Axis.LAYER, entries));
+    }
+    return out;
+  }
+
+  /**
+   * Reads a sequence from a JSON file, a 3-D {@code .npy} file or a folder of {@code .npy} files. An
+   * extraction of several texts is read as their pooled tokens ({@link CloudSequence#pool}).
+   */
   public static CloudSequence readSequence(Path path) throws IOException {
+    if (isExtraction(path)) {
+      try {
+        return CloudSequence.pool(readSequences(path));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(path + ": " + e.getMessage(), e);
+      }
+    }
     if (Files.isDirectory(path)) {
       List<Path> files;
       try (Stream<Path> s = Files.list(path)) {

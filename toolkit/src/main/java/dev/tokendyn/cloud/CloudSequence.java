@@ -90,6 +90,54 @@ public final class CloudSequence {
   }
 
   /**
+   * Several sequences of equal length (one per text) pooled into one: cloud l holds the tokens of every
+   * sequence's cloud l, sequence after sequence, so each token keeps its place across entries. Token
+   * labels become {@code "t:label"} (or {@code "t:i"}), t the sequence's index; weights are dropped.
+   *
+   * @throws IllegalArgumentException when the sequences differ in length or dimension, naming the first
+   */
+  public static CloudSequence pool(List<CloudSequence> sequences) {
+    if (sequences.isEmpty()) {
+      throw new IllegalArgumentException("pooling needs at least one sequence, found none");
+    }
+    CloudSequence first = sequences.get(0);
+    if (sequences.size() == 1) {
+      return first;
+    }
+    int layers = first.size();
+    int d = first.cloud(0).dimension();
+    for (int t = 0; t < sequences.size(); t++) {
+      CloudSequence s = sequences.get(t);
+      s.requireSameShape();
+      if (s.size() != layers || s.cloud(0).dimension() != d) {
+        throw new IllegalArgumentException("sequence " + t + " has " + s.size() + " clouds of dimension "
+            + s.cloud(0).dimension() + " but sequence 0 has " + layers + " of dimension " + d);
+      }
+    }
+    List<Entry> pooled = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      int n = 0;
+      for (CloudSequence s : sequences) {
+        n += s.cloud(l).size();
+      }
+      double[] flat = new double[n * d];
+      List<String> tokens = new ArrayList<>(n);
+      int off = 0;
+      for (int t = 0; t < sequences.size(); t++) {
+        TokenCloud c = sequences.get(t).cloud(l);
+        System.arraycopy(c.toFlatArray(), 0, flat, off, c.size() * d);
+        off += c.size() * d;
+        List<String> labels = c.tokens().orElse(null);
+        for (int i = 0; i < c.size(); i++) {
+          tokens.add(t + ":" + (labels == null ? Integer.toString(i) : labels.get(i)));
+        }
+      }
+      pooled.add(new Entry(first.label(l), first.position(l), new TokenCloud(n, d, flat, null, tokens)));
+    }
+    return new CloudSequence(first.axis(), pooled);
+  }
+
+  /**
    * Checks that every cloud holds the same tokens count and dimension, as a trajectory needs.
    *
    * @throws IllegalArgumentException naming the first entry that differs

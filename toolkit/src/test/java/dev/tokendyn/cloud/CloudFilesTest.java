@@ -116,4 +116,29 @@ class CloudFilesTest {
       assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("keep.json");
     }
   }
+
+  @Test
+  void readsAnExtractionAsOneSequencePerTextAndPoolsThem() throws IOException {
+    Path ex = tmp.resolve("ex.json");
+    Files.writeString(ex, "{\"schema\": \"tokendyn.extraction/1\", \"layers\": [0, 1], \"sites\": [\"a\", \"b\"],"
+        + " \"texts\": [{\"tokens\": [\"x\", \"y\"], \"hidden_states\": [[[1, 0], [0, 1]], [[2, 0], [0, 2]]]},"
+        + " {\"tokens\": [\"z\"], \"hidden_states\": [[[3, 3]], [[4, 4]]]}]}");
+    List<CloudSequence> texts = CloudFiles.readSequences(ex);
+    assertThat(texts).hasSize(2);
+    assertThat(texts.get(0).label(1)).isEqualTo("b");
+    assertThat(texts.get(0).cloud(1).toArray()).isDeepEqualTo(new double[][] {{2, 0}, {0, 2}});
+    assertThat(texts.get(1).cloud(0).tokens()).contains(List.of("z"));
+    CloudSequence pooled = CloudFiles.readSequence(ex);
+    assertThat(pooled.cloud(1).toArray()).isDeepEqualTo(new double[][] {{2, 0}, {0, 2}, {4, 4}});
+    assertThat(pooled.cloud(0).tokens()).contains(List.of("0:x", "0:y", "1:z"));
+
+    Path dir = tmp.resolve("exdir");
+    Files.createDirectories(dir);
+    Npy.write(dir.resolve("t0.npy"), new int[] {2, 2, 2}, new double[] {1, 0, 0, 1, 2, 0, 0, 2});
+    Npy.write(dir.resolve("t1.npy"), new int[] {2, 1, 2}, new double[] {3, 3, 4, 4});
+    Files.writeString(dir.resolve("index.json"), "{\"schema\": \"tokendyn.extraction/1\", \"layers\": [0, 1],"
+        + " \"texts\": [{\"tokens\": [\"x\", \"y\"], \"hidden_states\": \"t0.npy\"},"
+        + " {\"tokens\": [\"z\"], \"hidden_states\": \"t1.npy\"}]}");
+    assertThat(CloudFiles.readSequence(dir).clouds()).isEqualTo(pooled.clouds());
+  }
 }
