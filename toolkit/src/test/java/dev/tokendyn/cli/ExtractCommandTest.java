@@ -101,6 +101,7 @@ class ExtractCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode root = Json.readTree(json);
     assertThat(root.path("schema").asText()).isEqualTo("tokendyn.extraction/1");
+    assertThat(dev.tokendyn.export.SchemaTest.validate(root)).isEmpty();
     assertThat(root.path("model").path("name").asText()).isEqualTo("all-minilm-l6-v2");
     assertThat(root.path("sites").toString()).isEqualTo("[\"blocks.0.hook_resid_pre\",\"blocks.5.hook_resid_post\"]");
     assertThat(root.path("texts")).hasSize(3);
@@ -117,6 +118,7 @@ class ExtractCommandTest {
         "--out", dir.toString());
     assertThat(d.code()).as(d.err()).isZero();
     JsonNode index = Json.readTree(dir.resolve("index.json"));
+    assertThat(dev.tokendyn.export.SchemaTest.validate(index)).isEmpty();
     assertThat(index.path("texts").get(2).path("hidden_states").asText()).isEqualTo("text_00002.npy");
     CloudSequence seq = CloudFiles.readSequence(dir.resolve("text_00002.npy"));
     assertThat(seq.size()).isEqualTo(7);

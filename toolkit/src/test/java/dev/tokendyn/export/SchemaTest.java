@@ -56,7 +56,13 @@ public class SchemaTest {
     dev.tokendyn.cloud.CloudFiles.writeCloud(cloud, dev.tokendyn.cloud.TokenCloud.of(new double[][] {{1, 2}}));
     Path seq = tmp.resolve("seq.json");
     dev.tokendyn.cloud.CloudFiles.writeSequence(seq, dev.tokendyn.cloud.CloudFiles.readSequence(sim));
-    for (Path p : List.of(sim, sweep, metrics, fit, cloud, seq)) {
+    Path plan = tmp.resolve("plan.json");
+    StringWriter ot = new StringWriter();
+    assertThat(Main.run(new PrintWriter(ot), new PrintWriter(new StringWriter()), "ot", "--source", cloud.toString(),
+        "--target", cloud.toString(), "--plan", plan.toString())).isZero();
+    Path otOut = tmp.resolve("ot.json");
+    Files.writeString(otOut, ot.toString());
+    for (Path p : List.of(sim, sweep, metrics, fit, cloud, seq, otOut, plan)) {
       assertThat(validate(Json.readTree(p))).as(p.getFileName().toString()).isEmpty();
     }
   }
