@@ -83,7 +83,7 @@ public final class AnalysisReport {
   public static List<String> write(Path dir, List<LayerAnalysis> analyses, Map<String, Map<String, Object>> info,
                                    int[] histogramLayers) throws IOException {
     List<String> plots = new ArrayList<>();
-    String who = analyses.size() == 1 ? analyses.get(0).name() : "two models";
+    String who = analyses.size() == 1 ? analyses.get(0).name() : analyses.size() + " models";
     perLayer(dir, plots, "mean-cosine", "Mean cosine between tokens of one text, " + who, "mean cosine <x_i, x_j>, i != j",
         analyses, a -> a.withinTextMeanCosine());
     perLayer(dir, plots, "anisotropy", "Anisotropy: mean cosine between tokens of different texts, " + who,
