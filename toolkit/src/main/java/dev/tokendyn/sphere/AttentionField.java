@@ -1,9 +1,5 @@
 package dev.tokendyn.sphere;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -43,12 +39,12 @@ final class AttentionField {
   private final double[] g;
   private final double[][] scratch;
   private final int[] bounds;
-  private final ForkJoinPool pool;
+  private final Team team;
 
   private double[] x;
   private double[] out;
 
-  AttentionField(SimulationParams p, ForkJoinPool pool) {
+  AttentionField(SimulationParams p, Team team) {
     this.dynamics = p.dynamics();
     this.n = p.n();
     this.d = p.d();
@@ -68,14 +64,14 @@ final class AttentionField {
     this.logits = sink ? new double[n * np] : null;
     this.f = sink ? new double[n] : null;
     this.g = sink ? new double[np] : null;
-    int tasks = pool == null ? 1 : Math.max(1, Math.min(pool.getParallelism(), n / (2 * BLOCK)));
+    int tasks = team == null ? 1 : Math.max(1, Math.min(team.size(), n / (2 * BLOCK)));
     this.bounds = new int[tasks + 1];
     for (int t = 0; t <= tasks; t++) {
       bounds[t] = Math.min(n, (int) ((long) n * t / tasks / 4 * 4));
     }
     bounds[tasks] = n;
     this.scratch = new double[tasks][BLOCK * np];
-    this.pool = tasks > 1 ? pool : null;
+    this.team = tasks > 1 && tasks == team.size() ? team : null;
   }
 
   /** M^T as d rows of stride dp (the right operand of X M^T), or null for the identity. */
@@ -270,56 +266,20 @@ final class AttentionField {
   }
 
   private void forRows(RangeTask task) {
-    int tasks = bounds.length - 1;
-    if (pool == null) {
+    if (team == null) {
       task.run(0, n, 0);
       return;
     }
-    List<Callable<Void>> calls = new ArrayList<>(tasks);
-    for (int t = 0; t < tasks; t++) {
-      int lo = bounds[t];
-      int hi = bounds[t + 1];
-      int id = t;
-      calls.add(() -> {
-        task.run(lo, hi, id);
-        return null;
-      });
-    }
-    invoke(calls);
+    team.run(t -> task.run(bounds[t], bounds[t + 1], t));
   }
 
   private void forColumns(java.util.function.BiConsumer<Integer, Integer> task) {
-    int tasks = bounds.length - 1;
-    if (pool == null) {
+    if (team == null) {
       task.accept(0, np);
       return;
     }
+    int tasks = bounds.length - 1;
     int chunks = np / L;
-    List<Callable<Void>> calls = new ArrayList<>(tasks);
-    for (int t = 0; t < tasks; t++) {
-      int lo = chunks * t / tasks * L;
-      int hi = chunks * (t + 1) / tasks * L;
-      calls.add(() -> {
-        task.accept(lo, hi);
-        return null;
-      });
-    }
-    invoke(calls);
-  }
-
-  private void invoke(List<Callable<Void>> calls) {
-    for (var fut : pool.invokeAll(calls)) {
-      try {
-        fut.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IllegalStateException(e.getCause());
-      }
-    }
+    team.run(t -> task.accept(chunks * t / tasks * L, chunks * (t + 1) / tasks * L));
   }
 }

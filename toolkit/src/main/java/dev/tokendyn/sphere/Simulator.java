@@ -4,7 +4,6 @@ import dev.tokendyn.cloud.TokenCloud;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
@@ -66,9 +65,10 @@ public final class Simulator {
       System.arraycopy(start, i * d, x, i * dp, d);
     }
     normalize(x, n, d, dp);
-    ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
-    try {
-      AttentionField field = new AttentionField(p, pool);
+    // fewer than 16 rows per thread is not worth a second thread
+    int useful = Math.max(1, Math.min(threads, n / 16));
+    try (Team team = new Team(useful)) {
+      AttentionField field = new AttentionField(p, useful > 1 ? team : null);
       Stepper stepper = new Stepper(p, field, n, d, dp);
       sink.accept(frame(p, 0, x, n, d, dp));
       for (int step = 1; step <= p.steps(); step++) {
@@ -77,10 +77,6 @@ public final class Simulator {
           checkFinite(x, step, p);
           sink.accept(frame(p, step, x, n, d, dp));
         }
-      }
-    } finally {
-      if (pool != null) {
-        pool.shutdownNow();
       }
     }
   }

@@ -3,7 +3,6 @@ package dev.tokendyn.sphere;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -122,13 +121,8 @@ class AttentionFieldTest {
       System.arraycopy(x, i * d, xp, i * dp, d);
     }
     double[] vp = new double[n * dp];
-    ForkJoinPool pool = threads > 1 ? new ForkJoinPool(threads) : null;
-    try {
-      new AttentionField(p, pool).velocity(xp, vp);
-    } finally {
-      if (pool != null) {
-        pool.shutdown();
-      }
+    try (Team team = new Team(threads)) {
+      new AttentionField(p, threads > 1 ? team : null).velocity(xp, vp);
     }
     double[] v = new double[n * d];
     for (int i = 0; i < n; i++) {
