@@ -8,8 +8,7 @@ import java.nio.file.*;
 import java.util.*;
 
 Path out = Path.of("results/04-real-models");
-List<String> texts = Files.readAllLines(Path.of("toolkit/src/main/resources/dev/tokendyn/demo/texts.txt")).stream()
-    .filter(s -> !s.isBlank()).toList();
+List<String> texts = Files.readAllLines(Path.of("toolkit/src/main/resources/dev/tokendyn/demo/texts.txt")).stream().filter(s -> !s.isBlank()).toList();
 
 // 1. Extract every hidden state of each model, then measure (per layer, transitions, spreading).
 List<LayerAnalysis> analyses = new ArrayList<>();

@@ -5,8 +5,7 @@ import java.nio.file.*;
 import java.util.*;
 
 Path out = Path.of("results/06-fit");
-List<String> texts = Files.readAllLines(Path.of("toolkit/src/main/resources/dev/tokendyn/demo/texts.txt")).stream()
-    .filter(s -> !s.isBlank()).toList();
+List<String> texts = Files.readAllLines(Path.of("toolkit/src/main/resources/dev/tokendyn/demo/texts.txt")).stream().filter(s -> !s.isBlank()).toList();
 
 // 1. For each model: the hidden states, then beta and the time per layer that best reproduce them.
 var opts = DynamicsFit.Options.defaults();
