@@ -20,7 +20,7 @@ for (String model : List.of("all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v
 }
 
 // 2. The report and the plots, every model on the same axes; histograms at the first, middle and last layer.
-AtomicFiles.writeFolder(out, true, dir -> AnalysisReport.write(dir, analyses, info, new int[] {0, 6}));
+AtomicFiles.writeFolder(out, true, dir -> AnalysisReport.write(dir, analyses, info, new int[] {0, 6, 12}));
 
 // 3. Key numbers per model.
 StringBuilder table = new StringBuilder("| model | layers | mean cosine within texts, first -> last | anisotropy, first -> last | effective rank, first -> last | mean transport efficiency | MSD exponent alpha (R^2) |\n| --- | --- | --- | --- | --- | --- | --- |\n");
@@ -55,9 +55,11 @@ models, every hidden state from the embeddings (layer 0) to the last block, all 
 
 ![transport efficiency](transport-efficiency.png)
 
-Histograms of the cosine between two tokens of the same text, at layers 0 and 6, one figure per model:
+Histograms of the cosine between two tokens of the same text, at layers 0, 6 and 12 (MiniLM has 6), one figure per model:
 
 ![inner products, MiniLM](inner-products-all-minilm-l6-v2.png)
+
+![inner products, bge](inner-products-bge-small-en-v1.5.png)
 
 ![inner products, e5](inner-products-e5-small-v2.png)
 

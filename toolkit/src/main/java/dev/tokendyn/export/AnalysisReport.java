@@ -77,7 +77,8 @@ public final class AnalysisReport {
   /**
    * Writes {@code report.json} and every plot into {@code dir}.
    *
-   * @param histogramLayers layers whose pairwise inner products get a histogram
+   * @param histogramLayers layers whose pairwise inner products get a histogram (layers a model lacks are
+   *     skipped for that model)
    * @return the plot files written, relative to dir
    */
   public static List<String> write(Path dir, List<LayerAnalysis> analyses, Map<String, Map<String, Object>> info,
@@ -181,8 +182,11 @@ public final class AnalysisReport {
     Map<String, double[]> series = new LinkedHashMap<>();
     int layers = a.pooled().size();
     for (int l : chosen) {
-      if (l < 0 || l >= layers) {
-        throw new IllegalArgumentException("histogram layer " + l + " is outside 0.." + (layers - 1));
+      if (l < 0) {
+        throw new IllegalArgumentException("histogram layer must be >= 0, found " + l);
+      }
+      if (l >= layers) {
+        continue; // a deeper layer than this model has; the other models of a comparison may have it
       }
       double[] h = new double[bins];
       long pairs = 0;
