@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public record ModelSequences(String name, Map<String, Object> info, List<CloudSequence> texts) {
   public ModelSequences {
-    info = Map.copyOf(info);
+    info = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(info));
     texts = List.copyOf(texts);
   }
 

@@ -82,11 +82,21 @@ final class AnalyzeCommand implements Callable<Integer> {
       params = params.withTransitions(TransitionParams.identityOnly());
     }
     List<ModelSequences> inputs = new ArrayList<>();
+    int models = source.model != null && source.model.compare != null ? 2 : 1;
+    // stages: extract and measure each model, then write
+    try (Stages bar = new Stages("analyze", 2 * models + 1)) {
+      run(params, inputs, bar);
+    }
+    return Main.OK;
+  }
+
+  private void run(MetricsParams params, List<ModelSequences> inputs, Stages bar) throws Exception {
     if (source.model != null) {
       List<String> texts = Inputs.texts(source.model.input);
       for (String m : source.model.compare == null ? List.of(source.model.model)
           : List.of(source.model.model, source.model.compare)) {
         inputs.add(ModelSequences.extract(m, texts, source.model.truncate));
+        bar.step();
       }
     } else {
       List<CloudSequence> seqs = new ArrayList<>();
@@ -95,17 +105,20 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       inputs.add(new ModelSequences(name == null ? "sequence" : name,
           Map.of("sources", source.sequences.stream().map(Path::toString).toList()), seqs));
+      bar.step();
     }
     List<LayerAnalysis> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
     for (ModelSequences m : inputs) {
       analyses.add(LayerAnalysis.of(m.name(), m.texts(), params));
       info.put(m.name(), m.info());
+      bar.step();
     }
     int layers = analyses.get(0).pooled().size();
     int[] hist = layers >= 3 ? new int[] {0, layers / 2, layers - 1} : layers == 2 ? new int[] {0, 1} : new int[] {0};
     List<String> plots = new ArrayList<>();
     AtomicFiles.writeFolder(out, force, dir -> plots.addAll(AnalysisReport.write(dir, analyses, info, hist)));
+    bar.step();
     PrintWriter o = spec.commandLine().getOut();
     for (LayerAnalysis a : analyses) {
       double[] mc = a.withinTextMeanCosine();
@@ -113,6 +126,5 @@ final class AnalyzeCommand implements Callable<Integer> {
           a.texts().size(), a.pooled().cloud(0).size(), a.pooled().size(), mc[0], mc[mc.length - 1]);
     }
     o.printf(Locale.ROOT, "wrote %s/report.json and %d plots%n", out, plots.size());
-    return Main.OK;
   }
 }

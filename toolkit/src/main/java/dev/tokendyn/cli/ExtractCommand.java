@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +83,7 @@ final class ExtractCommand implements Callable<Integer> {
         ExtractionFiles.writeJson(out, r);
       } else {
         try (ExtractionFiles.NpyDirectory dir = new ExtractionFiles.NpyDirectory(out, ex.info());
-            Progress bar = new Progress(texts.size(), options.batchSize())) {
+            Stages bar = new Stages("extract", texts.size(), texts.size() > options.batchSize())) {
           ex.extract(texts, options, (i, r) -> {
             dir.accept(i, r);
             bar.step();
@@ -110,29 +108,5 @@ final class ExtractCommand implements Callable<Integer> {
       return source.texts;
     }
     return Inputs.texts(source.input);
-  }
-
-  /** A progress bar on the terminal for inputs of several batches; silent otherwise. */
-  private static final class Progress implements AutoCloseable {
-    private final ProgressBar bar;
-
-    Progress(int texts, int batch) {
-      bar = System.console() != null && texts > batch
-          ? new ProgressBarBuilder().setTaskName("extract").setInitialMax(texts).build()
-          : null;
-    }
-
-    void step() {
-      if (bar != null) {
-        bar.step();
-      }
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
-      }
-    }
   }
 }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,12 +64,8 @@ final class SweepCommand implements Callable<Integer> {
         recordEvery);
     int total = grid.betas().length * ds.length * seeds;
     List<PhaseSweep.Cell> cells;
-    if (System.console() != null) {
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total).build()) {
-        cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);
-      }
-    } else {
-      cells = PhaseSweep.run(grid, sim.threads(), done -> { });
+    try (Stages bar = new Stages("sweep", total)) {
+      cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);
     }
     List<Path> pngs = new ArrayList<>();
     if (!noPlot) {

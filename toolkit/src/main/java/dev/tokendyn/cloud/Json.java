@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -64,10 +63,6 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getName(), e);
     }
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 
   /** Keeps Jackson from closing the stream that AtomicFiles owns. */

@@ -1,7 +1,7 @@
 package dev.tokendyn.metrics;
 
+import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -47,10 +47,11 @@ final class RowDots {
         a2 = x.fma(DoubleVector.fromArray(S, u, o2 + k), a2);
         a3 = x.fma(DoubleVector.fromArray(S, u, o3 + k), a3);
       }
-      double s0 = a0.reduceLanes(VectorOperators.ADD);
-      double s1 = a1.reduceLanes(VectorOperators.ADD);
-      double s2 = a2.reduceLanes(VectorOperators.ADD);
-      double s3 = a3.reduceLanes(VectorOperators.ADD);
+      double[] tmp = new double[step];
+      double s0 = VectorMath.sumLanes(a0, tmp);
+      double s1 = VectorMath.sumLanes(a1, tmp);
+      double s2 = VectorMath.sumLanes(a2, tmp);
+      double s3 = VectorMath.sumLanes(a3, tmp);
       for (; k < d; k++) {
         double x = u[oi + k];
         s0 += x * u[o0 + k];

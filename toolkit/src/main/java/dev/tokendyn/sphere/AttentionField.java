@@ -1,5 +1,6 @@
 package dev.tokendyn.sphere;
 
+import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -179,12 +180,12 @@ final class AttentionField {
       }
       DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
       for (int j = 0; j < full; j += L) {
-        acc = acc.add(Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
+        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
             DoubleVector.fromArray(Kernels.SPECIES, g, j)).sub(m)));
       }
-      double sum = Kernels.sumLanes(acc, tmp);
+      double sum = VectorMath.sumLanes(acc, tmp);
       for (int j = full; j < n; j++) {
-        sum += Kernels.exp(Math.fma(logits[o + j], beta, g[j]) - m);
+        sum += VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) - m);
       }
       f[i] = -(m + Math.log(sum));
     }
@@ -203,7 +204,7 @@ final class AttentionField {
       }
       DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
       for (int i = 0; i < n; i++) {
-        acc = acc.add(Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
+        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
             DoubleVector.broadcast(Kernels.SPECIES, f[i])).sub(m)));
       }
       m.intoArray(mt, 0);
@@ -221,11 +222,11 @@ final class AttentionField {
     for (int i = lo; i < hi; i++) {
       int o = i * np;
       for (int j = 0; j < full; j += L) {
-        Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
+        VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
             DoubleVector.fromArray(Kernels.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
       }
       for (int j = full; j < n; j++) {
-        logits[o + j] = Kernels.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
+        logits[o + j] = VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
       }
     }
     Kernels.multiply(logits, lo * np, np, hi - lo, n, vsrc, dp, dp, out, lo * dp, dp);
@@ -248,13 +249,13 @@ final class AttentionField {
     int full = len / L * L;
     DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
     for (int j = 0; j < full; j += L) {
-      DoubleVector e = Kernels.exp(DoubleVector.fromArray(Kernels.SPECIES, s, off + j).fma(scale, -shift));
+      DoubleVector e = VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, s, off + j).fma(scale, -shift));
       e.intoArray(s, off + j);
       acc = acc.add(e);
     }
-    double sum = Kernels.sumLanes(acc, tmp);
+    double sum = VectorMath.sumLanes(acc, tmp);
     for (int j = full; j < len; j++) {
-      s[off + j] = Kernels.exp(Math.fma(s[off + j], scale, -shift));
+      s[off + j] = VectorMath.exp(Math.fma(s[off + j], scale, -shift));
       sum += s[off + j];
     }
     return sum;

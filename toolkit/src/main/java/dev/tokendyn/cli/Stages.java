@@ -1,0 +1,39 @@
+package dev.tokendyn.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/** A progress bar over the stages of a long command, shown only on a terminal. */
+final class Stages implements AutoCloseable {
+  private final ProgressBar bar;
+
+  Stages(String task, int stages) {
+    this(task, stages, true);
+  }
+
+  /** @param worthShowing false keeps the bar hidden even on a terminal (for short runs) */
+  Stages(String task, int stages, boolean worthShowing) {
+    bar = worthShowing && System.console() != null
+        ? new ProgressBarBuilder().setTaskName(task).setInitialMax(stages).build() : null;
+  }
+
+  void step() {
+    if (bar != null) {
+      bar.step();
+    }
+  }
+
+  /** Moves the bar to {@code done} stages (callable from any thread). */
+  synchronized void stepTo(int done) {
+    if (bar != null) {
+      bar.stepTo(done);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (bar != null) {
+      bar.close();
+    }
+  }
+}

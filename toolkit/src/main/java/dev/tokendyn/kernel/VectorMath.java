@@ -1,0 +1,88 @@
+package dev.tokendyn.kernel;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector-API building blocks whose results do not depend on the JIT: an exponential and a lane sum
+ * built only from IEEE operations that are exact or correctly rounded (add, multiply, fused
+ * multiply-add, bit shifts), in a fixed order.
+ *
+ * <p>Why: the Vector API's own {@code EXP} and {@code reduceLanes(ADD)} may give other last bits once
+ * compiled than when interpreted (an intrinsic against the Java fallback, or a tree reduction against
+ * a sequential one), so a run's result would depend on when the JIT kicked in. With these, the same
+ * input gives the same bits every time, which the project promises for every seeded computation.
+ */
+public final class VectorMath {
+  private VectorMath() {}
+
+  /** The preferred species of doubles on this machine. */
+  public static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  /** Doubles per SIMD vector. */
+  public static final int LANES = SPECIES.length();
+
+  private static final double LOG2E = 1.4426950408889634;
+  private static final double LN2_HI = 0.6931471803691238;
+  private static final double LN2_LO = 1.9082149292705877e-10;
+  private static final double SHIFTER = 0x1.8p52;
+  private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
+  /** Below this, exp is held at e^EXP_MIN (about 1e-304) instead of underflowing to subnormals. */
+  public static final double EXP_MIN = -700;
+  /** 1/k! for k = 0..12: Taylor coefficients of exp on |r| &lt;= ln(2)/2, truncation error below 2e-16. */
+  private static final double[] INV_FACT = new double[13];
+
+  static {
+    double f = 1;
+    for (int k = 0; k < INV_FACT.length; k++) {
+      if (k > 0) {
+        f *= k;
+      }
+      INV_FACT[k] = 1 / f;
+    }
+  }
+
+  /**
+   * exp(x) lane-wise for x &lt;= 709, within 2 ulp; x below {@link #EXP_MIN} (and -Infinity) gives
+   * exp(EXP_MIN). Method: x = k ln2 + r with k = round(x / ln2) (the 1.5 * 2^52 rounding trick) and
+   * Cody-Waite reduction, exp(r) by a degree-12 Horner polynomial, and 2^k put in the exponent bits.
+   */
+  public static DoubleVector exp(DoubleVector x) {
+    DoubleVector y = x.max(EXP_MIN);
+    DoubleVector t = y.fma(LOG2E, SHIFTER);
+    DoubleVector k = t.sub(SHIFTER);
+    DoubleVector r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_HI), y);
+    r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_LO), r);
+    DoubleVector p = DoubleVector.broadcast(SPECIES, INV_FACT[12]);
+    for (int i = 11; i >= 0; i--) {
+      p = p.fma(r, DoubleVector.broadcast(SPECIES, INV_FACT[i]));
+    }
+    DoubleVector scale = t.reinterpretAsLongs().sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52)
+        .reinterpretAsDoubles();
+    return p.mul(scale);
+  }
+
+  /** The scalar twin of {@link #exp(DoubleVector)}: the same operations, so the same bits. */
+  public static double exp(double x) {
+    double y = Math.max(x, EXP_MIN);
+    double t = Math.fma(y, LOG2E, SHIFTER);
+    double k = t - SHIFTER;
+    double r = Math.fma(k, -LN2_HI, y);
+    r = Math.fma(k, -LN2_LO, r);
+    double p = INV_FACT[12];
+    for (int i = 11; i >= 0; i--) {
+      p = Math.fma(p, r, INV_FACT[i]);
+    }
+    return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - (SHIFTER_BITS - 1023)) << 52);
+  }
+
+  /** The sum of the lanes, added in lane order; {@code tmp} holds at least {@link #LANES} doubles. */
+  public static double sumLanes(DoubleVector v, double[] tmp) {
+    v.intoArray(tmp, 0);
+    double s = 0;
+    for (int i = 0; i < LANES; i++) {
+      s += tmp[i];
+    }
+    return s;
+  }
+}
