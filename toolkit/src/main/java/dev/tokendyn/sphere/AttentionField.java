@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorOperators;
 final class AttentionField {
   private static final int BLOCK = 8;
   private static final int L = Kernels.LANES;
+  /** Largest n * n the symmetric path keeps in memory (128 MiB of doubles). */
+  private static final long SYMMETRIC_MAX = 1L << 24;
 
   private final Dynamics dynamics;
   private final int n;
@@ -40,6 +42,9 @@ final class AttentionField {
   private final double[] g;
   private final double[][] scratch;
   private final int[] bounds;
+  /** With Q = K = I the logits X X^T are symmetric: only the upper blocks are computed, then mirrored. */
+  private final double[] gram;
+  private final int[] triangleBounds;
   private final Team team;
 
   private double[] x;
@@ -62,7 +67,9 @@ final class AttentionField {
     this.vx = vt == null ? null : new double[n * dp];
     this.keysT = new double[d * np];
     boolean sink = dynamics == Dynamics.SINKFORMER && sinkhornIterations > 1;
+    boolean symmetric = qt == null && kt == null && (long) n * np <= SYMMETRIC_MAX;
     this.logits = sink ? new double[n * np] : null;
+    this.gram = symmetric ? (sink ? logits : new double[n * np]) : null;
     this.f = sink ? new double[n] : null;
     this.g = sink ? new double[np] : null;
     int tasks = team == null ? 1 : Math.max(1, Math.min(team.size(), n / (2 * BLOCK)));
@@ -72,7 +79,65 @@ final class AttentionField {
     }
     bounds[tasks] = n;
     this.scratch = new double[tasks][BLOCK * np];
+    this.triangleBounds = triangleBounds(tasks);
     this.team = tasks > 1 && tasks == team.size() ? team : null;
+  }
+
+  /**
+   * Row ranges for the upper-triangle product, multiples of the SIMD width, with about equal work:
+   * the row block at i costs np - i columns.
+   */
+  private int[] triangleBounds(int tasks) {
+    int[] b = new int[tasks + 1];
+    double total = 0;
+    for (int i0 = 0; i0 < n; i0 += L) {
+      total += np - i0;
+    }
+    double acc = 0;
+    int t = 1;
+    for (int i0 = 0; i0 < n && t < tasks; i0 += L) {
+      acc += np - i0;
+      if (acc >= total * t / tasks) {
+        b[t++] = Math.min(n, i0 + L);
+      }
+    }
+    for (; t <= tasks; t++) {
+      b[t] = n;
+    }
+    return b;
+  }
+
+  /** Upper blocks of the Gram matrix: row block [i0, i0 + L) against columns [i0, np). */
+  private void upperGram(int lo, int hi, double[] src) {
+    for (int i0 = lo; i0 < hi; i0 += L) {
+      int rows = Math.min(L, hi - i0);
+      Kernels.multiply(src, i0 * dp, dp, rows, d, keysT, i0, np, np - i0, gram, i0 * np + i0, np);
+    }
+  }
+
+  /**
+   * Rows [i0, i0 + rows) of the full Gram matrix into s: the computed upper part as is, the lower part
+   * from the transposed upper entries (the same sums, so the same bits).
+   */
+  private void mirroredRows(int i0, int rows, double[] s) {
+    for (int r = 0; r < rows; r++) {
+      int i = i0 + r;
+      int j0 = i / L * L;
+      for (int j = 0; j < j0; j++) {
+        s[r * np + j] = gram[j * np + i];
+      }
+      System.arraycopy(gram, i * np + j0, s, r * np + j0, np - j0);
+    }
+  }
+
+  /** The lower part of the Gram matrix in place, from the upper part (rows [lo, hi)). */
+  private void mirrorInPlace(int lo, int hi) {
+    for (int i = lo; i < hi; i++) {
+      int j0 = i / L * L;
+      for (int j = 0; j < j0; j++) {
+        gram[i * np + j] = gram[j * np + i];
+      }
+    }
   }
 
   /** M^T as d rows of stride dp (the right operand of X M^T), or null for the identity. */
@@ -104,11 +169,18 @@ final class AttentionField {
         keysT[k * np + i] = ksrc[i * dp + k];
       }
     }
+    if (gram != null) {
+      forRanges(triangleBounds, (lo, hi, t) -> upperGram(lo, hi, qsrc));
+    }
     if (logits == null) {
       forRows((lo, hi, t) -> fusedRows(lo, hi, scratch[t], qsrc, vsrc));
       return;
     }
-    forRows((lo, hi, t) -> Kernels.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, np, np, logits, lo * np, np));
+    if (gram != null) {
+      forRows((lo, hi, t) -> mirrorInPlace(lo, hi));
+    } else {
+      forRows((lo, hi, t) -> Kernels.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, 0, np, np, logits, lo * np, np));
+    }
     java.util.Arrays.fill(f, 0);
     java.util.Arrays.fill(g, 0);
     for (int it = 1; it <= sinkhornIterations; it++) {
@@ -126,7 +198,7 @@ final class AttentionField {
     if (mt == null) {
       return x;
     }
-    forRows((lo, hi, t) -> Kernels.multiply(x, lo * dp, dp, hi - lo, d, mt, dp, dp, buffer, lo * dp, dp));
+    forRows((lo, hi, t) -> Kernels.multiply(x, lo * dp, dp, hi - lo, d, mt, 0, dp, dp, buffer, lo * dp, dp));
     return buffer;
   }
 
@@ -136,13 +208,17 @@ final class AttentionField {
     double[] tmp = new double[L];
     for (int i0 = lo; i0 < hi; i0 += BLOCK) {
       int rows = Math.min(BLOCK, hi - i0);
-      Kernels.multiply(qsrc, i0 * dp, dp, rows, d, keysT, np, np, s, 0, np);
+      if (gram != null) {
+        mirroredRows(i0, rows, s);
+      } else {
+        Kernels.multiply(qsrc, i0 * dp, dp, rows, d, keysT, 0, np, np, s, 0, np);
+      }
       for (int r = 0; r < rows; r++) {
         double shift = beta * max(s, r * np, n);
         double sum = expScaled(s, r * np, n, beta, shift, tmp);
         factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
       }
-      Kernels.multiply(s, 0, np, rows, n, vsrc, dp, dp, out, i0 * dp, dp);
+      Kernels.multiply(s, 0, np, rows, n, vsrc, 0, dp, dp, out, i0 * dp, dp);
       for (int r = 0; r < rows; r++) {
         projectRow(i0 + r, factor[r]);
       }
@@ -229,7 +305,7 @@ final class AttentionField {
         logits[o + j] = VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
       }
     }
-    Kernels.multiply(logits, lo * np, np, hi - lo, n, vsrc, dp, dp, out, lo * dp, dp);
+    Kernels.multiply(logits, lo * np, np, hi - lo, n, vsrc, 0, dp, dp, out, lo * dp, dp);
     for (int i = lo; i < hi; i++) {
       projectRow(i, 1.0);
     }
@@ -267,11 +343,15 @@ final class AttentionField {
   }
 
   private void forRows(RangeTask task) {
+    forRanges(bounds, task);
+  }
+
+  private void forRanges(int[] ranges, RangeTask task) {
     if (team == null) {
       task.run(0, n, 0);
       return;
     }
-    team.run(t -> task.run(bounds[t], bounds[t + 1], t));
+    team.run(t -> task.run(ranges[t], ranges[t + 1], t));
   }
 
   private void forColumns(java.util.function.BiConsumer<Integer, Integer> task) {

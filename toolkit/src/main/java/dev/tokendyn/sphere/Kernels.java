@@ -33,12 +33,13 @@ final class Kernels {
    * modified.
    *
    * @param a A's storage; row r starts at {@code aOff + r * aStride}
-   * @param b B's storage; row k starts at {@code k * bStride}
-   * @param cols a multiple of {@link #LANES}, at most bStride and cStride
+   * @param b B's storage; row k starts at {@code k * bStride}, and column 0 of the product is B's column
+   *     {@code bOff}
+   * @param cols a multiple of {@link #LANES}, at most bStride - bOff and cStride
    * @param c C's storage; row r starts at {@code cOff + r * cStride}
    */
   static void multiply(double[] a, int aOff, int aStride, int rows, int m,
-                       double[] b, int bStride, int cols,
+                       double[] b, int bOff, int bStride, int cols,
                        double[] c, int cOff, int cStride) {
     final int l = LANES;
     int r = 0;
@@ -58,7 +59,7 @@ final class Kernels {
         DoubleVector s21 = DoubleVector.zero(SPECIES);
         DoubleVector s30 = DoubleVector.zero(SPECIES);
         DoubleVector s31 = DoubleVector.zero(SPECIES);
-        for (int k = 0, bo = col; k < m; k++, bo += bStride) {
+        for (int k = 0, bo = bOff + col; k < m; k++, bo += bStride) {
           DoubleVector b0 = DoubleVector.fromArray(SPECIES, b, bo);
           DoubleVector b1 = DoubleVector.fromArray(SPECIES, b, bo + l);
           DoubleVector x = DoubleVector.broadcast(SPECIES, a[a0 + k]);
@@ -92,7 +93,7 @@ final class Kernels {
         DoubleVector s1 = DoubleVector.zero(SPECIES);
         DoubleVector s2 = DoubleVector.zero(SPECIES);
         DoubleVector s3 = DoubleVector.zero(SPECIES);
-        for (int k = 0, bo = col; k < m; k++, bo += bStride) {
+        for (int k = 0, bo = bOff + col; k < m; k++, bo += bStride) {
           DoubleVector b0 = DoubleVector.fromArray(SPECIES, b, bo);
           s0 = b0.fma(DoubleVector.broadcast(SPECIES, a[a0 + k]), s0);
           s1 = b0.fma(DoubleVector.broadcast(SPECIES, a[a1 + k]), s1);
@@ -111,7 +112,7 @@ final class Kernels {
       int c0 = cOff + r * cStride;
       for (int col = 0; col < cols; col += l) {
         DoubleVector s0 = DoubleVector.zero(SPECIES);
-        for (int k = 0, bo = col; k < m; k++, bo += bStride) {
+        for (int k = 0, bo = bOff + col; k < m; k++, bo += bStride) {
           s0 = DoubleVector.fromArray(SPECIES, b, bo).fma(DoubleVector.broadcast(SPECIES, a[a0 + k]), s0);
         }
         s0.intoArray(c, c0 + col);
