@@ -62,7 +62,7 @@ final class BenchSimulateCommand implements Callable<Integer> {
       }
     }
     out.printf(Locale.ROOT, "%-34s %10s %10s %10s %9s %9s %9s %s%n", "workload", "tokendyn s", "numpy s", "torch s",
-        "/numpy", "/torch", "GFLOP/s", "quiet");
+        "/numpy", "/torch", "GFLOP/s*", "quiet");
     for (AttentionBenchmark.Measurement m : ours) {
       String w = "attention-sim n=" + m.n() + " d=" + AttentionBenchmark.D + " steps=" + m.steps();
       JsonNode np = Peers.find(peer, w, "numpy");
@@ -70,6 +70,7 @@ final class BenchSimulateCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%-34s %10.3f %10s %10s %9s %9s %9.1f %s%n", w, m.medianSeconds(), sec(np), sec(th),
           ratio(m.medianSeconds(), np), ratio(m.medianSeconds(), th), m.gflops(), quiet(m, np, th));
     }
+    out.println("* nominal rate: 4 n^2 d flops a step (the logits and the attention product), whatever the kernel saves");
     out.printf(Locale.ROOT, "tokendyn threads: %d; SIMD lanes: %d doubles%n", t,
         jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length());
     if (gemm != null) {
