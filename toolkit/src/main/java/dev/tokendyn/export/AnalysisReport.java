@@ -134,6 +134,7 @@ public final class AnalysisReport {
         chart.addSeries(a.name(), layers(a), finite(v));
       }
     }
+    Plots.widenFlatAxis(chart);
     save(dir, plots, file, chart);
   }
 
@@ -158,6 +159,7 @@ public final class AnalysisReport {
         chart.addSeries(a.name(), x, finite(v));
       }
     }
+    Plots.widenFlatAxis(chart);
     save(dir, plots, file, chart);
   }
 

@@ -97,7 +97,38 @@ public final class Plots {
       }
       chart.addSeries(e.getKey(), x, e.getValue()).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     }
+    widenFlatAxis(chart);
     return chart;
+  }
+
+  /**
+   * Gives a y axis whose values are all but equal (such as efficiencies of 1 to five digits) a range of
+   * a few percent around them, so that rounding noise is not drawn as a cliff and the ticks stay
+   * readable. Call again after adding series.
+   */
+  public static void widenFlatAxis(XYChart chart) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (XYSeries series : chart.getSeriesMap().values()) {
+      for (double v : series.getYData()) {
+        if (Double.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    if (!(lo <= hi)) {
+      return;
+    }
+    double scale = Math.max(Math.max(Math.abs(lo), Math.abs(hi)), 1e-12);
+    if (hi - lo < 0.01 * scale) {
+      double mid = 0.5 * (lo + hi);
+      chart.getStyler().setYAxisMin(mid - 0.05 * scale);
+      chart.getStyler().setYAxisMax(mid + 0.05 * scale);
+    } else {
+      chart.getStyler().setYAxisMin(null);
+      chart.getStyler().setYAxisMax(null);
+    }
   }
 
   /**
