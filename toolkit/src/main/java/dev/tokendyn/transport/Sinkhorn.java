@@ -54,7 +54,8 @@ import java.util.List;
 public final class Sinkhorn implements CloudDistance {
   /** Largest n*m for which the kernel is held in memory. */
   static final long STORE_LIMIT = 1L << 23;
-  private static final double ABSORB = 30;
+  /** Scalings outside [1 / ABSORB_BOUND, ABSORB_BOUND] = [e^-30, e^30] are absorbed into the potentials. */
+  private static final double ABSORB_BOUND = Math.exp(30);
   /** Iterations over which the convergence rate is measured before over-relaxing. */
   private static final int HISTORY = 10;
   private static final double MAX_OMEGA = 1.99;
@@ -409,39 +410,7 @@ public final class Sinkhorn implements CloudDistance {
         double err2 = 0;
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          double[] k;
-          int off;
-          if (store) {
-            k = kernel;
-            off = i * m;
-            if (build) {
-              if (initRows) {
-                fh[i] = Simd.min(cv, off, m);
-              }
-              Simd.gibbs(fh[i], gh, cv, off, eps, kernel, off, m);
-            }
-          } else {
-            c.row(i, row, 0);
-            if (initRows) {
-              fh[i] = Simd.min(row, 0, m);
-            }
-            Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
-            k = row;
-            off = 0;
-          }
-          double s = Simd.dot(k, off, v, 0, m);
-          if (s > 0 && s < Double.POSITIVE_INFINITY) {
-            double r = u[i] * s - a[i];
-            err2 += r * r;
-            double un = relaxed ? Math.exp(omega * Math.log(a[i] / s) + (1 - omega) * Math.log(u[i])) : a[i] / s;
-            uNew[i] = un;
-            Simd.axpy(un, k, off, t, 0, m);
-          } else {
-            err2 = Double.POSITIVE_INFINITY;
-            rescueRow(i, k, off);
-            uNew[i] = 1;
-            Simd.axpy(1, k, off, t, 0, m);
-          }
+          err2 += sweepRow(i, row, t, relaxed, initRows, build, cv);
         }
         chunkErr[ch] = err2;
       });
@@ -464,6 +433,47 @@ public final class Sinkhorn implements CloudDistance {
         }
       }
       return Math.sqrt(err2);
+    }
+
+    /**
+     * Row i of {@link #pass}: u'_i into uNew, u'_i K_i. added into t; returns the squared row error (infinite
+     * when the row had to be rescued). A method of its own, called once per row, so that the JIT compiles it
+     * within the first solve.
+     */
+    private double sweepRow(int i, double[] row, double[] t, boolean relaxed, boolean initRows, boolean build,
+        double[] cv) {
+      double[] k;
+      int off;
+      if (store) {
+        k = kernel;
+        off = i * m;
+        if (build) {
+          if (initRows) {
+            fh[i] = Simd.min(cv, off, m);
+          }
+          Simd.gibbs(fh[i], gh, cv, off, eps, kernel, off, m);
+        }
+      } else {
+        c.row(i, row, 0);
+        if (initRows) {
+          fh[i] = Simd.min(row, 0, m);
+        }
+        Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
+        k = row;
+        off = 0;
+      }
+      double s = Simd.dot(k, off, v, 0, m);
+      if (s > 0 && s < Double.POSITIVE_INFINITY) {
+        double r = u[i] * s - a[i];
+        double un = relaxed ? Math.exp(omega * Math.log(a[i] / s) + (1 - omega) * Math.log(u[i])) : a[i] / s;
+        uNew[i] = un;
+        Simd.axpy(un, k, off, t, 0, m);
+        return r * r;
+      }
+      rescueRow(i, k, off);
+      uNew[i] = 1;
+      Simd.axpy(1, k, off, t, 0, m);
+      return Double.POSITIVE_INFINITY;
     }
 
     /**
@@ -500,12 +510,12 @@ public final class Sinkhorn implements CloudDistance {
         double vj = omega == 1 ? b[j] / colSum[j]
             : Math.exp(omega * Math.log(b[j] / colSum[j]) + (1 - omega) * Math.log(v[j]));
         v[j] = vj;
-        if (!(vj > 0 && vj < Double.POSITIVE_INFINITY) || Math.abs(Math.log(vj)) > ABSORB) {
+        if (!(vj >= 1 / ABSORB_BOUND && vj <= ABSORB_BOUND)) {
           absorb = true;
         }
       }
       for (int i = 0; i < n && !absorb; i++) {
-        if (Math.abs(Math.log(u[i])) > ABSORB) {
+        if (!(u[i] >= 1 / ABSORB_BOUND && u[i] <= ABSORB_BOUND)) {
           absorb = true;
         }
       }
@@ -571,29 +581,7 @@ public final class Sinkhorn implements CloudDistance {
         double val = 0;
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          double[] k;
-          int off;
-          double[] cc;
-          int coff;
-          if (store) {
-            k = kernel;
-            off = i * m;
-            cc = c.values();
-            coff = i * m;
-            if (build) {
-              Simd.gibbs(fh[i], gh, cc, coff, eps, kernel, off, m);
-            }
-          } else {
-            c.row(i, cr, 0);
-            Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
-            k = row;
-            off = 0;
-            cc = cr;
-            coff = 0;
-          }
-          rowMass[i] = u[i] * Simd.dot(k, off, v, 0, m);
-          val += u[i] * Simd.weightedDot(k, off, cc, coff, v, m);
-          Simd.axpy(u[i], k, off, t, 0, m);
+          val += finishRow(i, row, cr, t, rowMass, build);
         }
         chunkValue[ch] = val;
       });
@@ -621,6 +609,33 @@ public final class Sinkhorn implements CloudDistance {
       value = val;
       regularizedValue = reg;
       error = Math.max(Math.sqrt(rowErr2), Math.sqrt(colErr2));
+    }
+
+    /** Row i of {@link #finish}: its mass into rowMass, u_i K_i. added into t; returns sum_j P_ij M_ij. */
+    private double finishRow(int i, double[] row, double[] cr, double[] t, double[] rowMass, boolean build) {
+      double[] k;
+      int off;
+      double[] cc;
+      int coff;
+      if (store) {
+        k = kernel;
+        off = i * m;
+        cc = c.values();
+        coff = i * m;
+        if (build) {
+          Simd.gibbs(fh[i], gh, cc, coff, eps, kernel, off, m);
+        }
+      } else {
+        c.row(i, cr, 0);
+        Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+        k = row;
+        off = 0;
+        cc = cr;
+        coff = 0;
+      }
+      rowMass[i] = u[i] * Simd.dot(k, off, v, 0, m);
+      Simd.axpy(u[i], k, off, t, 0, m);
+      return u[i] * Simd.weightedDot(k, off, cc, coff, v, m);
     }
   }
 }
