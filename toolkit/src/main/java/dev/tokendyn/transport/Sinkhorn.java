@@ -419,10 +419,8 @@ public final class Sinkhorn implements CloudDistance {
       Arrays.fill(colSumNew, 0);
       double err2 = 0;
       for (int ch = 0; ch < chunks; ch++) {
-        double[] t = partial[ch];
-        for (int j = 0; j < m; j++) {
-          colSumNew[j] += t[j];
-        }
+        // the vector kernel the sweeps use (fma(t, 1, s) is t + s exactly), compiled from the first solve
+        Simd.axpy(1, partial[ch], 0, colSumNew, 0, m);
         err2 += chunkErr[ch];
       }
       if (relaxed) {
@@ -589,9 +587,7 @@ public final class Sinkhorn implements CloudDistance {
       Arrays.fill(colSum, 0);
       for (int ch = 0; ch < chunks; ch++) {
         val += chunkValue[ch];
-        for (int j = 0; j < m; j++) {
-          colSum[j] += partial[ch][j];
-        }
+        Simd.axpy(1, partial[ch], 0, colSum, 0, m);
       }
       double rowErr2 = 0;
       double reg = 0;
