@@ -27,7 +27,6 @@ class SinkhornDivergenceTest {
     SinkhornResult symmetric = new SinkhornDivergence(p).between(x, x).xx();
     assertThat(alternating.converged()).isTrue();
     assertThat(symmetric.converged()).isTrue();
-    assertThat(symmetric.iterations()).isLessThan(alternating.iterations());
     assertThat(symmetric.value()).isCloseTo(alternating.value(), within(1e-7 * alternating.value()));
     assertThat(symmetric.regularizedValue())
         .isCloseTo(alternating.regularizedValue(), within(1e-7 * Math.abs(alternating.regularizedValue())));
