@@ -29,6 +29,8 @@ public final class VectorMath {
   private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
   /** Below this, exp is held at e^EXP_MIN (about 1e-304) instead of underflowing to subnormals. */
   public static final double EXP_MIN = -700;
+  /** Above this, exp is held at e^EXP_MAX (about 8e307) instead of overflowing. */
+  public static final double EXP_MAX = 709;
   /** 1/k! for k = 0..12: Taylor coefficients of exp on |r| &lt;= ln(2)/2, truncation error below 2e-16. */
   private static final double[] INV_FACT = new double[13];
 
@@ -43,12 +45,12 @@ public final class VectorMath {
   }
 
   /**
-   * exp(x) lane-wise for x &lt;= 709, within 2 ulp; x below {@link #EXP_MIN} (and -Infinity) gives
-   * exp(EXP_MIN). Method: x = k ln2 + r with k = round(x / ln2) (the 1.5 * 2^52 rounding trick) and
+   * exp(x) lane-wise within 2 ulp for x in [{@link #EXP_MIN}, {@link #EXP_MAX}]; outside, x is held at
+   * the nearer bound (so -Infinity gives e^-700, about 1e-304, and never a subnormal). Method: x = k ln2 + r with k = round(x / ln2) (the 1.5 * 2^52 rounding trick) and
    * Cody-Waite reduction, exp(r) by a degree-12 Horner polynomial, and 2^k put in the exponent bits.
    */
   public static DoubleVector exp(DoubleVector x) {
-    DoubleVector y = x.max(EXP_MIN);
+    DoubleVector y = x.max(EXP_MIN).min(EXP_MAX);
     DoubleVector t = y.fma(LOG2E, SHIFTER);
     DoubleVector k = t.sub(SHIFTER);
     DoubleVector r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_HI), y);
@@ -64,7 +66,7 @@ public final class VectorMath {
 
   /** The scalar twin of {@link #exp(DoubleVector)}: the same operations, so the same bits. */
   public static double exp(double x) {
-    double y = Math.max(x, EXP_MIN);
+    double y = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
     double t = Math.fma(y, LOG2E, SHIFTER);
     double k = t - SHIFTER;
     double r = Math.fma(k, -LN2_HI, y);

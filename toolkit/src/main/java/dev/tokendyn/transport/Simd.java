@@ -1,13 +1,18 @@
 package dev.tokendyn.transport;
 
+import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The vector kernels of the solvers (incubating Vector API), each with a scalar tail. */
+/**
+ * The vector kernels of the solvers (incubating Vector API), each with a scalar tail. Sums and
+ * exponentials go through {@link VectorMath}, so the same input gives the same bits whether the code
+ * runs interpreted or compiled.
+ */
 final class Simd {
-  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
+  private static final VectorSpecies<Double> S = VectorMath.SPECIES;
+  private static final int L = VectorMath.LANES;
 
   private Simd() {}
 
@@ -21,7 +26,7 @@ final class Simd {
       for (; k < bound; k += L) {
         acc = DoubleVector.fromArray(S, x, xo + k).fma(DoubleVector.fromArray(S, y, yo + k), acc);
       }
-      s = acc.reduceLanes(VectorOperators.ADD);
+      s = VectorMath.sumLanes(acc, new double[L]);
     }
     for (; k < len; k++) {
       s += x[xo + k] * y[yo + k];
@@ -40,7 +45,7 @@ final class Simd {
         DoubleVector diff = DoubleVector.fromArray(S, x, xo + k).sub(DoubleVector.fromArray(S, y, yo + k));
         acc = diff.fma(diff, acc);
       }
-      s = acc.reduceLanes(VectorOperators.ADD);
+      s = VectorMath.sumLanes(acc, new double[L]);
     }
     for (; k < len; k++) {
       double diff = x[xo + k] - y[yo + k];
@@ -73,12 +78,12 @@ final class Simd {
       DoubleVector vinv = DoubleVector.broadcast(S, inv);
       int bound = S.loopBound(len);
       for (; j < bound; j += L) {
-        DoubleVector.fromArray(S, g, j).add(vf).sub(DoubleVector.fromArray(S, c, co + j)).mul(vinv)
-            .lanewise(VectorOperators.EXP).intoArray(out, oo + j);
+        VectorMath.exp(DoubleVector.fromArray(S, g, j).add(vf).sub(DoubleVector.fromArray(S, c, co + j)).mul(vinv))
+            .intoArray(out, oo + j);
       }
     }
     for (; j < len; j++) {
-      out[oo + j] = Math.exp((f + g[j] - c[co + j]) * inv);
+      out[oo + j] = VectorMath.exp((f + g[j] - c[co + j]) * inv);
     }
   }
 
@@ -93,7 +98,7 @@ final class Simd {
         acc = DoubleVector.fromArray(S, p, po + j).mul(DoubleVector.fromArray(S, v, j))
             .fma(DoubleVector.fromArray(S, c, co + j), acc);
       }
-      s = acc.reduceLanes(VectorOperators.ADD);
+      s = VectorMath.sumLanes(acc, new double[L]);
     }
     for (; j < len; j++) {
       s += p[po + j] * v[j] * c[co + j];
