@@ -31,6 +31,7 @@ public final class ExtractBenchmark {
   private ExtractBenchmark() {}
 
   private static final int MAX_ATTEMPTS = 3;
+  private static final int WARMUP = 5;
 
   /** Words that are single tokens of the BERT uncased vocabulary. */
   private static final String[] WORDS = ("the cat sat on mat dog ran far away house tree river mountain city light"
@@ -76,7 +77,8 @@ public final class ExtractBenchmark {
 
   /**
    * Times tokendyn (all hidden states) and, when asked, ONNX Runtime (last hidden state) on the same batch.
-   * After one warm-up each, the timed runs alternate between the two (with a short pause between turns,
+   * After {@value #WARMUP} warm-up runs each (tokendyn's time in a fresh JVM settles only after several,
+   * ONNX Runtime's after one), the timed runs alternate between the two (with a short pause between turns,
    * and both engines on their default settings), so that both see the same load on a shared machine;
    * each figure is the median of its runs. As the peers do, the timed runs start once other processes are
    * nearly idle (waiting at most a minute), and are repeated, at most three times in all, while other
@@ -99,6 +101,9 @@ public final class ExtractBenchmark {
       double others = Double.NaN;
       boolean clean = true;
       if (!withOrt) {
+        for (int r = 0; r < WARMUP; r++) {
+          ex.extract(texts, all);
+        }
         for (int r = 0; r < runs; r++) {
           ours[r] = seconds(() -> ex.extract(texts, all));
         }
@@ -108,7 +113,10 @@ public final class ExtractBenchmark {
         Catalog.Entry e = Catalog.find(model).orElseThrow(() -> new IllegalArgumentException(
             "ONNX Runtime runs catalog models only; '" + model + "' is not one"));
         try (OrtBatch o = new OrtBatch(e, ids)) {
-          o.run();
+          for (int r = 0; r < WARMUP; r++) {
+            ex.extract(texts, all);
+            o.run();
+          }
           for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Quiet.waitIdle(60);
             double[] s0 = Quiet.snapshot();
