@@ -29,15 +29,25 @@ public final class Quiet {
       double[] s0 = snapshot();
       Timing.Result<T> t = Timing.measure(warmup, runs, work);
       double[] s1 = snapshot();
-      double other = s0 == null || s1 == null ? Double.NaN : (s1[0] - s0[0]) - (s1[1] - s0[1]);
-      double wall = s0 == null || s1 == null ? 0 : s1[2] - s0[2];
-      boolean clean = !(other > Math.max(0.05, 0.02 * wall));
+      double other = othersCpuSeconds(s0, s1);
+      boolean clean = isClean(other, s0, s1);
       last = new Measured<>(t, other, attempt, clean);
       if (clean) {
         break;
       }
     }
     return last;
+  }
+
+  /** CPU seconds that other processes used between two snapshots, NaN when either is missing. */
+  static double othersCpuSeconds(double[] s0, double[] s1) {
+    return s0 == null || s1 == null ? Double.NaN : (s1[0] - s0[0]) - (s1[1] - s0[1]);
+  }
+
+  /** Whether others used at most max(0.05 s, 2% of the wall time) between two snapshots (true when unknown). */
+  static boolean isClean(double othersCpuSeconds, double[] s0, double[] s1) {
+    double wall = s0 == null || s1 == null ? 0 : s1[2] - s0[2];
+    return !(othersCpuSeconds > Math.max(0.05, 0.02 * wall));
   }
 
   /** Waits until other processes use under 10% of one core over 2 s, or maxSeconds have passed. */
@@ -57,7 +67,7 @@ public final class Quiet {
   }
 
   /** {system busy CPU seconds, this process's CPU seconds, wall seconds}, or null off Linux. */
-  private static double[] snapshot() {
+  static double[] snapshot() {
     try {
       String[] f = Files.readAllLines(STAT).get(0).trim().split("\\s+");
       long busy = 0;

@@ -54,6 +54,8 @@ final class BenchExtractCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%-48s %12.3f %14.3f %7.2f%n",
         String.format(Locale.ROOT, "%s %d x %d tokens (%d vs 1 states)", t.model(), t.batch(), t.tokens(),
             t.hiddenStates()), t.ours(), t.ort(), t.ratio());
+    out.printf(Locale.ROOT, "both engines at their default thread counts; quiet: %s%n", t.clean() ? "yes"
+        : String.format(Locale.ROOT, "no (others used %.2f s CPU during the timed runs)", t.otherProcsCpuSeconds()));
     out.printf(Locale.ROOT, "peak RSS after tokendyn's runs (JVM, weights, engine): %.0f MiB%n", t.peakRssMiB());
     out.flush();
     if (stream > 0) {

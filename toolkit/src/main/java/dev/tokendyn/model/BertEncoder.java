@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.Map;
 
@@ -31,9 +30,9 @@ final class BertEncoder implements Transformer {
   private final NDArray embBeta;
   private final Layer[] layers;
 
-  /** One block; dense weights are [out, in] for {@code Linear.linear}, queries, keys and values fused. */
-  private record Layer(NDArray[] qkv, NDArray[] o, NDArray ln1g, NDArray ln1b, NDArray[] in, NDArray[] out,
-      NDArray ln2g, NDArray ln2b) {}
+  /** One block; queries, keys and values fused into one projection. */
+  private record Layer(Dense qkv, Dense o, NDArray ln1g, NDArray ln1b, Dense in, Dense out, NDArray ln2g,
+      NDArray ln2b) {}
 
   BertEncoder(TransformerConfig config, Map<String, Tensor> weights, String source, NDManager base)
       throws ModelException {
@@ -116,19 +115,19 @@ final class BertEncoder implements Transformer {
     NDArray mask = AttentionOps.maskBias(scope, batch, false);
     for (int l = 0; l < last; l++) {
       Layer w = layers[l];
-      NDArray qkv = Linear.linear(h, w.qkv[0], w.qkv[1]).get(0);
+      NDArray qkv = w.qkv.apply(h);
       int block = l;
       NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(),
           keepAttention[l] ? p -> sink.attention(block, p) : null);
       qkv.close();
-      NDArray proj = Linear.linear(ctx, w.o[0], w.o[1]).get(0).addi(h);
+      NDArray proj = w.o.apply(ctx).addi(h);
       ctx.close();
       NDArray a = LayerNorm.layerNorm(proj, norm, w.ln1g, w.ln1b, eps).get(0);
       proj.close();
-      NDArray up = Linear.linear(a, w.in[0], w.in[1]).get(0);
+      NDArray up = w.in.apply(a);
       NDArray act = Activation.gelu(up);
       up.close();
-      NDArray down = Linear.linear(act, w.out[0], w.out[1]).get(0).addi(a);
+      NDArray down = w.out.apply(act).addi(a);
       act.close();
       a.close();
       h.close();

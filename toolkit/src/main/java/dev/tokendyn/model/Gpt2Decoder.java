@@ -3,7 +3,6 @@ package dev.tokendyn.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.Map;
 
@@ -31,9 +30,9 @@ final class Gpt2Decoder implements Transformer {
   private final NDArray lnfB;
   private final Block[] blocks;
 
-  /** One block; dense weights are [out, in] for {@code Linear.linear}. */
-  private record Block(NDArray ln1g, NDArray ln1b, NDArray[] qkv, NDArray[] proj, NDArray ln2g, NDArray ln2b,
-      NDArray[] fc, NDArray[] out) {}
+  /** One block. */
+  private record Block(NDArray ln1g, NDArray ln1b, Dense qkv, Dense proj, NDArray ln2g, NDArray ln2b, Dense fc,
+      Dense out) {}
 
   Gpt2Decoder(TransformerConfig config, Map<String, Tensor> weights, String source, NDManager base)
       throws ModelException {
@@ -104,21 +103,21 @@ final class Gpt2Decoder implements Transformer {
     for (int l = 0; l < last; l++) {
       Block w = blocks[l];
       NDArray a = LayerNorm.layerNorm(h, norm, w.ln1g, w.ln1b, eps).get(0);
-      NDArray qkv = Linear.linear(a, w.qkv[0], w.qkv[1]).get(0);
+      NDArray qkv = w.qkv.apply(a);
       a.close();
       int block = l;
       NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(),
           keepAttention[l] ? p -> sink.attention(block, p) : null);
       qkv.close();
-      NDArray r = Linear.linear(ctx, w.proj[0], w.proj[1]).get(0).addi(h);
+      NDArray r = w.proj.apply(ctx).addi(h);
       ctx.close();
       h.close();
       NDArray m = LayerNorm.layerNorm(r, norm, w.ln2g, w.ln2b, eps).get(0);
-      NDArray up = Linear.linear(m, w.fc[0], w.fc[1]).get(0);
+      NDArray up = w.fc.apply(m);
       m.close();
       NDArray act = geluTanh(up);
       up.close();
-      h = Linear.linear(act, w.out[0], w.out[1]).get(0).addi(r);
+      h = w.out.apply(act).addi(r);
       act.close();
       r.close();
       if (l + 1 < n && keepHidden[l + 1]) {

@@ -44,13 +44,13 @@ final class WeightSet {
   }
 
   /**
-   * The dense layer whose weights are stored [in, out] under {@code weightName}, for
-   * {@code Linear.linear}: its weight transposed to [out, in], the rows of several such layers stacked (a
-   * fused projection), and the first {@code scaledRows} rows and bias entries multiplied by {@code scale}.
+   * The dense layers whose weights are stored [in, out] under {@code prefix.weight}, stacked into one (a
+   * fused projection, its outputs one after another), with the first {@code scaledRows} outputs (weights
+   * and bias) multiplied by {@code scale}.
    *
-   * @return weight [sum of outs, in] and bias, or nulls (and a recorded problem)
+   * @return a layer with prefixes.length * out outputs, or null (and a recorded problem)
    */
-  NDArray[] stackedLinear(long in, long out, double scale, long scaledRows, String... prefixes) {
+  Dense stackedLinear(long in, long out, double scale, long scaledRows, String... prefixes) {
     float[] w = new float[(int) (prefixes.length * out * in)];
     float[] b = new float[(int) (prefixes.length * out)];
     boolean ok = true;
@@ -66,24 +66,24 @@ final class WeightSet {
       System.arraycopy(bt.data(), 0, b, (int) (p * out), (int) out);
     }
     if (!ok) {
-      return new NDArray[] {null, null};
+      return null;
     }
     scaleRows(w, b, in, scaledRows, scale);
-    return new NDArray[] {manager.create(w, new Shape(prefixes.length * out, in)),
-        manager.create(b, new Shape(prefixes.length * out))};
+    return new Dense(manager.create(w, new Shape(prefixes.length * out, in)),
+        manager.create(b, new Shape(prefixes.length * out)));
   }
 
   /** As {@link #stackedLinear} for one weight of shape [in, outs] already stacked along its columns. */
-  NDArray[] linear(String weightName, String biasName, long in, long out, double scale, long scaledRows) {
+  Dense linear(String weightName, String biasName, long in, long out, double scale, long scaledRows) {
     Tensor wt = tensor(weightName, in, out);
     Tensor bt = tensor(biasName, out);
     if (wt == null || bt == null) {
-      return new NDArray[] {null, null};
+      return null;
     }
     float[] w = wt.transposed().data();
     float[] b = bt.data().clone();
     scaleRows(w, b, in, scaledRows, scale);
-    return new NDArray[] {manager.create(w, new Shape(out, in)), manager.create(b, new Shape(out))};
+    return new Dense(manager.create(w, new Shape(out, in)), manager.create(b, new Shape(out)));
   }
 
   private static void scaleRows(float[] w, float[] b, long in, long rows, double scale) {

@@ -20,7 +20,10 @@
  * <p>Speed: each layer allocates and frees tensors of tens of MB. Run the JVM as the {@code tokendyn}
  * launcher does, with glibc told to keep freed memory ({@code MALLOC_ARENA_MAX=1},
  * {@code MALLOC_MMAP_THRESHOLD_=4294967296}, {@code MALLOC_TRIM_THRESHOLD_=68719476736}) and a fixed young
- * generation ({@code -Xmn256m}); otherwise page faults can cost more than the arithmetic.
+ * generation ({@code -Xmn256m}); otherwise page faults can cost more than the arithmetic. Dense layers run
+ * as 1x1 convolutions over a channels-last view, which the engine hands to oneDNN (AVX-512 where the CPU
+ * has it) rather than to MKL (AVX2 only, on processors that are not Intel's); each layer checks at load
+ * time that the two agree, and batches under 16 texts keep the matrix product.
  *
  * <p>Native tensors never leave this package: each batch runs in its own {@code NDManager} scope and
  * its results are copied into Java arrays before the scope closes. Activation sites carry
