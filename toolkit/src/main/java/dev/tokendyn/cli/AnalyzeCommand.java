@@ -37,27 +37,16 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   static final class Source {
     @ArgGroup(exclusive = false)
-    ModelInput model;
+    ModelTexts model;
 
     @Option(names = "--sequence", arity = "1..*",
-        description = "Instead of a model: cloud sequences, one per text (JSON, .npy (L,n,d) or a folder of .npy).")
+        description = "Instead of a model: cloud sequences, one per text (JSON, .npy (L,n,d), a folder of .npy, or an"
+            + " extraction).")
     List<Path> sequences;
   }
 
-  static final class ModelInput {
-    @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
-        description = "A catalog model (see 'tokendyn models') or a Hugging Face model folder.")
-    String model;
-
-    @Option(names = "--input", required = true, paramLabel = "FILE.txt", description = "Texts, one a line.")
-    Path input;
-
-    @Option(names = "--compare", paramLabel = "NAME2|DIR2", description = "A second model, drawn on the same plots.")
-    String compare;
-
-    @Option(names = "--truncate", description = "Cut texts longer than the model's positions instead of failing.")
-    boolean truncate;
-  }
+  @Option(names = "--compare", paramLabel = "NAME2|DIR2", description = "A second model, drawn on the same plots.")
+  String compare;
 
   @Option(names = "--name", description = "Name of --sequence input in the report (default: sequence).")
   String name;
@@ -77,12 +66,15 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Inputs.checkOutputFolder(out, force);
+    if (compare != null && source.model == null) {
+      throw new UsageException("--compare goes with --model: it draws a second model beside the first");
+    }
     MetricsParams params = MetricsParams.defaults().withThreshold(threshold);
     if (noTransport) {
       params = params.withTransitions(TransitionParams.identityOnly());
     }
     List<ModelSequences> inputs = new ArrayList<>();
-    int models = source.model != null && source.model.compare != null ? 2 : 1;
+    int models = source.model != null && compare != null ? 2 : 1;
     // stages: extract and measure each model, then write
     try (Stages bar = new Stages("analyze", 2 * models + 1)) {
       run(params, inputs, bar);
@@ -93,8 +85,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   private void run(MetricsParams params, List<ModelSequences> inputs, Stages bar) throws Exception {
     if (source.model != null) {
       List<String> texts = Inputs.texts(source.model.input);
-      for (String m : source.model.compare == null ? List.of(source.model.model)
-          : List.of(source.model.model, source.model.compare)) {
+      for (String m : compare == null ? List.of(source.model.model)
+          : List.of(source.model.model, compare)) {
         inputs.add(ModelSequences.extract(m, texts, source.model.truncate));
         bar.step();
       }

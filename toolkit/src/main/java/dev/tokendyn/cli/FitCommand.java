@@ -32,22 +32,11 @@ final class FitCommand implements Callable<Integer> {
 
   static final class Source {
     @ArgGroup(exclusive = false)
-    ModelInput model;
+    ModelTexts model;
 
     @Option(names = "--sequence", description = "A cloud sequence (JSON, .npy (L,n,d), a folder of .npy) or an extraction"
         + " (each text simulated on its own).")
     Path sequence;
-  }
-
-  static final class ModelInput {
-    @Option(names = "--model", required = true, paramLabel = "NAME|DIR", description = "A catalog model or a Hugging Face folder.")
-    String model;
-
-    @Option(names = "--input", required = true, paramLabel = "FILE.txt", description = "Texts, one a line.")
-    Path input;
-
-    @Option(names = "--truncate", description = "Cut texts longer than the model's positions instead of failing.")
-    boolean truncate;
   }
 
   @Option(names = "--out", description = "Output JSON (default: print the JSON to standard output, no plot).")
