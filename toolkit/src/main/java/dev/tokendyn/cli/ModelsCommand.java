@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = {
       "List the pretrained models that tokendyn loads without internet (their weights come from Maven Central",
       "at build time). A Hugging Face directory (config.json, model.safetensors, tokenizer.json) of a bert,",
-      "roberta or gpt2 model can be given to --model as well."})
+      "roberta, distilbert or gpt2 model can be given to --model as well."})
 final class ModelsCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

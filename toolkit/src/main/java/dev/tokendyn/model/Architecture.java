@@ -13,6 +13,11 @@ public enum Architecture {
   BERT("bert"),
   /** RoBERTa: BERT with positions counted from padding_idx + 1 and a single token type. */
   ROBERTA("roberta"),
+  /**
+   * DistilBERT: BERT's post-LayerNorm blocks under other names and config keys, with no token types
+   * and LayerNorm epsilon fixed at 1e-12.
+   */
+  DISTILBERT("distilbert"),
   /** GPT-2: pre-LayerNorm decoder with a causal mask, learned positions, tanh GELU and a final LayerNorm. */
   GPT2("gpt2");
 

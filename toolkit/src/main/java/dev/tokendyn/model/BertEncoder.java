@@ -8,8 +8,9 @@ import ai.djl.nn.norm.LayerNorm;
 import java.util.Map;
 
 /**
- * The BERT encoder (Devlin et al. 2019, "BERT: Pre-training of deep bidirectional transformers"), and
- * RoBERTa, whose only difference here is where positions start.
+ * The BERT encoder (Devlin et al. 2019, "BERT: Pre-training of deep bidirectional transformers"),
+ * RoBERTa, whose only difference here is where positions start, and DistilBERT, which has no token
+ * type table (E_type drops out of h_0) and whose weights the loader renames onto BERT's.
  *
  * <pre>
  *   h_0     = LN(E_word[x] + E_type[s] + E_pos[p])

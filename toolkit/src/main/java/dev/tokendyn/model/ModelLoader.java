@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns a catalog entry or a Hugging Face directory into a configuration and canonically named weights. */
 final class ModelLoader {
@@ -92,6 +94,7 @@ final class ModelLoader {
     try {
       return switch (arch) {
         case BERT, ROBERTA -> bertDirectory(c, raw, arch, name, source, configFile);
+        case DISTILBERT -> distilbertDirectory(c, raw, name, source, configFile);
         case GPT2 -> gpt2Directory(c, raw, name, source, configFile);
       };
     } catch (IllegalArgumentException e) {
@@ -131,6 +134,53 @@ final class ModelLoader {
     return new Loaded(new ModelInfo(name, source, cfg), w);
   }
 
+  /** DistilBERT's module names inside a block, and the BERT names that {@link BertEncoder} reads for them. */
+  private static final Map<String, String> DISTILBERT_NAMES = Map.of(
+      "attention.q_lin", "attention.self.query",
+      "attention.k_lin", "attention.self.key",
+      "attention.v_lin", "attention.self.value",
+      "attention.out_lin", "attention.output.dense",
+      "sa_layer_norm", "attention.output.LayerNorm",
+      "ffn.lin1", "intermediate.dense",
+      "ffn.lin2", "output.dense",
+      "output_layer_norm", "output.LayerNorm");
+
+  private static final Pattern DISTILBERT_BLOCK =
+      Pattern.compile("transformer\\.layer\\.(\\d+)\\.(.+)\\.(weight|bias)");
+
+  /**
+   * A DistilBERT directory, renamed onto BERT: {@code transformer.layer.i.attention.q_lin.weight} becomes
+   * {@code encoder.layer.i.attention.self.query.weight}, and so on; the embeddings keep their names and
+   * there is no token type table. Names outside the encoder (task heads) pass through unread.
+   */
+  private static Loaded distilbertDirectory(JsonNode c, Map<String, Tensor> raw, String name, String source,
+      Path file) throws ModelException {
+    String act = c.path("activation").asText("gelu");
+    if (!act.equals("gelu")) {
+      throw new ModelException(file + ": activation '" + act + "' is not supported; DistilBERT models need 'gelu'");
+    }
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    for (Tensor t : raw.values()) {
+      String n = t.name().startsWith("distilbert.") ? t.name().substring("distilbert.".length()) : t.name();
+      Matcher m = DISTILBERT_BLOCK.matcher(n);
+      if (m.matches() && DISTILBERT_NAMES.containsKey(m.group(2))) {
+        n = "encoder.layer." + m.group(1) + "." + DISTILBERT_NAMES.get(m.group(2)) + "." + m.group(3);
+        // PyTorch's Linear keeps weight [out, in]; the encoder multiplies by [in, out]
+        if (m.group(3).equals("weight") && t.rank() == 2) {
+          t = t.transposed();
+        }
+      }
+      if (w.put(n, t.renamed(n)) != null) {
+        throw new ModelException(source + ": the weight " + n + " appears both with and without the prefix"
+            + " 'distilbert.'");
+      }
+    }
+    TransformerConfig cfg = new TransformerConfig(Architecture.DISTILBERT, required(c, "n_layers", file),
+        required(c, "dim", file), required(c, "n_heads", file), required(c, "hidden_dim", file),
+        required(c, "max_position_embeddings", file), required(c, "vocab_size", file), 1e-12, 0);
+    return new Loaded(new ModelInfo(name, source, cfg), w);
+  }
+
   private static Loaded gpt2Directory(JsonNode c, Map<String, Tensor> raw, String name, String source, Path file)
       throws ModelException {
     String act = c.path("activation_function").asText("gelu_new");
@@ -155,7 +205,7 @@ final class ModelLoader {
   /** The forward pass for the loaded weights; its arrays live in a sub-manager of {@code base}. */
   static Transformer transformer(Loaded l, NDManager base) throws ModelException {
     return switch (l.info().config().architecture()) {
-      case BERT, ROBERTA -> new BertEncoder(l.info().config(), l.weights(), l.info().source(), base);
+      case BERT, ROBERTA, DISTILBERT -> new BertEncoder(l.info().config(), l.weights(), l.info().source(), base);
       case GPT2 -> new Gpt2Decoder(l.info().config(), l.weights(), l.info().source(), base);
     };
   }

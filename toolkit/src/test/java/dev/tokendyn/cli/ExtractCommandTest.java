@@ -63,7 +63,7 @@ class ExtractCommandTest {
     Files.write(hf.resolve("model.safetensors"), new byte[] {1, 2, 3});
     CliRun unsupported = CliRun.of("extract", "--model", hf.toString(), "--text", "hi", "--out", out.toString());
     assertThat(unsupported.code()).isEqualTo(1);
-    assertThat(unsupported.err()).contains("'t5'", "bert, roberta, gpt2");
+    assertThat(unsupported.err()).contains("'t5'", "bert, roberta, distilbert, gpt2");
 
     Files.writeString(hf.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
     CliRun truncated = CliRun.of("extract", "--model", hf.toString(), "--text", "hi", "--out", out.toString());

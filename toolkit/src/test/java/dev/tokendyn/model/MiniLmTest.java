@@ -210,10 +210,121 @@ class MiniLmTest {
     return dir;
   }
 
+  /** DistilBERT's names for the BERT modules of a block. */
+  private static final Map<String, String> DISTILBERT_NAMES = Map.of(
+      "attention.self.query", "attention.q_lin",
+      "attention.self.key", "attention.k_lin",
+      "attention.self.value", "attention.v_lin",
+      "attention.output.dense", "attention.out_lin",
+      "attention.output.LayerNorm", "sa_layer_norm",
+      "intermediate.dense", "ffn.lin1",
+      "output.dense", "ffn.lin2",
+      "output.LayerNorm", "output_layer_norm");
+
+  /**
+   * The catalog's weights written as a Hugging Face DistilBERT directory: blocks under DistilBERT's
+   * names ({@code transformer.layer.i.attention.q_lin.weight}, [out, in]) and config keys, each name
+   * preceded by {@code prefix}. DistilBERT has no token type table, so MiniLM's type-0 row is added
+   * into every row of the position table; texts of one segment then give the same embedding sum, up to
+   * float32 rounding of the changed addition order.
+   */
+  private static Path writeDistilbertDirectory(Path dir, String prefix) throws Exception {
+    Catalog.Entry e = Catalog.find("all-minilm-l6-v2").orElseThrow();
+    OnnxWeights w;
+    try (InputStream in = MiniLmTest.class.getClassLoader().getResourceAsStream(e.onnxResource())) {
+      w = OnnxWeights.read(in, e.onnxResource());
+    }
+    float[] type0 = w.tensors().get("embeddings.token_type_embeddings.weight").data();
+    java.util.regex.Pattern block = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.(.+)\\.(weight|bias)");
+    List<Tensor> out = new ArrayList<>();
+    for (Tensor t : w.tensors().values()) {
+      String n = t.name();
+      java.util.regex.Matcher m = block.matcher(n);
+      if (m.matches()) {
+        String module = DISTILBERT_NAMES.get(m.group(2));
+        assertThat(module).as(n).isNotNull();
+        Tensor x = t.rank() == 2 ? t.transposed() : t;
+        out.add(x.renamed(prefix + "transformer.layer." + m.group(1) + "." + module + "." + m.group(3)));
+      } else if (n.equals("embeddings.position_embeddings.weight")) {
+        float[] p = t.data().clone();
+        for (int i = 0; i < p.length; i++) {
+          p[i] += type0[i % 384];
+        }
+        out.add(new Tensor(prefix + n, t.shape(), p));
+      } else if (n.equals("embeddings.word_embeddings.weight") || n.startsWith("embeddings.LayerNorm.")) {
+        out.add(t.renamed(prefix + n));
+      }
+    }
+    assertThat(out).hasSize(3 + 1 + 6 * 16);
+    Files.createDirectories(dir);
+    SafetensorsWriter.write(dir.resolve("model.safetensors"), out);
+    try (InputStream in = MiniLmTest.class.getClassLoader().getResourceAsStream(e.tokenizerResource())) {
+      Files.copy(in, dir.resolve("tokenizer.json"));
+    }
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("model_type", "distilbert");
+    cfg.put("n_layers", 6);
+    cfg.put("dim", 384);
+    cfg.put("n_heads", 12);
+    cfg.put("hidden_dim", 1536);
+    cfg.put("max_position_embeddings", 512);
+    cfg.put("vocab_size", 30522);
+    cfg.put("activation", "gelu");
+    cfg.put("sinusoidal_pos_embds", false);
+    dev.tokendyn.cloud.Json.write(dir.resolve("config.json"), cfg);
+    return dir;
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"bert", "roberta"})
   void theSameModelFromAHuggingFaceDirectoryMatchesOnnxRuntime(String modelType, @TempDir Path tmp) throws Exception {
     Path dir = writeDirectory(tmp.resolve("minilm-" + modelType), modelType);
+    matchesOnnxRuntime(dir, modelType);
+  }
+
+  /** Checkpoints of DistilBERT task models carry the prefix "distilbert."; those of DistilBertModel do not. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"distilbert.", ""})
+  void theSameModelFromADistilbertDirectoryMatchesOnnxRuntime(String prefix, @TempDir Path tmp) throws Exception {
+    Path dir = writeDistilbertDirectory(tmp.resolve("minilm-distilbert"), prefix);
+    matchesOnnxRuntime(dir, "distilbert");
+  }
+
+  @Test
+  void aDistilbertConfigWithoutItsKeysOrWithAnotherActivationIsRefused(@TempDir Path tmp) throws Exception {
+    Path dir = writeDistilbertDirectory(tmp.resolve("minilm-distilbert"), "distilbert.");
+    Path config = dir.resolve("config.json");
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("model_type", "distilbert");
+    cfg.put("num_hidden_layers", 6);
+    cfg.put("hidden_size", 384);
+    cfg.put("num_attention_heads", 12);
+    cfg.put("intermediate_size", 1536);
+    cfg.put("max_position_embeddings", 512);
+    cfg.put("vocab_size", 30522);
+    dev.tokendyn.cloud.Json.write(config, cfg);
+    assertThatThrownBy(() -> Extractor.open(dir)).isInstanceOf(ModelException.class)
+        .hasMessageContaining("config.json").hasMessageContaining("\"n_layers\"");
+    cfg.clear();
+    cfg.put("model_type", "distilbert");
+    cfg.put("n_layers", 6);
+    cfg.put("dim", 384);
+    cfg.put("n_heads", 12);
+    cfg.put("hidden_dim", 1536);
+    cfg.put("max_position_embeddings", 512);
+    cfg.put("vocab_size", 30522);
+    cfg.put("activation", "relu");
+    dev.tokendyn.cloud.Json.write(config, cfg);
+    assertThatThrownBy(() -> Extractor.open(dir)).isInstanceOf(ModelException.class)
+        .hasMessageContaining("activation 'relu' is not supported");
+    cfg.put("activation", "gelu");
+    cfg.put("n_layers", 7);
+    dev.tokendyn.cloud.Json.write(config, cfg);
+    assertThatThrownBy(() -> Extractor.open(dir)).isInstanceOf(ModelException.class)
+        .hasMessageContaining("encoder.layer.6.");
+  }
+
+  private static void matchesOnnxRuntime(Path dir, String modelType) throws Exception {
     List<String> texts = CatalogModelsTest.TEXTS;
     try (Extractor hf = Extractor.open(dir);
         OrtReference ort = new OrtReference(Catalog.find("all-minilm-l6-v2").orElseThrow())) {

@@ -49,6 +49,6 @@ class SitesTest {
   @Test
   void unsupportedArchitecturesNameTheSupportedOnes() {
     assertThatThrownBy(() -> Architecture.ofModelType("t5"))
-        .hasMessage("unsupported architecture (model_type) 't5'; tokendyn supports: bert, roberta, gpt2");
+        .hasMessage("unsupported architecture (model_type) 't5'; tokendyn supports: bert, roberta, distilbert, gpt2");
   }
 }
