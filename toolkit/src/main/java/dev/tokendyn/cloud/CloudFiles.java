@@ -175,15 +175,7 @@ public final class CloudFiles {
         throw new IOException(path + ": " + e.getMessage(), e);
       }
     }
-    return List.of(readSequence(path));
-  }
-
-  private static boolean isExtraction(Path path) throws IOException {
-    if (Files.isDirectory(path)) {
-      Path index = path.resolve("index.json");
-      return Files.isRegularFile(index) && Json.schema("extraction").equals(Json.readTree(index).path("schema").asText());
-    }
-    return Files.isRegularFile(path) && !isNpy(path) && Json.readTree(path).has("texts");
+    return List.of(npySequence(path));
   }
 
   /** The texts of an extraction; hidden states inline (JSON) or in {@code .npy} files of {@code folder}. */
@@ -240,13 +232,16 @@ public final class CloudFiles {
    * extraction of several texts is read as their pooled tokens ({@link CloudSequence#pool}).
    */
   public static CloudSequence readSequence(Path path) throws IOException {
-    if (isExtraction(path)) {
-      try {
-        return CloudSequence.pool(readSequences(path));
-      } catch (IllegalArgumentException e) {
-        throw new IOException(path + ": " + e.getMessage(), e);
-      }
+    List<CloudSequence> texts = readSequences(path);
+    try {
+      return CloudSequence.pool(texts);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(path + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A folder of {@code .npy} clouds, or one {@code .npy} array of shape (L, n, d). */
+  private static CloudSequence npySequence(Path path) throws IOException {
     if (Files.isDirectory(path)) {
       List<Path> files;
       try (Stream<Path> s = Files.list(path)) {
@@ -287,12 +282,7 @@ public final class CloudFiles {
       }
       return CloudSequence.ofLayers(clouds);
     }
-    JsonNode root = Json.readTree(path);
-    try {
-      return sequenceFromJson(root);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(path + ": " + e.getMessage(), e);
-    }
+    throw new IOException(path + ": not a .npy file or a folder; a sequence in JSON must end in .json");
   }
 
   /** A sequence from a parsed JSON document: {@code clouds} or a simulation's {@code frames}. */

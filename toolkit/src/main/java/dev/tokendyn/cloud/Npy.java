@@ -28,20 +28,25 @@ public final class Npy {
 
   private Npy() {}
 
+  /** Checks that the extents are non-negative and hold exactly {@code length} values. */
+  private static void checkShape(int[] shape, int length) {
+    long count = 1;
+    for (int s : shape) {
+      if (s < 0) {
+        throw new IllegalArgumentException("negative extent in shape " + java.util.Arrays.toString(shape));
+      }
+      count *= s;
+    }
+    if (count != length) {
+      throw new IllegalArgumentException(
+          "shape " + java.util.Arrays.toString(shape) + " needs " + count + " values, found " + length);
+    }
+  }
+
   /** An array: its shape and its values in C (row-major) order. */
   public record Array(int[] shape, double[] data) {
     public Array {
-      long count = 1;
-      for (int s : shape) {
-        if (s < 0) {
-          throw new IllegalArgumentException("negative extent in shape " + java.util.Arrays.toString(shape));
-        }
-        count *= s;
-      }
-      if (count != data.length) {
-        throw new IllegalArgumentException(
-            "shape " + java.util.Arrays.toString(shape) + " needs " + count + " values, found " + data.length);
-      }
+      checkShape(shape, data.length);
     }
   }
 
@@ -194,17 +199,7 @@ public final class Npy {
    * @param data values in C order; not modified
    */
   public static void writeFloat32(Path path, int[] shape, float[] data) throws IOException {
-    long count = 1;
-    for (int s : shape) {
-      if (s < 0) {
-        throw new IllegalArgumentException("negative extent in shape " + java.util.Arrays.toString(shape));
-      }
-      count *= s;
-    }
-    if (count != data.length) {
-      throw new IllegalArgumentException(
-          "shape " + java.util.Arrays.toString(shape) + " needs " + count + " values, found " + data.length);
-    }
+    checkShape(shape, data.length);
     AtomicFiles.write(path, out -> {
       out.write(header(shape, "<f4"));
       ByteBuffer buf = ByteBuffer.allocate(4 * 8192).order(ByteOrder.LITTLE_ENDIAN);

@@ -43,44 +43,30 @@ public final class SlicedWasserstein implements CloudDistance {
    * @throws IllegalArgumentException on a dimension or length mismatch or invalid weights
    */
   public SlicedResult solve(TokenCloud xs, TokenCloud xt, double[] a, double[] b) {
-    if (xs.dimension() != xt.dimension()) {
-      throw new IllegalArgumentException("clouds must have the same dimension, found d=" + xs.dimension()
-          + " (source) vs d=" + xt.dimension() + " (target)");
-    }
+    Slices.requireSameDimension(xs, xt);
     List<String> warnings = new ArrayList<>();
     double[] an = Weights.normalized("a", a, xs.size(), warnings);
     double[] bn = Weights.normalized("b", b, xt.size(), warnings);
     int n = xs.size();
     int m = xt.size();
     int d = xs.dimension();
-    int count = params.projections();
-    double[] theta = Slices.directions(d, count, params.seed());
+    double[] theta = Slices.directions(d, params.projections(), params.seed());
     double[] px = xs.toFlatArray();
     double[] py = xt.toFlatArray();
     boolean uni = Slices.uniform(an) && Slices.uniform(bn);
-    double[] w2 = new double[count];
-    int chunks = Math.min(count, 8);
-    Chunks.run(chunks, ch -> {
-      double[] u = new double[n];
-      double[] v = new double[m];
-      double[] wa = new double[n];
-      double[] wb = new double[m];
-      int end = Chunks.start(ch + 1, chunks, count);
-      for (int l = Chunks.start(ch, chunks, count); l < end; l++) {
-        Slices.project(px, n, d, theta, l * d, u);
-        Slices.project(py, m, d, theta, l * d, v);
-        if (uni) {
-          Arrays.sort(u);
-          Arrays.sort(v);
-          w2[l] = n == m ? equalUniform(u, v) : Slices.w2SquaredSorted(u, an, v, bn);
-        } else {
-          System.arraycopy(an, 0, wa, 0, n);
-          System.arraycopy(bn, 0, wb, 0, m);
-          Slices.sortPaired(u, wa);
-          Slices.sortPaired(v, wb);
-          w2[l] = Slices.w2SquaredSorted(u, wa, v, wb);
-        }
+    double[] w2 = Slices.perSlice(params.projections(), n, m, (l, u, v, wa, wb) -> {
+      Slices.project(px, n, d, theta, l * d, u);
+      Slices.project(py, m, d, theta, l * d, v);
+      if (uni) {
+        Arrays.sort(u);
+        Arrays.sort(v);
+        return n == m ? equalUniform(u, v) : Slices.w2SquaredSorted(u, an, v, bn);
       }
+      System.arraycopy(an, 0, wa, 0, n);
+      System.arraycopy(bn, 0, wb, 0, m);
+      Slices.sortPaired(u, wa);
+      Slices.sortPaired(v, wb);
+      return Slices.w2SquaredSorted(u, wa, v, wb);
     });
     return SlicedResult.of(w2, params.seed(), warnings);
   }

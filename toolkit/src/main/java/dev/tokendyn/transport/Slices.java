@@ -7,6 +7,40 @@ final class Slices {
   private Slices() {}
 
   /** count unit vectors in R^d, row-major, from Gaussian draws seeded by seed. */
+  /** W_2^2 of slice l, with buffers owned by the calling thread (u, wa of length n; v, wb of length m). */
+  @FunctionalInterface
+  interface Slice {
+    double w2Squared(int l, double[] u, double[] v, double[] wa, double[] wb);
+  }
+
+  /**
+   * W_2^2 of every slice, the slices split into at most 8 fixed chunks run in parallel, each with its
+   * own buffers; the result does not depend on the number of cores.
+   */
+  static double[] perSlice(int count, int n, int m, Slice slice) {
+    double[] w2 = new double[count];
+    int chunks = Math.min(count, 8);
+    Chunks.run(chunks, ch -> {
+      double[] u = new double[n];
+      double[] v = new double[m];
+      double[] wa = new double[n];
+      double[] wb = new double[m];
+      int end = Chunks.start(ch + 1, chunks, count);
+      for (int l = Chunks.start(ch, chunks, count); l < end; l++) {
+        w2[l] = slice.w2Squared(l, u, v, wa, wb);
+      }
+    });
+    return w2;
+  }
+
+  /** @throws IllegalArgumentException when the clouds differ in dimension, naming both */
+  static void requireSameDimension(dev.tokendyn.cloud.TokenCloud xs, dev.tokendyn.cloud.TokenCloud xt) {
+    if (xs.dimension() != xt.dimension()) {
+      throw new IllegalArgumentException("clouds must have the same dimension, found d=" + xs.dimension()
+          + " (source) vs d=" + xt.dimension() + " (target)");
+    }
+  }
+
   static double[] directions(int d, int count, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] t = new double[count * d];

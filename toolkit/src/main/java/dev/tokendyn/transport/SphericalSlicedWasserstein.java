@@ -45,10 +45,7 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
    * @throws IllegalArgumentException on a dimension or length mismatch, d &lt; 2, or invalid weights
    */
   public SlicedResult solve(TokenCloud xs, TokenCloud xt, double[] a, double[] b) {
-    if (xs.dimension() != xt.dimension()) {
-      throw new IllegalArgumentException("clouds must have the same dimension, found d=" + xs.dimension()
-          + " (source) vs d=" + xt.dimension() + " (target)");
-    }
+    Slices.requireSameDimension(xs, xt);
     int d = xs.dimension();
     if (d < 2) {
       throw new IllegalArgumentException("the spherical sliced distance needs d >= 2, found d=" + d);
@@ -58,27 +55,17 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
     double[] bn = Weights.normalized("b", b, xt.size(), warnings);
     int n = xs.size();
     int m = xt.size();
-    int count = params.projections();
-    double[] planes = planes(d, count, params.seed());
+    double[] planes = planes(d, params.projections(), params.seed());
     double[] px = xs.toFlatArray();
     double[] py = xt.toFlatArray();
-    double[] w2 = new double[count];
-    int chunks = Math.min(count, 8);
-    Chunks.run(chunks, ch -> {
-      double[] u = new double[n];
-      double[] v = new double[m];
-      double[] wa = new double[n];
-      double[] wb = new double[m];
-      int end = Chunks.start(ch + 1, chunks, count);
-      for (int l = Chunks.start(ch, chunks, count); l < end; l++) {
-        angles(px, n, d, planes, 2 * l * d, u);
-        angles(py, m, d, planes, 2 * l * d, v);
-        System.arraycopy(an, 0, wa, 0, n);
-        System.arraycopy(bn, 0, wb, 0, m);
-        Slices.sortPaired(u, wa);
-        Slices.sortPaired(v, wb);
-        w2[l] = circleW2Squared(u, wa, v, wb);
-      }
+    double[] w2 = Slices.perSlice(params.projections(), n, m, (l, u, v, wa, wb) -> {
+      angles(px, n, d, planes, 2 * l * d, u);
+      angles(py, m, d, planes, 2 * l * d, v);
+      System.arraycopy(an, 0, wa, 0, n);
+      System.arraycopy(bn, 0, wb, 0, m);
+      Slices.sortPaired(u, wa);
+      Slices.sortPaired(v, wb);
+      return circleW2Squared(u, wa, v, wb);
     });
     return SlicedResult.of(w2, params.seed(), warnings);
   }
