@@ -27,15 +27,18 @@ import java.util.SplittableRandom;
  * generator), uniform weights; exact OT at n = 512; Sinkhorn at n = 512 and 2048 with reg = 0.05 x
  * median cost and stopThr 1e-9; sliced W2 at n = 512 and 2048 with 128 projections. As in the peer, the
  * cost matrix is built outside the timed region, and the sliced timing includes drawing the projections.
- * Each median is over 5 timed runs, after three warm-up calls here (the JIT compiles the vector kernels
- * on the first calls) and one in the peer script; both sides wait for an idle machine and repeat a timing
- * that other processes disturbed ({@link Quiet}, the peer harness's own rule).
+ * Each median is over 5 timed runs. Warm-up: here, at least three calls and at least a second of calls (the JIT
+ * compiles the vector kernels during the first calls; a 5 ms solve needs a few dozen); in the peer script, one
+ * call. Both sides wait for an idle machine and repeat a timing that other processes disturbed ({@link Quiet},
+ * the peer harness's own rule).
  */
 public final class OtBenchmark {
   /** Dimension of all workloads. */
   public static final int D = 64;
   /** Warm-up calls for ours: the JIT compiles the vector kernels during the first calls. */
   private static final int WARMUP = 3;
+  /** ... and for at least this long. */
+  private static final double WARMUP_S = 1;
   private static final int RUNS = 5;
   /** The longest wait for an idle machine before each timing, as the peer harness is given. */
   private static final double IDLE_WAIT_S = 20;
@@ -118,7 +121,7 @@ public final class OtBenchmark {
     CostMatrix m = Cost.SQEUCLIDEAN.matrix(c[0], c[1]);
     double[] u = uniform(n);
     NetworkSimplex solver = new NetworkSimplex();
-    Quiet.Measured<ExactResult> q = Quiet.measure(WARMUP, RUNS, () -> solver.solve(u, u, m), IDLE_WAIT_S);
+    Quiet.Measured<ExactResult> q = Quiet.measure(WARMUP, WARMUP_S, RUNS, () -> solver.solve(u, u, m), IDLE_WAIT_S);
     Timing.Result<ExactResult> t = q.timing();
     return new Row("OT exact emd2 n=" + n + " d=" + D, t.medianSeconds(), t.last().value(), t.last().iterations(),
         Double.NaN, Double.NaN, 1.0, q.clean(), false);
@@ -130,7 +133,8 @@ public final class OtBenchmark {
     double[] u = uniform(n);
     double reg = 0.05 * exactMedian(m);
     Sinkhorn solver = new Sinkhorn(SinkhornParams.of(reg));
-    Quiet.Measured<SinkhornResult> q = Quiet.measure(WARMUP, RUNS, () -> solver.solve(u, u, m), IDLE_WAIT_S);
+    Quiet.Measured<SinkhornResult> q =
+        Quiet.measure(WARMUP, WARMUP_S, RUNS, () -> solver.solve(u, u, m), IDLE_WAIT_S);
     Timing.Result<SinkhornResult> t = q.timing();
     return new Row("OT sinkhorn2 n=" + n + " d=" + D, t.medianSeconds(), t.last().value(), t.last().iterations(),
         Double.NaN, Double.NaN, n == 2048 ? 0.5 : Double.NaN, q.clean(), false);
@@ -139,7 +143,8 @@ public final class OtBenchmark {
   static Row sliced(int n) {
     TokenCloud[] c = clouds(n);
     SlicedWasserstein solver = new SlicedWasserstein(new SlicedParams(128, 0));
-    Quiet.Measured<SlicedResult> q = Quiet.measure(WARMUP, RUNS, () -> solver.between(c[0], c[1]), IDLE_WAIT_S);
+    Quiet.Measured<SlicedResult> q =
+        Quiet.measure(WARMUP, WARMUP_S, RUNS, () -> solver.between(c[0], c[1]), IDLE_WAIT_S);
     Timing.Result<SlicedResult> t = q.timing();
     return new Row("OT sliced n=" + n + " d=" + D, t.medianSeconds(), t.last().value(), 0, Double.NaN, Double.NaN,
         n == 2048 ? 0.3 : Double.NaN, q.clean(), false);

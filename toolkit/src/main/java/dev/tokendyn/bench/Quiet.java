@@ -23,11 +23,17 @@ public final class Quiet {
 
   /** Timing.measure(warmup, runs, work) under the peers' discipline; idle waits last at most maxWaitSeconds. */
   public static <T> Measured<T> measure(int warmup, int runs, Supplier<T> work, double maxWaitSeconds) {
+    return measure(warmup, 0, runs, work, maxWaitSeconds);
+  }
+
+  /** As {@link #measure(int, int, Supplier, double)}, warming up for at least minWarmupSeconds as well. */
+  public static <T> Measured<T> measure(int warmup, double minWarmupSeconds, int runs, Supplier<T> work,
+      double maxWaitSeconds) {
     Measured<T> last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       waitIdle(maxWaitSeconds);
       double[] s0 = snapshot();
-      Timing.Result<T> t = Timing.measure(warmup, runs, work);
+      Timing.Result<T> t = Timing.measure(warmup, minWarmupSeconds, runs, work);
       double[] s1 = snapshot();
       double other = othersCpuSeconds(s0, s1);
       boolean clean = isClean(other, s0, s1);

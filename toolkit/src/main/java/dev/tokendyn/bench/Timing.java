@@ -14,11 +14,21 @@ public final class Timing {
   public record Result<T>(double medianSeconds, double[] runSeconds, T last) {}
 
   public static <T> Result<T> measure(int warmup, int runs, Supplier<T> work) {
+    return measure(warmup, 0, runs, work);
+  }
+
+  /**
+   * As {@link #measure(int, int, Supplier)}, with warm-up calls repeated until at least
+   * {@code minWarmupSeconds} have passed as well: a short call needs many calls before the JIT has
+   * compiled its hot paths (JMH warms up by time for the same reason).
+   */
+  public static <T> Result<T> measure(int warmup, double minWarmupSeconds, int runs, Supplier<T> work) {
     if (runs < 1) {
       throw new IllegalArgumentException("runs must be >= 1, found " + runs);
     }
     T last = null;
-    for (int i = 0; i < warmup; i++) {
+    long start = System.nanoTime();
+    for (int i = 0; i < warmup || (System.nanoTime() - start) * 1e-9 < minWarmupSeconds; i++) {
       last = work.get();
     }
     double[] t = new double[runs];

@@ -33,6 +33,8 @@ public final class VectorMath {
   public static final double EXP_MAX = 709;
   /** 1/k! for k = 0..12: Taylor coefficients of exp on |r| &lt;= ln(2)/2, truncation error below 2e-16. */
   private static final double[] INV_FACT = new double[13];
+  /** Degree of {@link #expForSingle(DoubleVector)}: truncation error below 5.4e-9 absolute, 7.7e-9 relative. */
+  private static final int SINGLE_DEGREE = 7;
 
   static {
     double f = 1;
@@ -73,6 +75,40 @@ public final class VectorMath {
     r = Math.fma(k, -LN2_LO, r);
     double p = INV_FACT[12];
     for (int i = 11; i >= 0; i--) {
+      p = Math.fma(p, r, INV_FACT[i]);
+    }
+    return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - (SHIFTER_BITS - 1023)) << 52);
+  }
+
+  /**
+   * exp(x) lane-wise to a relative error below 8e-9, enough for a result that is then rounded to single
+   * precision (half an ulp of a float is 3e-8), at about two thirds of the cost of {@link #exp(DoubleVector)}:
+   * the same reduction, with a degree-7 polynomial. Same clamping.
+   */
+  public static DoubleVector expForSingle(DoubleVector x) {
+    DoubleVector y = x.max(EXP_MIN).min(EXP_MAX);
+    DoubleVector t = y.fma(LOG2E, SHIFTER);
+    DoubleVector k = t.sub(SHIFTER);
+    DoubleVector r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_HI), y);
+    r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_LO), r);
+    DoubleVector p = DoubleVector.broadcast(SPECIES, INV_FACT[SINGLE_DEGREE]);
+    for (int i = SINGLE_DEGREE - 1; i >= 0; i--) {
+      p = p.fma(r, DoubleVector.broadcast(SPECIES, INV_FACT[i]));
+    }
+    DoubleVector scale = t.reinterpretAsLongs().sub(SHIFTER_BITS - 1023).lanewise(VectorOperators.LSHL, 52)
+        .reinterpretAsDoubles();
+    return p.mul(scale);
+  }
+
+  /** The scalar twin of {@link #expForSingle(DoubleVector)}: the same operations, so the same bits. */
+  public static double expForSingle(double x) {
+    double y = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+    double t = Math.fma(y, LOG2E, SHIFTER);
+    double k = t - SHIFTER;
+    double r = Math.fma(k, -LN2_HI, y);
+    r = Math.fma(k, -LN2_LO, r);
+    double p = INV_FACT[SINGLE_DEGREE];
+    for (int i = SINGLE_DEGREE - 1; i >= 0; i--) {
       p = Math.fma(p, r, INV_FACT[i]);
     }
     return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - (SHIFTER_BITS - 1023)) << 52);

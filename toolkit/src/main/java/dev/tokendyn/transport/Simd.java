@@ -2,17 +2,22 @@ package dev.tokendyn.transport;
 
 import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector kernels of the solvers (incubating Vector API), each with a scalar tail. Sums and
  * exponentials go through {@link VectorMath}, so the same input gives the same bits whether the code
- * runs interpreted or compiled.
+ * runs interpreted or compiled. The float variants read or write a kernel held in single precision: each
+ * float is widened exactly to double before any arithmetic, and written rounded to nearest.
  */
 final class Simd {
   private static final VectorSpecies<Double> S = VectorMath.SPECIES;
   private static final int L = VectorMath.LANES;
+  /** Floats with as many lanes as {@link #S}: one load of them widens to one double vector. */
+  private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
   private Simd() {}
 
@@ -85,6 +90,61 @@ final class Simd {
     for (; j < len; j++) {
       out[oo + j] = VectorMath.exp((f + g[j] - c[co + j]) * inv);
     }
+  }
+
+  /** out[oo+j] = exp((f + g[j] - c[co+j]) / eps) rounded to float, j < len. */
+  static void gibbs(double f, double[] g, double[] c, int co, double eps, float[] out, int oo, int len) {
+    double inv = 1 / eps;
+    int j = 0;
+    if (len >= L) {
+      DoubleVector vf = DoubleVector.broadcast(S, f);
+      DoubleVector vinv = DoubleVector.broadcast(S, inv);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        VectorMath.expForSingle(DoubleVector.fromArray(S, g, j).add(vf).sub(DoubleVector.fromArray(S, c, co + j))
+            .mul(vinv)).convertShape(VectorOperators.D2F, F, 0).reinterpretAsFloats().intoArray(out, oo + j);
+      }
+    }
+    for (; j < len; j++) {
+      out[oo + j] = (float) VectorMath.expForSingle((f + g[j] - c[co + j]) * inv);
+    }
+  }
+
+  /** sum_k x[xo+k] * y[yo+k], k < len, for x in single precision. */
+  static double dot(float[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = widen(x, xo + k).fma(DoubleVector.fromArray(S, y, yo + k), acc);
+      }
+      s = VectorMath.sumLanes(acc, new double[L]);
+    }
+    for (; k < len; k++) {
+      s += x[xo + k] * y[yo + k];
+    }
+    return s;
+  }
+
+  /** y[yo+k] += alpha * x[xo+k], k < len, for x in single precision. */
+  static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int len) {
+    int k = 0;
+    if (len >= L) {
+      DoubleVector va = DoubleVector.broadcast(S, alpha);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        widen(x, xo + k).fma(va, DoubleVector.fromArray(S, y, yo + k)).intoArray(y, yo + k);
+      }
+    }
+    for (; k < len; k++) {
+      y[yo + k] += alpha * x[xo + k];
+    }
+  }
+
+  private static DoubleVector widen(float[] x, int off) {
+    return (DoubleVector) FloatVector.fromArray(F, x, off).convertShape(VectorOperators.F2D, S, 0);
   }
 
   /** sum_j p[po+j] * c[co+j] * v[j], j < len. */

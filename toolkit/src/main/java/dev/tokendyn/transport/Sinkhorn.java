@@ -1,9 +1,11 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entropic optimal transport by Sinkhorn's algorithm in the log domain, with epsilon-scaling.
@@ -44,16 +46,27 @@ import java.util.List;
  * The first sweep, and the first after the kernel changes (a new eps, absorbed scalings), computes the
  * kernel rows from the cost as it goes.
  *
- * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m doubles, and the cost matrix); above, the
- * cost and kernel are computed on the fly, row block by row block, from the two clouds, so that memory
- * is O((n + m) d): n = m = 20,000 in d = 64 fits in well under 2 GiB of heap. Rows are processed in
- * parallel, in a number of chunks that depends on the problem size only, so results are reproducible.
+ * <p>Precision. A held kernel of more than 2^18 entries is held in single precision: every pass reads it,
+ * and at that size the passes are limited by memory bandwidth, so halving the bytes nearly halves their
+ * time. Sums, scalings and potentials stay in double precision. The rounded kernel moves the fixed point by
+ * a relative 7e-8 per entry at most (rounding to float, after an exponential accurate to 8e-9), so the iterations stop on its marginal error, and then the plan is
+ * checked with the kernel recomputed from the cost in double precision: the value, the potentials and the
+ * reported marginal error are always those of the exact kernel. When that check fails (a rounding error
+ * above stopThr, as with very small reg on small problems), the iterations go on with a double kernel.
+ *
+ * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m floats, or doubles up to 2^18 entries, beside
+ * the cost matrix); above, the cost and kernel are computed on the fly, row block by row block, from the two
+ * clouds, so that memory is O((n + m) d): n = m = 20,000 in d = 64 fits in well under 2 GiB of heap. Rows are
+ * processed in parallel, in a number of chunks that depends on the problem size only, so results are
+ * reproducible.
  *
  * <p>Zero-weight points are left out; their potentials are reported as -infinity.
  */
 public final class Sinkhorn implements CloudDistance {
   /** Largest n*m for which the kernel is held in memory. */
   static final long STORE_LIMIT = 1L << 23;
+  /** Largest n*m for which a held kernel is held in double precision (2 MiB, cache-sized); above, in float. */
+  static final long DOUBLE_LIMIT = 1L << 18;
   /** Scalings outside [1 / ABSORB_BOUND, ABSORB_BOUND] = [e^-30, e^30] are absorbed into the potentials. */
   private static final double ABSORB_BOUND = Math.exp(30);
   /** Iterations over which the convergence rate is measured before over-relaxing. */
@@ -64,6 +77,13 @@ public final class Sinkhorn implements CloudDistance {
 
   private final SinkhornParams params;
   private final long storeLimit;
+  private final long doubleLimit;
+  /**
+   * A single-precision kernel kept from the last solve for the next one, which saves allocating and
+   * zeroing up to 32 MiB per solve when one solver is used many times; softly held, so the collector
+   * may take it back, and taken by one solve at a time.
+   */
+  private final AtomicReference<SoftReference<float[]>> spare = new AtomicReference<>();
 
   public Sinkhorn(SinkhornParams params) {
     this(params, STORE_LIMIT);
@@ -71,11 +91,20 @@ public final class Sinkhorn implements CloudDistance {
 
   /** With another limit on n*m for holding the kernel; tests use it to run the blocked path on small clouds. */
   Sinkhorn(SinkhornParams params, long storeLimit) {
+    this(params, storeLimit, DOUBLE_LIMIT);
+  }
+
+  /**
+   * With other limits on n*m for holding the kernel, and for holding it in double rather than single
+   * precision; tests use them to run each path on small clouds.
+   */
+  Sinkhorn(SinkhornParams params, long storeLimit, long doubleLimit) {
     if (params == null) {
       throw new IllegalArgumentException("params must be given, found null");
     }
     this.params = params;
     this.storeLimit = storeLimit;
+    this.doubleLimit = doubleLimit;
   }
 
   public SinkhornParams params() {
@@ -112,8 +141,11 @@ public final class Sinkhorn implements CloudDistance {
     for (int s = 0; s < cols.length; s++) {
       sb[s] = bn[cols[s]];
     }
-    Run run = new Run(c, sa, sb, store);
+    Run run = new Run(c, sa, sb, store, doubleLimit, spare());
     run.solve(params);
+    if (run.kernelF != null) {
+      spare.set(new SoftReference<>(run.kernelF));
+    }
     if (!run.converged) {
       warnings.add(String.format("Sinkhorn did not converge: marginal error %.3g > stopThr %.3g after %d iterations;"
           + " increase maxIter or reg", run.error, params.stopThr(), run.iterations));
@@ -130,6 +162,12 @@ public final class Sinkhorn implements CloudDistance {
     }
     return new SinkhornResult(f, g, params.reg(), run.value, run.regularizedValue, run.iterations, run.converged,
         run.error, warnings);
+  }
+
+  /** The kept single-precision kernel, now this solve's (null when there is none). */
+  private float[] spare() {
+    SoftReference<float[]> r = spare.getAndSet(null);
+    return r == null ? null : r.get();
   }
 
   /**
@@ -239,8 +277,10 @@ public final class Sinkhorn implements CloudDistance {
     final double[] b;
     final int n;
     final int m;
-    final boolean store;
-    final double[] kernel;
+    /** The kernel in single precision while it is held so, else null. */
+    float[] kernelF;
+    /** The kernel in double precision while it is held so, else null; both null: computed on the fly. */
+    double[] kernelD;
     final double[] fh;
     final double[] gh;
     double[] u;
@@ -268,14 +308,20 @@ public final class Sinkhorn implements CloudDistance {
     double[] fFull;
     double[] gFull;
 
-    Run(CostMatrix c, double[] a, double[] b, boolean store) {
+    /** {@code spare}: a single-precision buffer to reuse when it is large enough, or null. */
+    Run(CostMatrix c, double[] a, double[] b, boolean store, long doubleLimit, float[] spare) {
       this.c = c;
       this.a = a;
       this.b = b;
       this.n = a.length;
       this.m = b.length;
-      this.store = store;
-      this.kernel = store ? new double[n * m] : null;
+      long size = (long) n * m;
+      if (store && size > doubleLimit) {
+        // every row of the kernel is written in the first pass before it is read, so the old contents do no harm
+        kernelF = spare != null && spare.length >= size ? spare : new float[(int) size];
+      } else if (store) {
+        kernelD = new double[(int) size];
+      }
       fh = new double[n];
       gh = new double[m];
       u = new double[n];
@@ -291,92 +337,32 @@ public final class Sinkhorn implements CloudDistance {
 
     void solve(SinkhornParams p) {
       double reg = p.reg();
-      double start = Math.max(reg, c.median() / 32);
-      eps = start;
+      eps = Math.max(reg, c.median() / 32);
       Arrays.fill(u, 1);
       Arrays.fill(v, 1);
       double loose = Math.max(p.stopThr(), 1e-3 * Weights.norm2(a));
       boolean last = eps <= reg;
       while (true) {
-        double thr = last ? p.stopThr() : loose;
-        boolean stageDone = false;
-        double[] history = new double[HISTORY + 1];
-        int stageIterations = 0;
-        int sinceChange = 0;
-        double atChange = Double.POSITIVE_INFINITY;
-        double baseline = Double.POSITIVE_INFINITY;
-        int retries = 0;
-        boolean tuning = false;
-        omega = 1;
-        while (iterations < p.maxIter()) {
-          double err = pass();
-          error = err;
-          if (err < thr) {
-            stageDone = true;
-            break;
-          }
-          if (omega != 1 && err < Double.POSITIVE_INFINITY && err > 1e3 * atChange) {
-            // the over-relaxed iteration is running away: undo this update and relax less
-            omega = retries++ < 3 ? 1 + (omega - 1) / 2 : 1;
-            sinceChange = 0;
-            tuning = false;
-            continue;
-          }
-          commit();
-          iterations++;
-          history[stageIterations % history.length] = err;
-          stageIterations++;
-          sinceChange++;
-          double previous = stageIterations > 1 ? history[(stageIterations - 2) % history.length] : err;
-          double before = stageIterations > HISTORY ? history[(stageIterations - 1 - HISTORY) % history.length] : err;
-          double rate = Math.pow(err / before, 1.0 / HISTORY);
-          if (omega == 1) {
-            double step = err / previous;
-            if (retries == 0 && stageIterations == EARLY && step > 0 && step < 0.9) {
-              // a fast stage: relax from here, at the rate of the last step, then refine (tuning)
-              omega = optimalOmega(step);
-              tuning = true;
-              sinceChange = 0;
-              atChange = err;
-            } else if (retries == 0 && sinceChange >= 3 * HISTORY && rate > 0.9 && rate < 1) {
-              // the optimal over-relaxation for a linear rate (Thibault et al. 2021), capped
-              omega = optimalOmega(rate);
-              sinceChange = 0;
-              atChange = err;
-            }
-          } else if (tuning && sinceChange % 2 == 0 && sinceChange < HISTORY) {
-            // the relaxed rate l at w < w_opt satisfies (l + w - 1)^2 = l w^2 theta (successive over-relaxation
-            // theory), which gives the rate theta of plain Sinkhorn and so a better w
-            double l = err / previous;
-            double theta = (l + omega - 1) * (l + omega - 1) / (l * omega * omega);
-            if (l > 0 && l < 1 && theta > 0 && theta < 1) {
-              omega = optimalOmega(theta);
-            }
-            if (sinceChange == HISTORY - 2) {
-              tuning = false;
-            }
-          } else if (sinceChange == HISTORY) {
-            // the error now includes the column error: measure progress from here
-            baseline = err;
-          } else if (sinceChange == 4 * HISTORY && !(err < baseline)) {
-            // no progress since relaxing: relax less
-            omega = retries++ < 3 ? 1 + (omega - 1) / 2 : 1;
-            sinceChange = 0;
-            atChange = err;
-          } else if (sinceChange >= 10 * HISTORY && omega < MAX_OMEGA && rate > 0.999) {
-            // still slow: the first estimate came before the asymptotic regime; relax more
-            omega = Math.min(MAX_OMEGA, 1 + 1.5 * (omega - 1));
-            sinceChange = 0;
-            atChange = err;
-          }
-        }
-        if (!stageDone) {
+        if (!stage(last ? p.stopThr() : loose, p.maxIter())) {
           converged = false;
           break;
         }
         if (last) {
-          converged = true;
-          break;
+          finish();
+          if (error < p.stopThr()) {
+            converged = true;
+            return;
+          }
+          // not yet converged with the exact kernel: take the last pass's update, so that every round progresses
+          commit();
+          iterations++;
+          if (kernelF != null) {
+            // the fixed point of the rounded kernel is further than stopThr from the exact one: go on in double
+            kernelF = null;
+            kernelD = new double[n * m];
+            kernelStale = true;
+          }
+          continue;
         }
         absorb();
         eps = Math.max(reg, eps * p.scaling());
@@ -386,27 +372,108 @@ public final class Sinkhorn implements CloudDistance {
       finish();
     }
 
+    /**
+     * Iterates at the current eps until the marginal error is below thr (true) or the iteration budget is
+     * spent (false), over-relaxing as the class comment describes.
+     */
+    private boolean stage(double thr, int maxIter) {
+      double[] history = new double[HISTORY + 1];
+      int stageIterations = 0;
+      int sinceChange = 0;
+      double atChange = Double.POSITIVE_INFINITY;
+      double baseline = Double.POSITIVE_INFINITY;
+      int retries = 0;
+      boolean tuning = false;
+      omega = 1;
+      while (iterations < maxIter) {
+        double err = pass();
+        error = err;
+        if (err < thr) {
+          return true;
+        }
+        if (omega != 1 && err < Double.POSITIVE_INFINITY && err > 1e3 * atChange) {
+          // the over-relaxed iteration is running away: undo this update and relax less
+          omega = retries++ < 3 ? 1 + (omega - 1) / 2 : 1;
+          sinceChange = 0;
+          tuning = false;
+          continue;
+        }
+        commit();
+        iterations++;
+        history[stageIterations % history.length] = err;
+        stageIterations++;
+        sinceChange++;
+        double previous = stageIterations > 1 ? history[(stageIterations - 2) % history.length] : err;
+        double before = stageIterations > HISTORY ? history[(stageIterations - 1 - HISTORY) % history.length] : err;
+        double rate = Math.pow(err / before, 1.0 / HISTORY);
+        if (omega == 1) {
+          double step = err / previous;
+          if (retries == 0 && stageIterations == EARLY && step > 0 && step < 0.9) {
+            // a fast stage: relax from here, at the rate of the last step, then refine (tuning)
+            omega = optimalOmega(step);
+            tuning = true;
+            sinceChange = 0;
+            atChange = err;
+          } else if (retries == 0 && sinceChange >= 3 * HISTORY && rate > 0.9 && rate < 1) {
+            // the optimal over-relaxation for a linear rate (Thibault et al. 2021), capped
+            omega = optimalOmega(rate);
+            sinceChange = 0;
+            atChange = err;
+          }
+        } else if (tuning && sinceChange % 2 == 0 && sinceChange < HISTORY) {
+          // the relaxed rate l at w < w_opt satisfies (l + w - 1)^2 = l w^2 theta (successive over-relaxation
+          // theory), which gives the rate theta of plain Sinkhorn and so a better w
+          double l = err / previous;
+          double theta = (l + omega - 1) * (l + omega - 1) / (l * omega * omega);
+          if (l > 0 && l < 1 && theta > 0 && theta < 1) {
+            omega = optimalOmega(theta);
+          }
+          if (sinceChange == HISTORY - 2) {
+            tuning = false;
+          }
+        } else if (sinceChange == HISTORY) {
+          // the error now includes the column error: measure progress from here
+          baseline = err;
+        } else if (sinceChange == 4 * HISTORY && !(err < baseline)) {
+          // no progress since relaxing: relax less
+          omega = retries++ < 3 ? 1 + (omega - 1) / 2 : 1;
+          sinceChange = 0;
+          atChange = err;
+        } else if (sinceChange >= 10 * HISTORY && omega < MAX_OMEGA && rate > 0.999) {
+          // still slow: the first estimate came before the asymptotic regime; relax more
+          omega = Math.min(MAX_OMEGA, 1 + 1.5 * (omega - 1));
+          sinceChange = 0;
+          atChange = err;
+        }
+      }
+      return false;
+    }
+
     /** w = 2 / (1 + sqrt(1 - theta)) for plain Sinkhorn's linear rate theta (Thibault et al. 2021), capped. */
     static double optimalOmega(double theta) {
       return Math.min(MAX_OMEGA, 2 / (1 + Math.sqrt(1 - theta)));
+    }
+
+    /** Whether the kernel is held (in either precision) rather than computed on the fly. */
+    boolean held() {
+      return kernelF != null || kernelD != null;
     }
 
     /**
      * One Sinkhorn iteration in one sweep over the rows: for each row, s_i = (K v)_i gives the row marginal
      * u_i s_i of the current plan, then u_i' = a_i / s_i, and u_i' K_i. is added to the column sums from
      * which v' = b / (K^T u') follows. The same sweep sets f_i = min_j M_ij on the first call and recomputes a
-     * stale held kernel, each row while it is in cache. Returns the L2 error of the current plan's row
-     * marginal, plus that of its column marginal while over-relaxing (with w = 1 the latter is zero).
+     * stale held kernel, each row while it is in cache. Returns the L2 error of the current plan's marginals.
      */
     double pass() {
       boolean relaxed = omega != 1;
       boolean initRows = rowsUnset;
-      boolean build = store && kernelStale;
-      double[] cv = store ? c.values() : null;
+      boolean build = held() && kernelStale;
+      double[] cv = c.isMaterialized() ? c.values() : null;
       Chunks.run(chunks, ch -> {
         double[] t = partial[ch];
         Arrays.fill(t, 0);
-        double[] row = store ? null : new double[m];
+        double[] row = held() ? null : new double[m];
         double err2 = 0;
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
@@ -423,62 +490,82 @@ public final class Sinkhorn implements CloudDistance {
         Simd.axpy(1, partial[ch], 0, colSumNew, 0, m);
         err2 += chunkErr[ch];
       }
-      if (relaxed) {
-        // over-relaxed column updates leave a column error too; the last committed sweep gave its sums
-        for (int j = 0; j < m; j++) {
-          double r = v[j] * colSum[j] - b[j];
-          err2 += r * r;
-        }
+      // the column error of the current plan, from the sums of the last committed sweep (or of finish): zero to
+      // rounding after a plain update, not after an over-relaxed one or a change of the kernel's precision
+      for (int j = 0; j < m; j++) {
+        double r = v[j] * colSum[j] - b[j];
+        err2 += r * r;
       }
       return Math.sqrt(err2);
     }
 
     /**
      * Row i of {@link #pass}: u'_i into uNew, u'_i K_i. added into t; returns the squared row error (infinite
-     * when the row had to be rescued). A method of its own, called once per row, so that the JIT compiles it
-     * within the first solve.
+     * when the row had to be rescued). {@code row} is scratch for a kernel computed on the fly, {@code cv} the
+     * held cost or null. A method of its own, called once per row, so that the JIT compiles it within the
+     * first solve.
      */
     private double sweepRow(int i, double[] row, double[] t, boolean relaxed, boolean initRows, boolean build,
         double[] cv) {
-      double[] k;
-      int off;
-      if (store) {
-        k = kernel;
-        off = i * m;
-        if (build) {
+      int off = i * m;
+      if (kernelF == null && kernelD == null) {
+        if (cv != null) {
           if (initRows) {
             fh[i] = Simd.min(cv, off, m);
           }
-          Simd.gibbs(fh[i], gh, cv, off, eps, kernel, off, m);
+          Simd.gibbs(fh[i], gh, cv, off, eps, row, 0, m);
+        } else {
+          c.row(i, row, 0);
+          if (initRows) {
+            fh[i] = Simd.min(row, 0, m);
+          }
+          Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
         }
-      } else {
-        c.row(i, row, 0);
-        if (initRows) {
-          fh[i] = Simd.min(row, 0, m);
-        }
-        Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
-        k = row;
         off = 0;
+      } else if (build) {
+        if (initRows) {
+          fh[i] = Simd.min(cv, off, m);
+        }
+        buildRow(i, cv, off);
       }
-      double s = Simd.dot(k, off, v, 0, m);
+      float[] kf = kernelF;
+      double[] kd = kernelD != null ? kernelD : row;
+      double s = kf != null ? Simd.dot(kf, off, v, 0, m) : Simd.dot(kd, off, v, 0, m);
+      double un;
+      double r2;
       if (s > 0 && s < Double.POSITIVE_INFINITY) {
         double r = u[i] * s - a[i];
-        double un = relaxed ? Math.exp(omega * Math.log(a[i] / s) + (1 - omega) * Math.log(u[i])) : a[i] / s;
-        uNew[i] = un;
-        Simd.axpy(un, k, off, t, 0, m);
-        return r * r;
+        un = relaxed ? Math.exp(omega * Math.log(a[i] / s) + (1 - omega) * Math.log(u[i])) : a[i] / s;
+        r2 = r * r;
+      } else {
+        rescueRow(i, row);
+        un = 1;
+        r2 = Double.POSITIVE_INFINITY;
       }
-      rescueRow(i, k, off);
-      uNew[i] = 1;
-      Simd.axpy(1, k, off, t, 0, m);
-      return Double.POSITIVE_INFINITY;
+      uNew[i] = un;
+      if (kf != null) {
+        Simd.axpy(un, kf, off, t, 0, m);
+      } else {
+        Simd.axpy(un, kd, off, t, 0, m);
+      }
+      return r2;
+    }
+
+    /** Writes the held kernel's row i, exp((f_i + g_j - M_ij) / eps), from the held cost values. */
+    private void buildRow(int i, double[] cv, int off) {
+      if (kernelF != null) {
+        Simd.gibbs(fh[i], gh, cv, off, eps, kernelF, off, m);
+      } else {
+        Simd.gibbs(fh[i], gh, cv, off, eps, kernelD, off, m);
+      }
     }
 
     /**
      * Row i's kernel underflowed or overflowed: set f_i by an exact log-sum-exp so that the row carries
-     * mass a_i against the current g + eps log v, and rewrite the row's kernel (in place, with u_i = 1).
+     * mass a_i against the current g + eps log v, and rewrite the row's kernel (the held row, or {@code row}
+     * when computed on the fly) for u_i = 1.
      */
-    void rescueRow(int i, double[] k, int off) {
+    void rescueRow(int i, double[] row) {
       double[] cr = new double[m];
       c.row(i, cr, 0);
       double mx = Double.NEGATIVE_INFINITY;
@@ -492,7 +579,11 @@ public final class Sinkhorn implements CloudDistance {
         s += Math.exp(z[j] - mx);
       }
       fh[i] = eps * (Math.log(a[i]) - mx - Math.log(s));
-      Simd.gibbs(fh[i], gh, cr, 0, eps, k, off, m);
+      if (held()) {
+        buildRow(i, c.values(), i * m);
+      } else {
+        Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+      }
     }
 
     /** Accepts the iteration's new scalings; absorbs them into the potentials when needed. */
@@ -503,7 +594,8 @@ public final class Sinkhorn implements CloudDistance {
       swap = colSum;
       colSum = colSumNew;
       colSumNew = swap;
-      boolean absorb = !store;
+      // a kernel computed on the fly is rebuilt in every pass anyway: absorb every iteration
+      boolean absorb = !held();
       for (int j = 0; j < m; j++) {
         double vj = omega == 1 ? b[j] / colSum[j]
             : Math.exp(omega * Math.log(b[j] / colSum[j]) + (1 - omega) * Math.log(v[j]));
@@ -559,7 +651,10 @@ public final class Sinkhorn implements CloudDistance {
       return eps * (Math.log(b[j]) - mx - Math.log(s));
     }
 
-    /** Potentials, value and regularised value of the current plan u K v, and its marginal error. */
+    /**
+     * Potentials, value and regularised value of the current plan u K v, and its marginal error, all with
+     * the kernel recomputed from the cost in double precision, whatever precision the iterations held it in.
+     */
     void finish() {
       fFull = new double[n];
       gFull = new double[m];
@@ -570,16 +665,16 @@ public final class Sinkhorn implements CloudDistance {
         gFull[j] = gh[j] + eps * Math.log(v[j]);
       }
       double[] rowMass = new double[n];
-      boolean build = store && kernelStale;
+      double[] cv = c.isMaterialized() ? c.values() : null;
       Chunks.run(chunks, ch -> {
         double[] t = partial[ch];
         Arrays.fill(t, 0);
-        double[] row = store ? null : new double[m];
-        double[] cr = store ? null : new double[m];
+        double[] row = new double[m];
+        double[] cr = cv == null ? new double[m] : null;
         double val = 0;
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          val += finishRow(i, row, cr, t, rowMass, build);
+          val += finishRow(i, row, cr, cv, t, rowMass);
         }
         chunkValue[ch] = val;
       });
@@ -607,31 +702,22 @@ public final class Sinkhorn implements CloudDistance {
       error = Math.max(Math.sqrt(rowErr2), Math.sqrt(colErr2));
     }
 
-    /** Row i of {@link #finish}: its mass into rowMass, u_i K_i. added into t; returns sum_j P_ij M_ij. */
-    private double finishRow(int i, double[] row, double[] cr, double[] t, double[] rowMass, boolean build) {
-      double[] k;
-      int off;
-      double[] cc;
-      int coff;
-      if (store) {
-        k = kernel;
-        off = i * m;
-        cc = c.values();
-        coff = i * m;
-        if (build) {
-          Simd.gibbs(fh[i], gh, cc, coff, eps, kernel, off, m);
-        }
-      } else {
+    /**
+     * Row i of {@link #finish}: the exact kernel row into {@code row}, its mass into rowMass, u_i K_i. added
+     * into t; returns sum_j P_ij M_ij. The cost row is read from {@code cv} when held, else computed into cr.
+     */
+    private double finishRow(int i, double[] row, double[] cr, double[] cv, double[] t, double[] rowMass) {
+      double[] cc = cv;
+      int co = i * m;
+      if (cv == null) {
         c.row(i, cr, 0);
-        Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
-        k = row;
-        off = 0;
         cc = cr;
-        coff = 0;
+        co = 0;
       }
-      rowMass[i] = u[i] * Simd.dot(k, off, v, 0, m);
-      Simd.axpy(u[i], k, off, t, 0, m);
-      return u[i] * Simd.weightedDot(k, off, cc, coff, v, m);
+      Simd.gibbs(fh[i], gh, cc, co, eps, row, 0, m);
+      rowMass[i] = u[i] * Simd.dot(row, 0, v, 0, m);
+      Simd.axpy(u[i], row, 0, t, 0, m);
+      return u[i] * Simd.weightedDot(row, 0, cc, co, v, m);
     }
   }
 }
