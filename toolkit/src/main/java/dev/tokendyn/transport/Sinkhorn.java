@@ -37,9 +37,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * Dossal and Papadakis, Overrelaxed Sinkhorn-Knopp algorithm for regularized optimal transport, 2021); w is
  * raised when the error still falls slowly after a hundred iterations, halved when it stops falling, and an
  * update that makes the error run away is undone. The fixed point, and so the result, is that of plain
- * Sinkhorn; while w != 1 the column error is added to the stopping criterion. At reg = 1e-4 times the
- * median cost the last digits still converge slowly: a marginal error of 1e-7 can take about a thousand
- * iterations, and 1e-9 more than 10^5.
+ * Sinkhorn; the stopping criterion counts the column error as well as the row error. At reg = 1e-4 times the
+ * median cost the last digits still converge slowly, at a rate too close to 1 for any relaxation: plain
+ * Sinkhorn can need more than 10^5 iterations to reach 1e-9.
+ *
+ * <p>Newton finish. So a stage whose measured rate predicts more iterations than are left, or than a Newton
+ * finish costs (about 2 min(n, m) passes), is declared stalled after at least 50 iterations. An intermediate
+ * stage then simply hands over to the next eps (it only warm-starts it); the last stage is finished by
+ * Newton steps on the dual ({@link SinkhornNewton}), which converge quadratically where Sinkhorn crawls, and
+ * need the cost in memory (not in the blocked mode). Each Newton step counts as one iteration. The result is
+ * the same fixed point; at reg = 1e-4 times the median cost stopThr 1e-9 is reached within POT's default of
+ * 1000 iterations.
  *
  * <p>Passes. Each iteration is one sweep over the kernel: the row sums K v give u, and the same rows,
  * still in cache, are added into K^T u for v, so the kernel is read once per iteration instead of twice.
@@ -48,11 +56,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Precision. A held kernel of more than 2^18 entries is held in single precision: every pass reads it,
  * and at that size the passes are limited by memory bandwidth, so halving the bytes nearly halves their
- * time. Sums, scalings and potentials stay in double precision. The rounded kernel moves the fixed point by
- * a relative 7e-8 per entry at most (rounding to float, after an exponential accurate to 8e-9), so the iterations stop on its marginal error, and then the plan is
- * checked with the kernel recomputed from the cost in double precision: the value, the potentials and the
- * reported marginal error are always those of the exact kernel. When that check fails (a rounding error
- * above stopThr, as with very small reg on small problems), the iterations go on with a double kernel.
+ * time. Sums, scalings and potentials stay in double precision. The rounded kernel moves the fixed point
+ * by a relative 7e-8 per entry at most (rounding to float, after an exponential accurate to 8e-9), so the
+ * iterations stop on its marginal error, and then the plan is checked with the kernel recomputed from the
+ * cost in double precision: the value, the potentials and the reported marginal error are always those of
+ * the exact kernel. When that check fails (a rounding error above stopThr, as with very small reg on small
+ * problems), the iterations go on with a double kernel.
  *
  * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m floats, or doubles up to 2^18 entries, beside
  * the cost matrix); above, the cost and kernel are computed on the fly, row block by row block, from the two
@@ -74,10 +83,15 @@ public final class Sinkhorn implements CloudDistance {
   private static final double MAX_OMEGA = 1.99;
   /** Iteration of a stage after which a fast-converging stage starts to over-relax. */
   private static final int EARLY = 5;
+  /** Iterations of the last stage before it may be declared stalled and finished by Newton steps. */
+  private static final int STALL_AFTER = 5 * HISTORY;
+  /** The most Newton steps of a finish. */
+  private static final int MAX_NEWTON_STEPS = 50;
 
   private final SinkhornParams params;
   private final long storeLimit;
   private final long doubleLimit;
+  private final boolean newtonFinish;
   /**
    * A single-precision kernel kept from the last solve for the next one, which saves allocating and
    * zeroing up to 32 MiB per solve when one solver is used many times; softly held, so the collector
@@ -91,20 +105,21 @@ public final class Sinkhorn implements CloudDistance {
 
   /** With another limit on n*m for holding the kernel; tests use it to run the blocked path on small clouds. */
   Sinkhorn(SinkhornParams params, long storeLimit) {
-    this(params, storeLimit, DOUBLE_LIMIT);
+    this(params, storeLimit, DOUBLE_LIMIT, true);
   }
 
   /**
    * With other limits on n*m for holding the kernel, and for holding it in double rather than single
-   * precision; tests use them to run each path on small clouds.
+   * precision, and with or without the Newton finish of a stalled solve; tests use them to run each path.
    */
-  Sinkhorn(SinkhornParams params, long storeLimit, long doubleLimit) {
+  Sinkhorn(SinkhornParams params, long storeLimit, long doubleLimit, boolean newtonFinish) {
     if (params == null) {
       throw new IllegalArgumentException("params must be given, found null");
     }
     this.params = params;
     this.storeLimit = storeLimit;
     this.doubleLimit = doubleLimit;
+    this.newtonFinish = newtonFinish;
   }
 
   public SinkhornParams params() {
@@ -141,7 +156,7 @@ public final class Sinkhorn implements CloudDistance {
     for (int s = 0; s < cols.length; s++) {
       sb[s] = bn[cols[s]];
     }
-    Run run = new Run(c, sa, sb, store, doubleLimit, spare());
+    Run run = new Run(c, sa, sb, store, doubleLimit, spare(), newtonFinish);
     run.solve(params);
     if (run.kernelF != null) {
       spare.set(new SoftReference<>(run.kernelF));
@@ -270,6 +285,16 @@ public final class Sinkhorn implements CloudDistance {
     });
   }
 
+  /** How a stage of {@link Run#stage} ended. */
+  private enum End {
+    /** The marginal error fell below the stage's threshold. */
+    CONVERGED,
+    /** The iteration budget is spent. */
+    BUDGET,
+    /** The measured rate predicts that Newton steps will finish sooner. */
+    STALLED
+  }
+
   /** One solve: the state of the iteration and the passes over the kernel. */
   private static final class Run {
     final CostMatrix c;
@@ -300,6 +325,10 @@ public final class Sinkhorn implements CloudDistance {
     boolean kernelStale = true;
     double eps;
     double omega = 1;
+    /** Whether a stalled last stage may be finished by Newton steps. */
+    final boolean newton;
+    /** Newton steps taken (counted in iterations too). */
+    int newtonSteps;
     long iterations;
     boolean converged;
     double error = Double.POSITIVE_INFINITY;
@@ -309,12 +338,13 @@ public final class Sinkhorn implements CloudDistance {
     double[] gFull;
 
     /** {@code spare}: a single-precision buffer to reuse when it is large enough, or null. */
-    Run(CostMatrix c, double[] a, double[] b, boolean store, long doubleLimit, float[] spare) {
+    Run(CostMatrix c, double[] a, double[] b, boolean store, long doubleLimit, float[] spare, boolean newton) {
       this.c = c;
       this.a = a;
       this.b = b;
       this.n = a.length;
       this.m = b.length;
+      this.newton = newton;
       long size = (long) n * m;
       if (store && size > doubleLimit) {
         // every row of the kernel is written in the first pass before it is read, so the old contents do no harm
@@ -342,10 +372,25 @@ public final class Sinkhorn implements CloudDistance {
       Arrays.fill(v, 1);
       double loose = Math.max(p.stopThr(), 1e-3 * Weights.norm2(a));
       boolean last = eps <= reg;
+      boolean polished = false;
       while (true) {
-        if (!stage(last ? p.stopThr() : loose, p.maxIter())) {
+        // an intermediate stage only warm-starts the next one and may stop when it stalls; the last stage is
+        // finished by Newton steps when it stalls, which need the cost in memory, once
+        End end = last ? stage(p.stopThr(), p.maxIter(), newton && !polished && c.isMaterialized(), newtonWorth())
+            : stage(loose, p.maxIter(), true, STALL_AFTER);
+        if (end == End.BUDGET) {
           converged = false;
           break;
+        }
+        if (end == End.STALLED && last) {
+          polished = true;
+          polish(p);
+          finish();
+          if (error < p.stopThr()) {
+            converged = true;
+            return;
+          }
+          continue;
         }
         if (last) {
           finish();
@@ -373,10 +418,46 @@ public final class Sinkhorn implements CloudDistance {
     }
 
     /**
-     * Iterates at the current eps until the marginal error is below thr (true) or the iteration budget is
-     * spent (false), over-relaxing as the class comment describes.
+     * Newton steps on the dual from the current plan ({@link SinkhornNewton}), within what is left of the
+     * iteration budget; each step counts as one iteration. The potentials are taken when Newton lowered the
+     * marginal error; the kernel is then stale, and {@link #finish} recomputes the sums.
      */
-    private boolean stage(double thr, int maxIter) {
+    private void polish(SinkhornParams p) {
+      double[] f = new double[n];
+      double[] g = new double[m];
+      for (int i = 0; i < n; i++) {
+        f[i] = fh[i] + eps * Math.log(u[i]);
+      }
+      for (int j = 0; j < m; j++) {
+        g[j] = gh[j] + eps * Math.log(v[j]);
+      }
+      int budget = (int) Math.min(MAX_NEWTON_STEPS, p.maxIter() - iterations);
+      SinkhornNewton.Polished r = SinkhornNewton.polish(c, a, b, eps, f, g, p.stopThr(), budget);
+      iterations += r.steps();
+      newtonSteps = r.steps();
+      if (r.error() < error) {
+        System.arraycopy(r.f(), 0, fh, 0, n);
+        System.arraycopy(r.g(), 0, gh, 0, m);
+        Arrays.fill(u, 1);
+        Arrays.fill(v, 1);
+        kernelStale = true;
+      }
+    }
+
+    /**
+     * The number of iterations that cost about as much as a Newton finish: a step costs about min(n, m) / 2
+     * passes (forming the Schur complement takes n m min(n, m) / 2 multiply-adds), and a finish takes a few.
+     */
+    private double newtonWorth() {
+      return Math.max(STALL_AFTER, 2.0 * Math.min(n, m));
+    }
+
+    /**
+     * Iterates at the current eps until the marginal error is below thr (CONVERGED) or the iteration budget
+     * is spent (BUDGET), over-relaxing as the class comment describes. With {@code mayStall}, it gives up
+     * (STALLED) when the measured rate predicts more iterations than are left, or than {@code stallAfter}.
+     */
+    private End stage(double thr, int maxIter, boolean mayStall, double stallAfter) {
       double[] history = new double[HISTORY + 1];
       int stageIterations = 0;
       int sinceChange = 0;
@@ -389,7 +470,7 @@ public final class Sinkhorn implements CloudDistance {
         double err = pass();
         error = err;
         if (err < thr) {
-          return true;
+          return End.CONVERGED;
         }
         if (omega != 1 && err < Double.POSITIVE_INFINITY && err > 1e3 * atChange) {
           // the over-relaxed iteration is running away: undo this update and relax less
@@ -406,6 +487,12 @@ public final class Sinkhorn implements CloudDistance {
         double previous = stageIterations > 1 ? history[(stageIterations - 2) % history.length] : err;
         double before = stageIterations > HISTORY ? history[(stageIterations - 1 - HISTORY) % history.length] : err;
         double rate = Math.pow(err / before, 1.0 / HISTORY);
+        if (mayStall && stageIterations >= STALL_AFTER && sinceChange >= HISTORY) {
+          double remaining = rate < 1 ? Math.log(thr / err) / Math.log(rate) : Double.POSITIVE_INFINITY;
+          if (remaining > Math.min(maxIter - iterations, stallAfter)) {
+            return End.STALLED;
+          }
+        }
         if (omega == 1) {
           double step = err / previous;
           if (retries == 0 && stageIterations == EARLY && step > 0 && step < 0.9) {
@@ -446,7 +533,7 @@ public final class Sinkhorn implements CloudDistance {
           atChange = err;
         }
       }
-      return false;
+      return End.BUDGET;
     }
 
     /** w = 2 / (1 + sqrt(1 - theta)) for plain Sinkhorn's linear rate theta (Thibault et al. 2021), capped. */
