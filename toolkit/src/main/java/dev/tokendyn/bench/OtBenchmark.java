@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * generator), uniform weights; exact OT at n = 512; Sinkhorn at n = 512 and 2048 with reg = 0.05 x
  * median cost and stopThr 1e-9; sliced W2 at n = 512 and 2048 with 128 projections. As in the peer, the
  * cost matrix is built outside the timed region, and the sliced timing includes drawing the projections.
- * Each median is over 5 timed runs. Warm-up: here, at least three calls and at least a second of calls (the JIT
+ * Each median is over 5 timed runs. Warm-up: here, at least three calls and at least two seconds of calls (the JIT
  * compiles the vector kernels during the first calls; a 5 ms solve needs a few dozen); in the peer script, one
  * call. Both sides wait for an idle machine and repeat a timing that other processes disturbed ({@link Quiet},
  * the peer harness's own rule).
@@ -38,7 +38,7 @@ public final class OtBenchmark {
   /** Warm-up calls for ours: the JIT compiles the vector kernels during the first calls. */
   private static final int WARMUP = 3;
   /** ... and for at least this long. */
-  private static final double WARMUP_S = 1;
+  private static final double WARMUP_S = 2;
   private static final int RUNS = 5;
   /** The longest wait for an idle machine before each timing, as the peer harness is given. */
   private static final double IDLE_WAIT_S = 20;

@@ -114,6 +114,19 @@ public final class VectorMath {
     return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - (SHIFTER_BITS - 1023)) << 52);
   }
 
+  /**
+   * The sum of the lanes, added in lane order, the same bits as {@link #sumLanes(DoubleVector, double[])};
+   * each lane is extracted in turn, so nothing is allocated (a scratch array made per call would be, many
+   * megabytes a second in a loop of short dot products).
+   */
+  public static double sumLanes(DoubleVector v) {
+    double s = 0;
+    for (int i = 0; i < LANES; i++) {
+      s += v.lane(i);
+    }
+    return s;
+  }
+
   /** The sum of the lanes, added in lane order; {@code tmp} holds at least {@link #LANES} doubles. */
   public static double sumLanes(DoubleVector v, double[] tmp) {
     v.intoArray(tmp, 0);

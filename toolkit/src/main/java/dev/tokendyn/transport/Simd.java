@@ -31,7 +31,7 @@ final class Simd {
       for (; k < bound; k += L) {
         acc = DoubleVector.fromArray(S, x, xo + k).fma(DoubleVector.fromArray(S, y, yo + k), acc);
       }
-      s = VectorMath.sumLanes(acc, new double[L]);
+      s = VectorMath.sumLanes(acc);
     }
     for (; k < len; k++) {
       s += x[xo + k] * y[yo + k];
@@ -50,7 +50,7 @@ final class Simd {
         DoubleVector diff = DoubleVector.fromArray(S, x, xo + k).sub(DoubleVector.fromArray(S, y, yo + k));
         acc = diff.fma(diff, acc);
       }
-      s = VectorMath.sumLanes(acc, new double[L]);
+      s = VectorMath.sumLanes(acc);
     }
     for (; k < len; k++) {
       double diff = x[xo + k] - y[yo + k];
@@ -120,7 +120,7 @@ final class Simd {
       for (; k < bound; k += L) {
         acc = widen(x, xo + k).fma(DoubleVector.fromArray(S, y, yo + k), acc);
       }
-      s = VectorMath.sumLanes(acc, new double[L]);
+      s = VectorMath.sumLanes(acc);
     }
     for (; k < len; k++) {
       s += x[xo + k] * y[yo + k];
@@ -158,7 +158,7 @@ final class Simd {
         acc = DoubleVector.fromArray(S, p, po + j).mul(DoubleVector.fromArray(S, v, j))
             .fma(DoubleVector.fromArray(S, c, co + j), acc);
       }
-      s = VectorMath.sumLanes(acc, new double[L]);
+      s = VectorMath.sumLanes(acc);
     }
     for (; j < len; j++) {
       s += p[po + j] * v[j] * c[co + j];

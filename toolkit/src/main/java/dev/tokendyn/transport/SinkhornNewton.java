@@ -798,7 +798,7 @@ final class SinkhornNewton {
       for (; k < bound; k += L) {
         acc = acc.add(DoubleVector.fromArray(S, x, xo + k));
       }
-      s = VectorMath.sumLanes(acc, new double[L]);
+      s = VectorMath.sumLanes(acc);
     }
     for (; k < len; k++) {
       s += x[xo + k];
@@ -818,7 +818,7 @@ final class SinkhornNewton {
         v.intoArray(x, xo + k);
         acc = acc.add(v);
       }
-      s = VectorMath.sumLanes(acc, new double[L]);
+      s = VectorMath.sumLanes(acc);
     }
     for (; k < len; k++) {
       x[xo + k] *= alpha;
