@@ -11,9 +11,11 @@ import java.util.List;
  * @param value &lt;P, M&gt; = sum_ij P_ij M_ij, as POT's {@code ot.sinkhorn2}
  * @param regularizedValue &lt;P, M&gt; + reg sum_ij P_ij log P_ij, the entropic objective of POT's
  *     {@code ot.sinkhorn}
- * @param iterations Sinkhorn iterations over all epsilon stages (each updates both potentials)
+ * @param iterations Sinkhorn iterations over all epsilon stages (each updates both potentials), plus the
+ *     Newton steps of a finish, if any
  * @param converged whether the marginal error fell below stopThr
- * @param marginalError the L2 norm of P 1 - a (P^T 1 = b holds to rounding after the last update)
+ * @param marginalError the larger of the L2 norms of P 1 - a and P^T 1 - b, for the plan of these
+ *     potentials with the kernel computed in double precision
  * @param warnings non-convergence with its fix, normalised weights
  */
 public record SinkhornResult(double[] f, double[] g, double reg, double value, double regularizedValue,
