@@ -327,8 +327,6 @@ public final class Sinkhorn implements CloudDistance {
     double omega = 1;
     /** Whether a stalled last stage may be finished by Newton steps. */
     final boolean newton;
-    /** Newton steps taken (counted in iterations too). */
-    int newtonSteps;
     long iterations;
     boolean converged;
     double error = Double.POSITIVE_INFINITY;
@@ -434,7 +432,6 @@ public final class Sinkhorn implements CloudDistance {
       int budget = (int) Math.min(MAX_NEWTON_STEPS, p.maxIter() - iterations);
       SinkhornNewton.Polished r = SinkhornNewton.polish(c, a, b, eps, f, g, p.stopThr(), budget);
       iterations += r.steps();
-      newtonSteps = r.steps();
       if (r.error() < error) {
         System.arraycopy(r.f(), 0, fh, 0, n);
         System.arraycopy(r.g(), 0, gh, 0, m);
