@@ -140,4 +140,26 @@ final class Problems {
     }
     return Math.sqrt(s);
   }
+
+  /** The row sums of an n x m row-major plan. */
+  static double[] rowSums(double[] plan, int n, int m) {
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        r[i] += plan[i * m + j];
+      }
+    }
+    return r;
+  }
+
+  /** The column sums of an n x m row-major plan. */
+  static double[] columnSums(double[] plan, int n, int m) {
+    double[] c = new double[m];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        c[j] += plan[i * m + j];
+      }
+    }
+    return c;
+  }
 }
