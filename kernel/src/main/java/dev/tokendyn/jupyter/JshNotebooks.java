@@ -1,0 +1,197 @@
+package dev.tokendyn.jupyter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a JShell notebook of the project's style into a Jupyter notebook (nbformat 4) on the tokendyn
+ * kernel, without outputs.
+ *
+ * <p>The style: a header of {@code //} lines (becomes the title cell), imports and set-up, then steps that
+ * each open with a comment line {@code // 1. What the step does.} (becomes a markdown cell before the
+ * step's code cell). JShell commands ({@code /exit}) are dropped. Paths under {@code results/} are made
+ * relative to {@code notebooks-java/}, where Jupyter runs the notebook. Each plot saved with
+ * {@code Plots.save(chart, path.png)} is also displayed inline, and a report written with
+ * {@code Files.writeString(...README.md..., text)} is displayed as markdown.
+ */
+public final class JshNotebooks {
+
+  private static final Pattern STEP = Pattern.compile("^// ?(\\d+)\\. (.*)$");
+  private static final Pattern REPORT = Pattern.compile(
+      "Files\\.writeString\\([^;]*README\\.md\"\\)\\s*,\\s*(\\w+)\\s*\\)\\s*;");
+
+  private JshNotebooks() {
+  }
+
+  /**
+   * The notebook for a JShell script.
+   *
+   * @param name the notebook's name (for the title when the header has none), such as {@code 01-clusters}
+   * @param jsh the script's text
+   */
+  public static ObjectNode convert(String name, String jsh) {
+    List<String> lines = List.of(jsh.replace("\r\n", "\n").split("\n", -1));
+    int i = 0;
+    List<String> header = new ArrayList<>();
+    while (i < lines.size() && lines.get(i).startsWith("//")) {
+      header.add(stripComment(lines.get(i)));
+      i++;
+    }
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode nb = f.objectNode();
+    ArrayNode cells = nb.putArray("cells");
+    cells.add(markdownCell(title(name, header)));
+
+    List<String> code = new ArrayList<>();
+    for (; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.startsWith("/") && !line.startsWith("//") && !line.startsWith("/*")) {
+        continue; // a JShell command such as /exit
+      }
+      Matcher step = STEP.matcher(line);
+      if (step.matches()) {
+        addCode(cells, code);
+        List<String> text = new ArrayList<>();
+        text.add(stripComment(line));
+        while (i + 1 < lines.size() && lines.get(i + 1).startsWith("//")) {
+          text.add(stripComment(lines.get(++i)));
+        }
+        cells.add(markdownCell("**" + step.group(1) + ".** " + String.join(" ", text).substring(
+            step.group(1).length() + 2).strip()));
+        continue;
+      }
+      code.add(line.replace("Path.of(\"results/", "Path.of(\"../results/"));
+    }
+    addCode(cells, code);
+
+    ObjectNode meta = nb.putObject("metadata");
+    ObjectNode spec = meta.putObject("kernelspec");
+    spec.put("name", TokendynKernel.NAME);
+    spec.put("display_name", KernelSpec.DISPLAY_NAME);
+    spec.put("language", "java");
+    ObjectNode lang = meta.putObject("language_info");
+    lang.put("name", "java");
+    lang.put("file_extension", ".jshell");
+    lang.put("mimetype", "text/x-java-source");
+    lang.put("pygments_lexer", "java");
+    lang.put("codemirror_mode", "text/x-java");
+    nb.put("nbformat", 4);
+    nb.put("nbformat_minor", 5);
+    int n = 0;
+    for (var c : cells) {
+      ((ObjectNode) c).put("id", name.replaceAll("[^A-Za-z0-9-]", "-") + "-" + n++);
+    }
+    return nb;
+  }
+
+  private static String title(String name, List<String> header) {
+    String text = String.join(" ", header).replaceAll("\\s*Run: \\S+ \\S+\\s*$", "").strip();
+    int colon = text.indexOf(": ");
+    if (colon > 0 && colon < 80) {
+      return "# " + name + ": " + text.substring(0, colon) + "\n\n" + text.substring(colon + 2);
+    }
+    return "# " + name + (text.isEmpty() ? "" : "\n\n" + text);
+  }
+
+  private static void addCode(ArrayNode cells, List<String> code) {
+    while (!code.isEmpty() && code.get(0).isBlank()) {
+      code.remove(0);
+    }
+    while (!code.isEmpty() && code.get(code.size() - 1).isBlank()) {
+      code.remove(code.size() - 1);
+    }
+    if (code.isEmpty()) {
+      return;
+    }
+    String src = String.join("\n", code);
+    StringBuilder extra = new StringBuilder();
+    for (String path : savedPngs(src)) {
+      extra.append("\ndisplay(image(").append(path).append("));");
+    }
+    Matcher report = REPORT.matcher(src);
+    while (report.find()) {
+      extra.append("\ndisplay(report(").append(report.group(1)).append("));");
+    }
+    code.clear();
+    ObjectNode cell = JsonNodeFactory.instance.objectNode();
+    cell.put("cell_type", "code");
+    cell.putNull("execution_count");
+    cell.putObject("metadata");
+    cell.putArray("outputs");
+    source(cell, src + extra);
+    cells.add(cell);
+  }
+
+  /** The path argument of each {@code Plots.save(chart, path)} call whose path names a PNG file. */
+  static List<String> savedPngs(String src) {
+    List<String> out = new ArrayList<>();
+    int from = 0;
+    while (true) {
+      int at = src.indexOf("Plots.save(", from);
+      if (at < 0) {
+        return out;
+      }
+      int open = at + "Plots.save".length();
+      int depth = 0;
+      int lastComma = -1;
+      int close = -1;
+      for (int k = open; k < src.length() && close < 0; k++) {
+        char c = src.charAt(k);
+        if (c == '"') {
+          k = src.indexOf('"', k + 1);
+          if (k < 0) {
+            return out;
+          }
+        } else if (c == '(' || c == '{' || c == '[') {
+          depth++;
+        } else if (c == ')' || c == '}' || c == ']') {
+          if (--depth == 0) {
+            close = k;
+          }
+        } else if (c == ',' && depth == 1) {
+          lastComma = k;
+        }
+      }
+      if (close < 0) {
+        return out;
+      }
+      if (lastComma > 0) {
+        String path = src.substring(lastComma + 1, close).strip();
+        if (path.endsWith(".png\")") || path.endsWith(".png\"))")) {
+          out.add(path);
+        }
+      }
+      from = close;
+    }
+  }
+
+  private static ObjectNode markdownCell(String text) {
+    ObjectNode cell = JsonNodeFactory.instance.objectNode();
+    cell.put("cell_type", "markdown");
+    cell.putObject("metadata");
+    source(cell, text);
+    return cell;
+  }
+
+  /** nbformat's multi-line string: a list of lines, each but the last ending in a newline. */
+  private static void source(ObjectNode cell, String text) {
+    ArrayNode a = cell.putArray("source");
+    String[] parts = text.split("\n", -1);
+    for (int k = 0; k < parts.length; k++) {
+      if (k < parts.length - 1) {
+        a.add(parts[k] + "\n");
+      } else if (!parts[k].isEmpty()) {
+        a.add(parts[k]);
+      }
+    }
+  }
+
+  private static String stripComment(String line) {
+    return line.replaceFirst("^//\\s?", "");
+  }
+}
