@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Drives the tokendyn kernel over the Jupyter protocol with jupyter_client, the independent client.
 
-Usage: kernel_protocol.py   (the kernelspec 'tokendyn' must be visible, e.g. through JUPYTER_DATA_DIR)
+Usage: kernel_protocol.py   (the kernelspec 'tokendyn' must be visible, e.g. through JUPYTER_DATA_DIR;
+TIMES_OUT names a file for the measured times)
 
 Checks execute, streamed stdout and stderr, the display of the last expression, display(x), an image
 cell (image/png), complete, is_complete, interrupt, a compile error, an exception and running out of
@@ -9,6 +10,7 @@ memory, and that the kernel answers after each failure. Prints one JSON object w
 and exits 1 at the first failed check.
 """
 import json
+import os
 import sys
 import time
 
@@ -181,6 +183,9 @@ def main():
         reply, outs = run(kc, "hog = null;")
         alive(kc)
         print(json.dumps(times))
+        if os.environ.get("TIMES_OUT"):
+            with open(os.environ["TIMES_OUT"], "w") as f:
+                json.dump(times, f)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

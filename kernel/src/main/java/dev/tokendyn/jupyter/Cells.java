@@ -284,7 +284,7 @@ public final class Cells implements AutoCloseable {
     String where = origin == null ? "an earlier cell"
         : (origin[0] == cellNumber ? "" : "cell " + origin[0] + ", ") + "line "
             + (origin[1] + Math.max(f.getLineNumber(), 1) - 1);
-    String method = f.getMethodName().startsWith("do_it$") ? "cell" : f.getMethodName();
+    String method = f.getMethodName().isEmpty() || f.getMethodName().startsWith("do_it$") ? "cell" : f.getMethodName();
     return method + " (" + where + ")";
   }
 

@@ -14,14 +14,17 @@ import java.util.regex.Pattern;
  *
  * <p>The style: a header of {@code //} lines (becomes the title cell), imports and set-up, then steps that
  * each open with a comment line {@code // 1. What the step does.} (becomes a markdown cell before the
- * step's code cell). JShell commands ({@code /exit}) are dropped. Paths under {@code results/} are made
- * relative to {@code notebooks-java/}, where Jupyter runs the notebook. Each plot saved with
+ * step's code cell). JShell commands ({@code /exit}) are dropped. Relative paths ({@code Path.of("results/...")}),
+ * which the JShell runner resolved from the project's root, are made relative to {@code notebooks-java/},
+ * where Jupyter runs the notebook. Each plot saved with
  * {@code Plots.save(chart, path.png)} is also displayed inline, and a report written with
  * {@code Files.writeString(...README.md..., text)} is displayed as markdown.
  */
 public final class JshNotebooks {
 
   private static final Pattern STEP = Pattern.compile("^// ?(\\d+)\\. (.*)$");
+  /** A path relative to the project's root, as the JShell runner resolved them. */
+  private static final Pattern RELATIVE_PATH = Pattern.compile("Path\\.of\\(\"(?![/.~])");
   private static final Pattern REPORT = Pattern.compile(
       "Files\\.writeString\\([^;]*README\\.md\"\\)\\s*,\\s*(\\w+)\\s*\\)\\s*;");
 
@@ -65,7 +68,7 @@ public final class JshNotebooks {
             step.group(1).length() + 2).strip()));
         continue;
       }
-      code.add(line.replace("Path.of(\"results/", "Path.of(\"../results/"));
+      code.add(RELATIVE_PATH.matcher(line).replaceAll("Path.of(\"../"));
     }
     addCode(cells, code);
 

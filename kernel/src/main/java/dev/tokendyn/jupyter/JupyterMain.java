@@ -202,9 +202,10 @@ public final class JupyterMain implements Callable<Integer> {
       }
     }
 
+    /** Runs {@code jupyter} (the system property {@code tokendyn.jupyter} names another executable, for tests). */
     static Result run(List<String> args) throws IOException, InterruptedException {
       List<String> cmd = new ArrayList<>();
-      cmd.add(System.getenv().getOrDefault("TOKENDYN_JUPYTER", "jupyter"));
+      cmd.add(System.getProperty("tokendyn.jupyter", "jupyter"));
       cmd.addAll(args);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       byte[] bytes = p.getInputStream().readAllBytes();
