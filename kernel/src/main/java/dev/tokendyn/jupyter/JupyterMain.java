@@ -62,6 +62,8 @@ public final class JupyterMain implements Callable<Integer> {
     out.println("starting: " + String.join(" ", cmd));
     out.flush();
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+    // Ctrl-C reaches Jupyter through the terminal; a kill of this JVM alone takes Jupyter with it
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
     return p.waitFor();
   }
 
@@ -88,6 +90,8 @@ public final class JupyterMain implements Callable<Integer> {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCommandName("tokendyn jupyter");
+    // options that are not ours (--no-browser, --port 8899) go to 'jupyter notebook'
+    cl.setUnmatchedOptionsArePositionalParams(true);
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException
         || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -132,8 +136,9 @@ public final class JupyterMain implements Callable<Integer> {
               + r.output().strip());
           return FAILURE;
         }
-        out.println("installed kernel '" + KernelSpec.DISPLAY_NAME + "' (" + KernelSpec.NAME + "): "
-            + r.output().strip());
+        String[] said = r.output().strip().split("\\R");
+        String where = said[said.length - 1].replaceFirst("^\\[InstallKernelSpec\\] Installed kernelspec \\S+ in ", "");
+        out.println("installed the kernel '" + KernelSpec.DISPLAY_NAME + "' in " + where);
         return OK;
       } finally {
         try (var s = Files.walk(dir)) {
