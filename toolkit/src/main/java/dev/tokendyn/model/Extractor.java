@@ -153,7 +153,7 @@ public final class Extractor implements AutoCloseable {
   }
 
   /** A text's tokens and ids, special tokens included. */
-  record Tokens(List<String> tokens, long[] ids, long[] typeIds) {}
+  record Tokens(List<String> tokens, long[] ids, long[] typeIds, boolean[] special) {}
 
   /**
    * Tokenises one text.
@@ -176,7 +176,12 @@ public final class Extractor implements AutoCloseable {
     if (ids.length == 0) {
       throw new IllegalArgumentException("text " + index + " gives no tokens");
     }
-    return new Tokens(Arrays.asList(e.getTokens()), ids, e.getTypeIds());
+    long[] mask = e.getSpecialTokenMask();
+    boolean[] special = new boolean[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      special[i] = mask != null && i < mask.length && mask[i] != 0;
+    }
+    return new Tokens(Arrays.asList(e.getTokens()), ids, e.getTypeIds(), special);
   }
 
   /**
@@ -289,7 +294,7 @@ public final class Extractor implements AutoCloseable {
           ap.add(new TextExtraction.AttentionPattern(l - 1, Sites.pattern(l - 1), heads, attention[b][l]));
         }
       }
-      out.add(new TextExtraction(texts.get(b), t.tokens(), t.ids(), d, hs, ap));
+      out.add(new TextExtraction(texts.get(b), t.tokens(), t.ids(), t.special(), d, hs, ap));
     }
     return out;
   }
