@@ -185,6 +185,29 @@ public final class Extractor implements AutoCloseable {
   }
 
   /**
+   * A text's token ids and special-tokens mask, as the model will see it.
+   *
+   * @param ids the token ids, special tokens included
+   * @param special entry i is true when token i was added by the tokenizer
+   */
+  public record Tokenized(long[] ids, boolean[] special) {}
+
+  /**
+   * Tokenises the texts without running the model: what a corpus analysis plans with.
+   *
+   * @throws IllegalArgumentException on an empty text, or a text too long without truncate; the message
+   *     names the text
+   */
+  public List<Tokenized> tokenize(List<String> texts, boolean truncate) {
+    List<Tokenized> out = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      Tokens t = tokenize(i, texts.get(i), truncate);
+      out.add(new Tokenized(t.ids(), t.special()));
+    }
+    return out;
+  }
+
+  /**
    * Runs the model over the texts and keeps everything in memory.
    *
    * @param texts at least one non-empty text; not modified

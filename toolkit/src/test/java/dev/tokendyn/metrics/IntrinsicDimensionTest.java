@@ -44,10 +44,11 @@ class IntrinsicDimensionTest {
   }
 
   @Test
-  void needsThreePoints() {
+  void tooFewPointsAreUndefinedWithAReason() {
     TokenCloud c = TokenCloud.of(new double[][] {{1, 1}, {2, 2}});
-    assertThatThrownBy(() -> IntrinsicDimension.of(c)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("intrinsic dimension (TwoNN) needs at least 3 points, found n=2");
+    IntrinsicDimension.Estimate e = IntrinsicDimension.estimate(c, IntrinsicDimension.DEFAULT_DISCARD);
+    assertThat(e.value()).isNaN();
+    assertThat(e.reason()).isEqualTo("needs at least 20 distinct points, found 2");
     assertThatThrownBy(() -> IntrinsicDimension.of(c, 1.0)).hasMessage("discard must be in [0, 1), found 1.0");
   }
 }
