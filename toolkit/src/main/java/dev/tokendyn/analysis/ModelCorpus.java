@@ -60,7 +60,7 @@ public final class ModelCorpus {
       CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params);
       BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
       Object end = new Object();
-      RuntimeException[] failure = new RuntimeException[1];
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
       Thread measurer = new Thread(() -> {
         try {
           int i = 0;
@@ -71,7 +71,7 @@ public final class ModelCorpus {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-          failure[0] = e;
+          failure.set(e);
           queue.clear();
         }
       }, "tokendyn-measure");
@@ -79,22 +79,31 @@ public final class ModelCorpus {
       measurer.start();
       try {
         ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
-          if (failure[0] != null) {
-            throw new IOException("measuring failed", failure[0]);
-          }
           try {
-            queue.put(r.toTextSequence());
+            // offer with a timeout, so that a measurement that failed cannot leave the model waiting
+            while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+              if (failure.get() != null) {
+                throw new IOException("measuring failed", failure.get());
+              }
+            }
+            if (failure.get() != null) {
+              throw new IOException("measuring failed", failure.get());
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
           }
         });
-        queue.put(end);
+        while (!queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (failure.get() != null) {
+            break;
+          }
+        }
         measurer.join();
       } catch (IOException e) {
         measurer.interrupt();
-        if (failure[0] != null) {
-          throw failure[0];
+        if (failure.get() != null) {
+          throw failure.get();
         }
         throw new ModelException("extraction stopped: " + e.getMessage(), e);
       } catch (InterruptedException e) {
@@ -102,8 +111,8 @@ public final class ModelCorpus {
         Thread.currentThread().interrupt();
         throw new ModelException("interrupted", e);
       }
-      if (failure[0] != null) {
-        throw failure[0];
+      if (failure.get() != null) {
+        throw failure.get();
       }
       return new Run(acc.finish(), ModelSequences.info(ex));
     }
