@@ -1,9 +1,12 @@
 package dev.tokendyn.jupyter;
 
+import dev.tokendyn.analysis.CorpusAnalysis;
 import dev.tokendyn.cloud.CloudSequence;
 import dev.tokendyn.cloud.TokenCloud;
 import dev.tokendyn.metrics.CloudMetrics;
 import dev.tokendyn.metrics.SequenceMetrics;
+import dev.tokendyn.metrics.Summary;
+import dev.tokendyn.metrics.TextMetric;
 import dev.tokendyn.metrics.Transition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +22,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * How a value appears in a notebook: an XChart chart as {@code image/png}, a token cloud or a sequence
- * as a one-line summary, metrics as an HTML table, markdown as {@code text/markdown}, anything else as
+ * as a one-line summary, metrics (a corpus analysis, sequence or cloud metrics) as HTML tables, markdown as {@code text/markdown}, anything else as
  * {@code text/plain}. Every bundle carries {@code text/plain}, for viewers that show nothing else.
  */
 public final class Displays {
@@ -54,6 +57,11 @@ public final class Displays {
     if (value instanceof SequenceMetrics m) {
       DisplayData d = new DisplayData(m.labels().size() + " clouds measured: " + m.labels());
       d.putHTML(table(m));
+      return d;
+    }
+    if (value instanceof CorpusAnalysis.Result r) {
+      DisplayData d = new DisplayData(r.name() + ": " + r.texts() + " texts, " + r.sites().size() + " layers measured");
+      d.putHTML(table(r));
       return d;
     }
     if (value instanceof CloudMetrics m) {
@@ -131,6 +139,39 @@ public final class Displays {
     return b.toString();
   }
 
+  /** A corpus analysis: per layer, the mean over texts of each per-layer metric, and per step of each step metric. */
+  private static String table(CorpusAnalysis.Result r) {
+    StringBuilder b = new StringBuilder("<p>").append(escape(r.name())).append(": mean over ").append(r.texts())
+        .append(" texts</p>");
+    for (TextMetric.Scope scope : List.of(TextMetric.Scope.LAYER, TextMetric.Scope.TRANSITION)) {
+      List<TextMetric> metrics = new ArrayList<>();
+      for (TextMetric m : TextMetric.values()) {
+        if (m.scope() == scope && r.summaries().containsKey(m)) {
+          metrics.add(m);
+        }
+      }
+      if (metrics.isEmpty()) {
+        continue;
+      }
+      b.append("<table><thead><tr><th>").append(scope == TextMetric.Scope.LAYER ? "layer" : "step").append("</th>");
+      metrics.forEach(m -> b.append("<th>").append(m.jsonName().replace('_', ' ')).append("</th>"));
+      b.append("</tr></thead><tbody>");
+      int rows = r.summaries().get(metrics.get(0)).length;
+      for (int i = 0; i < rows; i++) {
+        String label = scope == TextMetric.Scope.LAYER && i < r.sites().size() ? r.sites().get(i)
+            : i + " &rarr; " + (i + 1);
+        b.append("<tr><td>").append(scope == TextMetric.Scope.LAYER ? escape(label) : label).append("</td>");
+        for (TextMetric m : metrics) {
+          Summary[] s = r.summaries().get(m);
+          b.append(i < s.length ? cell(s[i].mean()) : "<td></td>");
+        }
+        b.append("</tr>");
+      }
+      b.append("</tbody></table>");
+    }
+    return b.toString();
+  }
+
   private static String table(List<String> labels, List<CloudMetrics> clouds) {
     StringBuilder b = new StringBuilder("<table><thead><tr><th>cloud</th><th>mean cosine</th><th>clusters</th>"
         + "<th>clustered fraction</th><th>rank collapse</th><th>effective rank</th><th>stable rank</th>"
@@ -140,7 +181,7 @@ public final class Displays {
       b.append("<tr><td>").append(escape(labels.get(i))).append("</td>").append(cell(m.meanCosine()))
           .append("<td>").append(m.clusters()).append("</td>").append(cell(m.clusteredFraction()))
           .append(cell(m.rankCollapse())).append(cell(m.effectiveRank())).append(cell(m.stableRank()))
-          .append(cell(m.intrinsicDimension())).append(cell(m.entropy())).append("</tr>");
+          .append(cell(m.intrinsicDimension().value())).append(cell(m.entropy())).append("</tr>");
     }
     return b.append("</tbody></table>").toString();
   }

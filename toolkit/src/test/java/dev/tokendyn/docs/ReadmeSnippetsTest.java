@@ -62,6 +62,8 @@ class ReadmeSnippetsTest {
   @Test
   void everyJavaBlockOfTheReadmeCompilesRunsAndPrintsWhatItSays(@TempDir Path dir) throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    long fences = readme.lines().filter(l -> l.startsWith("```")).count();
+    assertThat(fences % 2).as("README code fences open and close in pairs (%d fences)", fences).isZero();
     List<Snippet> all = snippets(readme);
     assertThat(all).as("java blocks in README.md").isNotEmpty();
     String cp = System.getProperty("java.class.path");
