@@ -268,8 +268,8 @@ public final class Cells implements AutoCloseable {
       t = t.getCause();
     }
     if (name.equals(OutOfMemoryError.class.getName())) {
-      lines.add("The cell ran out of memory and its objects were released; the kernel keeps running. "
-          + "Give the kernel more heap with TOKENDYN_KERNEL_OPTS=-Xmx<size> and restart it.");
+      lines.add("The cell ran out of memory and its objects were released; the kernel keeps running. For more heap,"
+          + " reinstall the kernel with TOKENDYN_KERNEL_OPTS=-Xmx<size> ./tokendyn jupyter install, then restart it.");
     }
     return new CellError(CellError.Kind.EXCEPTION, shortName(name), head, lines);
   }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * step's code cell). JShell commands ({@code /exit}) are dropped. Relative paths ({@code Path.of("results/...")}),
  * which the JShell runner resolved from the project's root, are made relative to {@code notebooks-java/},
  * where Jupyter runs the notebook. Each plot saved with
- * {@code Plots.save(chart, path.png)} is also displayed inline, and a report written with
+ * {@code Plots.save(chart, path.png)} is also displayed inline, so are the plots of a folder written with
+ * {@code AtomicFiles.writeFolder(folder, ...)}, and a report written with
  * {@code Files.writeString(...README.md..., text)} is displayed as markdown.
  */
 public final class JshNotebooks {
@@ -25,8 +26,6 @@ public final class JshNotebooks {
   private static final Pattern STEP = Pattern.compile("^// ?(\\d+)\\. (.*)$");
   /** A path relative to the project's root, as the JShell runner resolved them. */
   private static final Pattern RELATIVE_PATH = Pattern.compile("Path\\.of\\(\"(?![/.~])");
-  private static final Pattern REPORT = Pattern.compile(
-      "Files\\.writeString\\([^;]*README\\.md\"\\)\\s*,\\s*(\\w+)\\s*\\)\\s*;");
 
   private JshNotebooks() {
   }
@@ -116,9 +115,11 @@ public final class JshNotebooks {
     for (String path : savedPngs(src)) {
       extra.append("\ndisplay(image(").append(path).append("));");
     }
-    Matcher report = REPORT.matcher(src);
-    while (report.find()) {
-      extra.append("\ndisplay(report(").append(report.group(1)).append("));");
+    for (String folder : writtenFolders(src)) {
+      extra.append("\ndisplayImages(").append(folder).append(");");
+    }
+    for (String path : writtenReports(src)) {
+      extra.append("\ndisplay(report(Files.readString(").append(path).append(")));");
     }
     code.clear();
     ObjectNode cell = JsonNodeFactory.instance.objectNode();
@@ -133,42 +134,80 @@ public final class JshNotebooks {
   /** The path argument of each {@code Plots.save(chart, path)} call whose path names a PNG file. */
   static List<String> savedPngs(String src) {
     List<String> out = new ArrayList<>();
+    for (List<String> args : calls(src, "Plots.save")) {
+      String path = args.get(args.size() - 1);
+      if (args.size() >= 2 && (path.endsWith(".png\")") || path.endsWith(".png\"))"))) {
+        out.add(path);
+      }
+    }
+    return out;
+  }
+
+  /** The path argument of each {@code Files.writeString(path, text)} that writes a README.md. */
+  static List<String> writtenReports(String src) {
+    List<String> out = new ArrayList<>();
+    for (List<String> args : calls(src, "Files.writeString")) {
+      if (args.size() >= 2 && args.get(0).endsWith("README.md\")")) {
+        out.add(args.get(0));
+      }
+    }
+    return out;
+  }
+
+  /** The folder argument of each {@code AtomicFiles.writeFolder(folder, ...)}: a report with its plots. */
+  static List<String> writtenFolders(String src) {
+    List<String> out = new ArrayList<>();
+    for (List<String> args : calls(src, "AtomicFiles.writeFolder")) {
+      out.add(args.get(0));
+    }
+    return out;
+  }
+
+  /** The top-level arguments of each call of {@code callee} in the source, strings and nesting respected. */
+  static List<List<String>> calls(String src, String callee) {
+    List<List<String>> out = new ArrayList<>();
     int from = 0;
     while (true) {
-      int at = src.indexOf("Plots.save(", from);
+      int at = src.indexOf(callee + "(", from);
       if (at < 0) {
         return out;
       }
-      int open = at + "Plots.save".length();
+      int open = at + callee.length();
       int depth = 0;
-      int lastComma = -1;
+      int argStart = open + 1;
+      List<String> args = new ArrayList<>();
       int close = -1;
       for (int k = open; k < src.length() && close < 0; k++) {
         char c = src.charAt(k);
         if (c == '"') {
-          k = src.indexOf('"', k + 1);
-          if (k < 0) {
-            return out;
+          if (src.startsWith("\"\"\"", k)) {
+            k = src.indexOf("\"\"\"", k + 3);
+            if (k < 0) {
+              return out;
+            }
+            k += 2;
+          } else {
+            k = src.indexOf('"', k + 1);
+            if (k < 0) {
+              return out;
+            }
           }
         } else if (c == '(' || c == '{' || c == '[') {
           depth++;
         } else if (c == ')' || c == '}' || c == ']') {
           if (--depth == 0) {
             close = k;
+            args.add(src.substring(argStart, k).strip());
           }
         } else if (c == ',' && depth == 1) {
-          lastComma = k;
+          args.add(src.substring(argStart, k).strip());
+          argStart = k + 1;
         }
       }
       if (close < 0) {
         return out;
       }
-      if (lastComma > 0) {
-        String path = src.substring(lastComma + 1, close).strip();
-        if (path.endsWith(".png\")") || path.endsWith(".png\"))")) {
-          out.add(path);
-        }
-      }
+      out.add(args);
       from = close;
     }
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
@@ -40,7 +41,7 @@ public final class Notebook {
     BaseKernel kernel;
     try {
       kernel = BaseKernel.notebookKernel();
-    } catch (NullPointerException e) {
+    } catch (NullPointerException e) { // jjava's way of saying that no kernel runs: outside a notebook
       System.out.println(Displays.of(value).getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
       return;
     }
@@ -70,7 +71,18 @@ public final class Notebook {
     return d;
   }
 
-  /** HTML to display. */
+  /** Displays every PNG file of a folder, by name: the plots that a report has written there. */
+  public static void displayImages(Path folder) throws IOException {
+    List<Path> pngs;
+    try (var files = Files.list(folder)) {
+      pngs = files.filter(f -> f.getFileName().toString().endsWith(".png")).sorted().toList();
+    }
+    for (Path png : pngs) {
+      display(image(png));
+    }
+  }
+
+    /** HTML to display. */
   public static Html html(String text) {
     return new Html(text);
   }

@@ -66,6 +66,33 @@ class DisplaysTest {
   }
 
   @Test
+  void aCorpusAnalysisIsOneTableRowPerLayerAndPerStep() {
+    Random r = new Random(345);
+    List<dev.tokendyn.cloud.TextSequence> texts = new java.util.ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      List<TokenCloud> layers = new java.util.ArrayList<>();
+      for (int l = 0; l < 4; l++) {
+        double[][] x = new double[12][5];
+        for (double[] row : x) {
+          for (int k = 0; k < 5; k++) {
+            row[k] = r.nextGaussian();
+          }
+        }
+        layers.add(TokenCloud.of(x));
+      }
+      texts.add(dev.tokendyn.cloud.TextSequence.recognised(CloudSequence.ofLayers(layers)));
+    }
+    var result = dev.tokendyn.analysis.CorpusAnalysis.of("random", texts,
+        dev.tokendyn.analysis.CorpusParams.defaults());
+    DisplayData d = Displays.of(result);
+    String html = (String) d.getData(HTML);
+    // two tables: 4 layers and 3 steps, each with a header row
+    assertThat(html.split("<tr>", -1).length - 1).isEqualTo(4 + 3 + 2);
+    assertThat(html).contains("<th>mean cosine</th>").contains("0 &rarr; 1");
+    assertThat((String) d.getData(MIMEType.TEXT_PLAIN)).isEqualTo("random: 3 texts, 4 layers measured");
+  }
+
+  @Test
   void markdownAndPlainValues() {
     assertThat(Displays.of(Notebook.markdown("**k** = 3")).getData(MARKDOWN)).isEqualTo("**k** = 3");
     assertThat(Displays.of(new int[] {1, 2}).getData(MIMEType.TEXT_PLAIN)).isEqualTo("[1, 2]");

@@ -49,11 +49,20 @@ class JshNotebooksTest {
     assertThat(sources.get(2)).isEqualTo("**1.** The run: SA, 8 tokens, beta = 4.");
     // the PNG is shown inline after the cell's code; the SVG is not
     assertThat(sources.get(3)).endsWith("out.resolve(\"k.svg\"));\ndisplay(image(out.resolve(\"k.png\")));");
-    assertThat(sources.get(5)).endsWith("readme);\ndisplay(report(readme));").doesNotContain("/exit");
+    assertThat(sources.get(5)).endsWith("readme);\ndisplay(report(Files.readString(out.resolve(\"README.md\"))));")
+        .doesNotContain("/exit");
     assertThat(nb.at("/metadata/kernelspec/name").asText()).isEqualTo("tokendyn");
     assertThat(nb.at("/metadata/kernelspec/display_name").asText()).isEqualTo("tokendyn (Java 17)");
     assertThat(nb.get("nbformat").asInt()).isEqualTo(4);
     assertThat(nb.at("/cells/1/outputs").isArray()).isTrue();
+  }
+
+  @Test
+  void aFolderOfPlotsAndAnInlineReportAreShown() {
+    String src = "AtomicFiles.writeFolder(out, true, dir -> AnalysisReport.write(dir, a, i, new int[] {0, 6}));\n"
+        + "Files.writeString(out.resolve(\"README.md\"), \"\"\"\n# a, (b) \"quoted\"\n\"\"\".replace(\"T\", t));";
+    assertThat(JshNotebooks.writtenFolders(src)).containsExactly("out");
+    assertThat(JshNotebooks.writtenReports(src)).containsExactly("out.resolve(\"README.md\")");
   }
 
   @Test

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Token representations as interacting particles: simulate, extract and measure.",
+    footer = {"", "Jupyter notebooks in Java: 'tokendyn jupyter' installs the tokendyn kernel and starts Jupyter"
+        + " (see 'tokendyn jupyter --help')."},
     subcommands = {
       SimulateCommand.class,
       SweepCommand.class,
