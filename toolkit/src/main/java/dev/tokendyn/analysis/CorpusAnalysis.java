@@ -57,7 +57,14 @@ public final class CorpusAnalysis {
       ids.add(t.tokenIds());
       special.add(t.special());
     }
-    Accumulator a = new Accumulator(name, plan(ids, special, params), params);
+    dev.tokendyn.metrics.Standardization z = null;
+    if (params.standardize()) {
+      dev.tokendyn.metrics.Standardization.Moments mo =
+          new dev.tokendyn.metrics.Standardization.Moments(params.text().dropSpecial());
+      texts.forEach(mo::add);
+      z = mo.result();
+    }
+    Accumulator a = new Accumulator(name, plan(ids, special, params), params, z);
     for (int i = 0; i < texts.size(); i++) {
       a.accept(i, texts.get(i));
     }
@@ -208,8 +215,25 @@ public final class CorpusAnalysis {
     private double[][] paths;
     private int pathTokens;
 
+    private final dev.tokendyn.metrics.Standardization standardization;
+
     /** An accumulator for the planned corpus. */
     public Accumulator(String name, CorpusPlan plan, CorpusParams params) {
+      this(name, plan, params, null);
+    }
+
+    /**
+     * An accumulator that measures texts in standardised coordinates.
+     *
+     * @param standardization applied to every text before it is measured, or null
+     * @throws IllegalArgumentException when the parameters ask for standardising and none is given
+     */
+    public Accumulator(String name, CorpusPlan plan, CorpusParams params,
+                       dev.tokendyn.metrics.Standardization standardization) {
+      if (params.standardize() && standardization == null) {
+        throw new IllegalArgumentException("the parameters ask for standardised coordinates but none were given");
+      }
+      this.standardization = standardization;
       this.name = name;
       this.plan = plan;
       this.params = params;
@@ -236,6 +260,9 @@ public final class CorpusAnalysis {
       }
       if (index >= plan.texts()) {
         throw new IllegalArgumentException("the plan has " + plan.texts() + " texts; text " + index + " is extra");
+      }
+      if (standardization != null) {
+        text = standardization.apply(text);
       }
       CloudSequence seq = text.layers();
       if (layers < 0) {

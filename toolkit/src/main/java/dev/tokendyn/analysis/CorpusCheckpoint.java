@@ -227,6 +227,7 @@ public final class CorpusCheckpoint {
     m.put("--pooled-sample", Integer.toString(p.pooledSample()));
     m.put("--bootstrap", Integer.toString(p.resamples()));
     m.put("--seed", Long.toString(p.seed()));
+    m.put("--standardize", Boolean.toString(p.standardize()));
     m.put("batch_size", Integer.toString(batchSize));
     return m;
   }
