@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SimulateCommand.class,
       ClosureCommand.class,
+      MeanFieldCommand.class,
       SweepCommand.class,
       OtCommand.class,
       MetricsCommand.class,
