@@ -138,8 +138,8 @@ most %.4f (largest W2 %.4f); the mass stays 1 to %.1e. The W2 distance between t
 unstable state whose modes grow at the rates k^2 I_k(beta) / (beta I_0(beta)), amplifies the particles' sampling
 fluctuations. What it measures at the end is how the floor's mass was shared between the two clusters: the
 cluster near theta = 1 holds %.4f of the mass in the density and %.4f of the particles, and moving the difference
-across the circle costs that W2. A system of n particles follows its mean-field limit for times of order
-log(n) / lambda only where the limit is unstable; at t = 1 the W2 gap shrinks like n^{-1/2} (next).
+across the circle costs that W2. Where the limit is unstable, n particles follow it only for times of order
+log(n) / lambda; at t = 1 the W2 gap shrinks like n^{-1/2} (next).
 
 **The gap against n** at t = 1, beta = 1, from vM(0.7, 1) on 1,024 cells (root mean square over starts):
 
