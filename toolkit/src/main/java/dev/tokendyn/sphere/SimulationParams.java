@@ -10,13 +10,15 @@ import java.util.Objects;
  * @param n number of tokens, &gt;= 1
  * @param d dimension of the ambient space, &gt;= 2 (the sphere is S^{d-1})
  * @param beta inverse temperature, finite and &gt;= 0
- * @param dt time step, finite and &gt; 0
- * @param steps number of steps, &gt;= 0
+ * @param dt time step, finite and &gt; 0; with an adaptive step, the largest step
+ * @param steps number of steps, &gt;= 0; with an adaptive step the run ends at steps * dt and takes as many
+ *     steps as it needs
  * @param init initial positions
  * @param seed seed of every random choice (initial points, noise)
  * @param integrator Euler or RK4 (RK4 only without noise)
  * @param noise sigma of the diffusion term sigma dW in the tangent space, finite and &gt;= 0
- * @param recordEvery a frame is recorded every this many steps (and always the first and last), &gt;= 1
+ * @param recordEvery a frame is recorded every this many steps (and always the first and last), &gt;= 1; with an
+ *     adaptive step, at the times k * recordEvery * dt
  * @param sinkhornIterations Sinkformer's normalisations (1 = row softmax), &gt;= 1; ignored by SA and USA
  * @param interaction Q, K and V
  * @param mask which tokens each token attends to (all, or causal: j &lt;= i)
