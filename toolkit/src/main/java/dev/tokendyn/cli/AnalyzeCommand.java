@@ -128,6 +128,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
   boolean noTransport;
 
+  @Option(names = "--standardize", description = "Standardise each dimension over the corpus before measuring (runs"
+      + " the model twice).")
+  boolean standardize;
+
   @Option(names = "--resume", description = "Continue an interrupted run into the same --out from its checkpoint.")
   boolean resume;
 
@@ -156,7 +160,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     try {
       params = CorpusParams.defaults()
           .withText(new TextParams(special == Special.DROP, threshold, rotationComponents, !noTransport))
-          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap)
+          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap).withStandardize(standardize)
           .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
