@@ -57,7 +57,14 @@ public final class CorpusAnalysis {
       ids.add(t.tokenIds());
       special.add(t.special());
     }
-    Accumulator a = new Accumulator(name, plan(ids, special, params), params);
+    dev.tokendyn.metrics.Standardization z = null;
+    if (params.standardize()) {
+      dev.tokendyn.metrics.Standardization.Moments mo =
+          new dev.tokendyn.metrics.Standardization.Moments(params.text().dropSpecial());
+      texts.forEach(mo::add);
+      z = mo.result();
+    }
+    Accumulator a = new Accumulator(name, plan(ids, special, params), params, z);
     for (int i = 0; i < texts.size(); i++) {
       a.accept(i, texts.get(i));
     }
@@ -178,6 +185,9 @@ public final class CorpusAnalysis {
   /** The tokens whose paths are kept. */
   public static final int PATH_TOKENS = 24;
 
+  /** The version of the accumulator's saved state. */
+  static final int STATE_VERSION = 2;
+
   /** Takes the texts one at a time, in index order, and keeps only what the result needs. */
   public static final class Accumulator {
     private final String name;
@@ -205,8 +215,25 @@ public final class CorpusAnalysis {
     private double[][] paths;
     private int pathTokens;
 
+    private final dev.tokendyn.metrics.Standardization standardization;
+
     /** An accumulator for the planned corpus. */
     public Accumulator(String name, CorpusPlan plan, CorpusParams params) {
+      this(name, plan, params, null);
+    }
+
+    /**
+     * An accumulator that measures texts in standardised coordinates.
+     *
+     * @param standardization applied to every text before it is measured, or null
+     * @throws IllegalArgumentException when the parameters ask for standardising and none is given
+     */
+    public Accumulator(String name, CorpusPlan plan, CorpusParams params,
+                       dev.tokendyn.metrics.Standardization standardization) {
+      if (params.standardize() && standardization == null) {
+        throw new IllegalArgumentException("the parameters ask for standardised coordinates but none were given");
+      }
+      this.standardization = standardization;
       this.name = name;
       this.plan = plan;
       this.params = params;
@@ -234,6 +261,9 @@ public final class CorpusAnalysis {
       if (index >= plan.texts()) {
         throw new IllegalArgumentException("the plan has " + plan.texts() + " texts; text " + index + " is extra");
       }
+      if (standardization != null) {
+        text = standardization.apply(text);
+      }
       CloudSequence seq = text.layers();
       if (layers < 0) {
         start(seq);
@@ -252,16 +282,14 @@ public final class CorpusAnalysis {
       int[] rows = plan.sampleRows()[index];
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
       for (int l = 0; l < layers; l++) {
-        TokenCloud c = seq.cloud(l);
+        double[] flat = seq.cloud(l).toFlatArray();
         double[] local = new double[d];
         Map<Integer, double[]> perWord = new HashMap<>();
         double[][] units = new double[n][];
         for (int j = 0; j < n; j++) {
-          units[j] = unit(c, keep[j]);
+          units[j] = unit(flat, keep[j], d);
           if (j < newPaths) {
-            for (int k = 0; k < d; k++) {
-              paths[l][(pathTokens + j) * d + k] = c.get(keep[j], k);
-            }
+            System.arraycopy(flat, keep[j] * d, paths[l], (pathTokens + j) * d, d);
           }
         }
         for (int a = 0; a < n; a++) {
@@ -306,7 +334,7 @@ public final class CorpusAnalysis {
         for (int r = 0; r < rows.length; r++) {
           int o = (plan.sampleOffset()[index] + r) * d;
           for (int k = 0; k < d; k++) {
-            sample[l][o + k] = (float) c.get(rows[r], k);
+            sample[l][o + k] = (float) flat[rows[r] * d + k];
           }
         }
       }
@@ -347,12 +375,11 @@ public final class CorpusAnalysis {
       paths = new double[layers][PATH_TOKENS * d];
     }
 
-    private static double[] unit(TokenCloud c, int i) {
-      int d = c.dimension();
+    private static double[] unit(double[] flat, int i, int d) {
       double[] u = new double[d];
       double s = 0;
       for (int k = 0; k < d; k++) {
-        u[k] = c.get(i, k);
+        u[k] = flat[i * d + k];
         s += u[k] * u[k];
       }
       if (!(s > 0)) {
@@ -363,6 +390,206 @@ public final class CorpusAnalysis {
         u[k] *= inv;
       }
       return u;
+    }
+
+    /**
+     * Writes everything taken so far, exactly (every double bit for bit), so that {@link #readState} and
+     * further texts give the same result as an uninterrupted run.
+     */
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+      out.writeInt(STATE_VERSION);
+      out.writeInt(perText.size());
+      if (perText.isEmpty()) {
+        return;
+      }
+      out.writeInt(layers);
+      out.writeInt(d);
+      for (int l = 0; l < layers; l++) {
+        out.writeUTF(sites.get(l));
+        out.writeDouble(positions[l]);
+      }
+      out.writeLong(tokens);
+      out.writeLong(kept);
+      out.writeDouble(pairsWithin);
+      out.writeInt(pathTokens);
+      for (int l = 0; l < layers; l++) {
+        doubles(out, sum[l]);
+        doubles(out, sumSquaresPerText[l]);
+        doubles(out, histogram[l]);
+        doubles(out, paths[l]);
+      }
+      out.writeInt(wordSum.length);
+      for (int w = 0; w < wordSum.length; w++) {
+        for (int l = 0; l < layers; l++) {
+          doubles(out, wordSum[w][l]);
+        }
+        doubles(out, wordWithin[w]);
+        out.writeDouble(wordCount[w]);
+        out.writeDouble(wordPairsWithin[w]);
+      }
+    }
+
+    /** The rows of the pooled sample filled so far (texts come in order, and so do their rows). */
+    public int sampleRowsFilled() {
+      return perText.size() >= plan.texts() ? plan.sampleSize() : plan.sampleOffset()[perText.size()];
+    }
+
+    /** Writes sample rows [from, filled), each as every layer's d floats. */
+    public void appendSample(java.io.DataOutputStream out, int from) throws java.io.IOException {
+      for (int r = from; r < sampleRowsFilled(); r++) {
+        for (int l = 0; l < layers; l++) {
+          for (int k = 0; k < d; k++) {
+            out.writeFloat(sample[l][r * d + k]);
+          }
+        }
+      }
+    }
+
+    /** The bytes {@link #appendSample} writes per row. */
+    public int sampleRowBytes() {
+      return layers * d * Float.BYTES;
+    }
+
+    /** Writes the per-text values of texts [from, count). */
+    public void appendPerText(java.io.DataOutputStream out, int from) throws java.io.IOException {
+      for (int t = from; t < perText.size(); t++) {
+        TextMeasures m = perText.get(t);
+        out.writeInt(m.index());
+        out.writeInt(m.tokens());
+        out.writeInt(m.kept());
+        double[][] v = m.values();
+        out.writeInt(v.length);
+        for (double[] row : v) {
+          out.writeInt(row.length);
+          doubles(out, row);
+        }
+      }
+    }
+
+    /** The bytes {@link #appendPerText} writes per text. */
+    public int perTextBytes() {
+      int b = 4 * Integer.BYTES;
+      for (TextMetric m : TextMetric.values()) {
+        b += Integer.BYTES + Double.BYTES * TextMeasures.length(m.scope(), layers);
+      }
+      return b;
+    }
+
+    /**
+     * Restores what {@link #writeState} wrote, into a fresh accumulator of the same plan and parameters.
+     *
+     * @throws java.io.IOException when the state is truncated or of another version
+     * @throws IllegalStateException when this accumulator has taken texts already
+     */
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+      if (!perText.isEmpty()) {
+        throw new IllegalStateException("the accumulator has taken texts already");
+      }
+      int version = in.readInt();
+      if (version != STATE_VERSION) {
+        throw new java.io.IOException("the checkpoint is of version " + version + ", this tokendyn writes "
+            + STATE_VERSION);
+      }
+      int count = in.readInt();
+      if (count == 0) {
+        restoring = 0;
+        return;
+      }
+      int layersIn = in.readInt();
+      int dIn = in.readInt();
+      List<String> s = new ArrayList<>();
+      double[] p = new double[layersIn];
+      for (int l = 0; l < layersIn; l++) {
+        s.add(in.readUTF());
+        p[l] = in.readDouble();
+      }
+      layers = layersIn;
+      d = dIn;
+      sites = s;
+      positions = p;
+      sum = new double[layers][d];
+      sumSquaresPerText = new double[layers][d];
+      int words = plan.words().length;
+      wordSum = new double[words][layers][d];
+      wordWithin = new double[words][layers];
+      wordCount = new double[words];
+      wordPairsWithin = new double[words];
+      sample = new float[layers][plan.sampleSize() * d];
+      histogram = new double[layers][HISTOGRAM_BINS];
+      paths = new double[layers][PATH_TOKENS * d];
+      tokens = in.readLong();
+      kept = in.readLong();
+      pairsWithin = in.readDouble();
+      pathTokens = in.readInt();
+      for (int l = 0; l < layers; l++) {
+        read(in, sum[l]);
+        read(in, sumSquaresPerText[l]);
+        read(in, histogram[l]);
+        read(in, paths[l]);
+      }
+      if (in.readInt() != words) {
+        throw new java.io.IOException("the checkpoint tracks another set of words");
+      }
+      for (int w = 0; w < words; w++) {
+        for (int l = 0; l < layers; l++) {
+          read(in, wordSum[w][l]);
+        }
+        read(in, wordWithin[w]);
+        wordCount[w] = in.readDouble();
+        wordPairsWithin[w] = in.readDouble();
+      }
+      restoring = count;
+    }
+
+    /** Texts that {@link #readState} announced and {@link #readRest} must bring. */
+    private int restoring;
+
+    /**
+     * Reads the sample rows and per-text values of the restored state (what {@link #appendSample} and
+     * {@link #appendPerText} wrote, from the start), after {@link #readState}.
+     *
+     * @return the number of texts restored
+     */
+    public int readRest(java.io.DataInputStream samples, java.io.DataInputStream texts) throws java.io.IOException {
+      int count = restoring;
+      restoring = 0;
+      int rows = count >= plan.texts() ? plan.sampleSize() : plan.sampleOffset()[count];
+      for (int r = 0; r < rows; r++) {
+        for (int l = 0; l < layers; l++) {
+          for (int k = 0; k < d; k++) {
+            sample[l][r * d + k] = samples.readFloat();
+          }
+        }
+      }
+      for (int t = 0; t < count; t++) {
+        int index = texts.readInt();
+        int tok = texts.readInt();
+        int kp = texts.readInt();
+        double[][] v = new double[texts.readInt()][];
+        for (int m = 0; m < v.length; m++) {
+          v[m] = new double[texts.readInt()];
+          read(texts, v[m]);
+        }
+        perText.add(new TextMeasures(index, tok, kp, v));
+      }
+      return count;
+    }
+
+    /** The number of texts a state read by {@link #readState} holds. */
+    public int restoring() {
+      return restoring;
+    }
+
+    private static void doubles(java.io.DataOutputStream out, double[] v) throws java.io.IOException {
+      for (double x : v) {
+        out.writeDouble(x);
+      }
+    }
+
+    private static void read(java.io.DataInputStream in, double[] v) throws java.io.IOException {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = in.readDouble();
+      }
     }
 
     /**
@@ -438,8 +665,9 @@ public final class CorpusAnalysis {
         IntrinsicDimension.Decimation dec = null;
         if (clouds[l] != null) {
           TokenCloud sub = head(clouds[l], CorpusParams.INTRINSIC_DIMENSION_SAMPLE);
-          id = IntrinsicDimension.estimate(sub, IntrinsicDimension.DEFAULT_DISCARD);
-          dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD, params.seed());
+          IntrinsicDimension.Estimate[] full = new IntrinsicDimension.Estimate[1];
+          dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD, params.seed(), full);
+          id = full[0];
         }
         pooled.add(new PooledLayer(baseline, every > 0 ? top / every : Double.NaN,
             words == 0 ? Double.NaN : self / words, words, id, dec, (int) total));

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         + " (see 'tokendyn jupyter --help')."},
     subcommands = {
       SimulateCommand.class,
+      ClosureCommand.class,
+      MeanFieldCommand.class,
       SweepCommand.class,
       OtCommand.class,
       MetricsCommand.class,
