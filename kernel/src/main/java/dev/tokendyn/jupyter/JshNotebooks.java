@@ -110,25 +110,42 @@ public final class JshNotebooks {
     if (code.isEmpty()) {
       return;
     }
-    String src = String.join("\n", code);
-    StringBuilder extra = new StringBuilder();
-    for (String path : savedPngs(src)) {
-      extra.append("\ndisplay(image(").append(path).append("));");
-    }
-    for (String folder : writtenFolders(src)) {
-      extra.append("\ndisplayImages(").append(folder).append(");");
-    }
-    for (String path : writtenReports(src)) {
-      extra.append("\ndisplay(report(Files.readString(").append(path).append(")));");
-    }
+    String src = showOutputs(String.join("\n", code));
     code.clear();
     ObjectNode cell = JsonNodeFactory.instance.objectNode();
     cell.put("cell_type", "code");
     cell.putNull("execution_count");
     cell.putObject("metadata");
     cell.putArray("outputs");
-    source(cell, src + extra);
+    source(cell, src);
     cells.add(cell);
+  }
+
+  /**
+   * The code with a display after each statement that writes something worth seeing: a PNG plot, a folder of
+   * plots, a README. Inserted right after the statement, so that it sees the same variables (a loop's too).
+   */
+  static String showOutputs(String src) {
+    java.util.TreeMap<Integer, String> inserts = new java.util.TreeMap<>();
+    for (Call c : callSites(src, "Plots.save")) {
+      String path = c.args().get(c.args().size() - 1);
+      if (c.args().size() >= 2 && (path.endsWith(".png\")") || path.endsWith(".png\"))"))) {
+        inserts.merge(c.statementEnd(), " display(image(" + path + "));", String::concat);
+      }
+    }
+    for (Call c : callSites(src, "AtomicFiles.writeFolder")) {
+      inserts.merge(c.statementEnd(), " displayImages(" + c.args().get(0) + ");", String::concat);
+    }
+    for (Call c : callSites(src, "Files.writeString")) {
+      if (c.args().size() >= 2 && c.args().get(0).endsWith("README.md\")")) {
+        inserts.merge(c.statementEnd(), "\ndisplay(report(Files.readString(" + c.args().get(0) + ")));", String::concat);
+      }
+    }
+    StringBuilder b = new StringBuilder(src);
+    for (var e : inserts.descendingMap().entrySet()) {
+      b.insert(e.getKey(), e.getValue());
+    }
+    return b.toString();
   }
 
   /** The path argument of each {@code Plots.save(chart, path)} call whose path names a PNG file. */
@@ -163,9 +180,22 @@ public final class JshNotebooks {
     return out;
   }
 
+  /** A call in the source: its top-level arguments, and where the statement it ends ends (after its ';'). */
+  record Call(List<String> args, int statementEnd) {
+  }
+
   /** The top-level arguments of each call of {@code callee} in the source, strings and nesting respected. */
   static List<List<String>> calls(String src, String callee) {
     List<List<String>> out = new ArrayList<>();
+    for (Call c : callSites(src, callee)) {
+      out.add(c.args());
+    }
+    return out;
+  }
+
+  /** Each call of {@code callee}, with its arguments and the end of its statement. */
+  static List<Call> callSites(String src, String callee) {
+    List<Call> out = new ArrayList<>();
     int from = 0;
     while (true) {
       int at = src.indexOf(callee + "(", from);
@@ -207,7 +237,8 @@ public final class JshNotebooks {
       if (close < 0) {
         return out;
       }
-      out.add(args);
+      int semi = src.indexOf(';', close);
+      out.add(new Call(args, semi < 0 ? src.length() : semi + 1));
       from = close;
     }
   }

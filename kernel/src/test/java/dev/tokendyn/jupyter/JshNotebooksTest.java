@@ -47,8 +47,9 @@ class JshNotebooksTest {
     assertThat(sources.get(1)).isEqualTo("import dev.tokendyn.export.*;\nimport java.nio.file.*;\n\n"
         + "Path out = Path.of(\"../results/09-small\");");
     assertThat(sources.get(2)).isEqualTo("**1.** The run: SA, 8 tokens, beta = 4.");
-    // the PNG is shown inline after the cell's code; the SVG is not
-    assertThat(sources.get(3)).endsWith("out.resolve(\"k.svg\"));\ndisplay(image(out.resolve(\"k.png\")));");
+    // the PNG is shown inline right after it is saved; the SVG is not
+    assertThat(sources.get(3)).contains("out.resolve(\"k.png\")); display(image(out.resolve(\"k.png\")));")
+        .endsWith("Plots.save(chart, out.resolve(\"k.svg\"));");
     assertThat(sources.get(5)).endsWith("readme);\ndisplay(report(Files.readString(out.resolve(\"README.md\"))));")
         .doesNotContain("/exit");
     assertThat(nb.at("/metadata/kernelspec/name").asText()).isEqualTo("tokendyn");
@@ -63,6 +64,13 @@ class JshNotebooksTest {
         + "Files.writeString(out.resolve(\"README.md\"), \"\"\"\n# a, (b) \"quoted\"\n\"\"\".replace(\"T\", t));";
     assertThat(JshNotebooks.writtenFolders(src)).containsExactly("out");
     assertThat(JshNotebooks.writtenReports(src)).containsExactly("out.resolve(\"README.md\")");
+  }
+
+  @Test
+  void aPlotSavedInALoopIsShownInsideTheLoop() {
+    String src = "for (String m : List.of(\"a\", \"b\")) {\n  Plots.save(chart(m), out.resolve(m + \".png\"));\n}";
+    assertThat(JshNotebooks.showOutputs(src)).isEqualTo("for (String m : List.of(\"a\", \"b\")) {\n"
+        + "  Plots.save(chart(m), out.resolve(m + \".png\")); display(image(out.resolve(m + \".png\")));\n}");
   }
 
   @Test
