@@ -37,6 +37,27 @@ public enum Cost {
     }
   };
 
+  /**
+   * Whether a tile of this cost is computed from the inner products X Y^T (geodesic) rather than from the
+   * squared distances |x|^2 + |y|^2 - 2 X Y^T.
+   */
+  boolean tiledByInnerProducts() {
+    return this == GEODESIC;
+  }
+
+  /** The cost from a tile entry: a squared distance, or an inner product for {@link #GEODESIC}. */
+  double fromTile(double v) {
+    switch (this) {
+      case SQEUCLIDEAN:
+        return v;
+      case EUCLIDEAN:
+        return Math.sqrt(v);
+      default:
+        double angle = Math.acos(Math.max(-1.0, Math.min(1.0, v)));
+        return angle * angle;
+    }
+  }
+
   /** The cost between x[xo..xo+d) and y[yo..yo+d); neither array is modified. */
   abstract double between(double[] x, int xo, double[] y, int yo, int d);
 
