@@ -54,6 +54,8 @@ public final class OtCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--source", required = true, paramLabel = "A", description = "source cloud file (.json or .npy)")
   Path source;
 

@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class AttentionField {
   private static final int BLOCK = 8;
+  /** Shares of a parallel loop per thread of the team. */
+  private static final int SHARES_PER_THREAD = 4;
   private static final int L = Kernels.LANES;
   /** Largest n * n the symmetric path keeps in memory (128 MiB of doubles). */
   private static final long SYMMETRIC_MAX = 1L << 24;
@@ -72,7 +74,8 @@ final class AttentionField {
     this.gram = symmetric ? (sink ? logits : new double[n * np]) : null;
     this.f = sink ? new double[n] : null;
     this.g = sink ? new double[np] : null;
-    int tasks = team == null ? 1 : Math.max(1, Math.min(team.size(), n / (2 * BLOCK)));
+    // a few shares per thread, claimed as threads come free, so that one slow thread delays little
+    int tasks = team == null ? 1 : Math.max(1, Math.min(SHARES_PER_THREAD * team.size(), n / (2 * BLOCK)));
     this.bounds = new int[tasks + 1];
     for (int t = 0; t <= tasks; t++) {
       bounds[t] = Math.min(n, (int) ((long) n * t / tasks / 4 * 4));
@@ -80,7 +83,7 @@ final class AttentionField {
     bounds[tasks] = n;
     this.scratch = new double[tasks][BLOCK * np];
     this.triangleBounds = triangleBounds(tasks);
-    this.team = tasks > 1 && tasks == team.size() ? team : null;
+    this.team = tasks > 1 ? team : null;
   }
 
   /**
@@ -351,7 +354,7 @@ final class AttentionField {
       task.run(0, n, 0);
       return;
     }
-    team.run(t -> task.run(ranges[t], ranges[t + 1], t));
+    team.run(ranges.length - 1, t -> task.run(ranges[t], ranges[t + 1], t));
   }
 
   private void forColumns(java.util.function.BiConsumer<Integer, Integer> task) {
@@ -361,6 +364,6 @@ final class AttentionField {
     }
     int tasks = bounds.length - 1;
     int chunks = np / L;
-    team.run(t -> task.accept(chunks * t / tasks * L, chunks * (t + 1) / tasks * L));
+    team.run(tasks, t -> task.accept(chunks * t / tasks * L, chunks * (t + 1) / tasks * L));
   }
 }

@@ -24,6 +24,12 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Simulator {
+  /**
+   * Multiply-adds n^2 d of one velocity below which the simulation runs on the calling thread: about
+   * 50 microseconds of work, less than what waking a second thread and waiting for it can cost on a
+   * busy machine (32 tokens in d = 384 is a fifth of it).
+   */
+  static final long PARALLEL_WORK = 1L << 21;
   private Simulator() {}
 
   /** One recorded state: the step, the time and the tokens. */
@@ -53,6 +59,11 @@ public final class Simulator {
    * @throws ArithmeticException when the state stops being finite (for USA, exp(beta) overflows)
    */
   public static void run(SimulationParams p, int threads, Consumer<Frame> sink) {
+    run(p, threads, PARALLEL_WORK, sink);
+  }
+
+  /** As {@link #run(SimulationParams, int, Consumer)}, with another work threshold for a second thread (tests). */
+  static void run(SimulationParams p, int threads, long parallelWork, Consumer<Frame> sink) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, found " + threads);
     }
@@ -65,8 +76,8 @@ public final class Simulator {
       System.arraycopy(start, i * d, x, i * dp, d);
     }
     normalize(x, n, d, dp);
-    // fewer than 16 rows per thread is not worth a second thread
-    int useful = Math.max(1, Math.min(threads, n / 16));
+    // below PARALLEL_WORK multiply-adds per velocity, or 16 rows per thread, a second thread costs more than it saves
+    int useful = (long) n * n * d < parallelWork ? 1 : Math.max(1, Math.min(threads, n / 16));
     try (Team team = new Team(useful)) {
       AttentionField field = new AttentionField(p, useful > 1 ? team : null);
       Stepper stepper = new Stepper(p, field, n, d, dp);
