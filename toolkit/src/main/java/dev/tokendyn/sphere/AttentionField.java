@@ -1,5 +1,7 @@
 package dev.tokendyn.sphere;
 
+import dev.tokendyn.kernel.ArrayOps;
+import dev.tokendyn.kernel.MatrixProduct;
 import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
@@ -21,7 +23,7 @@ final class AttentionField {
   private static final int BLOCK = 8;
   /** Shares of a parallel loop per thread of the team. */
   private static final int SHARES_PER_THREAD = 4;
-  private static final int L = Kernels.LANES;
+  private static final int L = VectorMath.LANES;
   /** Largest n * n the symmetric path keeps in memory (128 MiB of doubles). */
   private static final long SYMMETRIC_MAX = 1L << 24;
 
@@ -56,8 +58,8 @@ final class AttentionField {
     this.dynamics = p.dynamics();
     this.n = p.n();
     this.d = p.d();
-    this.dp = Kernels.padded(d);
-    this.np = Kernels.padded(n);
+    this.dp = MatrixProduct.padded(d);
+    this.np = MatrixProduct.padded(n);
     this.beta = p.beta();
     this.sinkhornIterations = p.sinkhornIterations();
     Interaction qkv = p.interaction();
@@ -114,7 +116,7 @@ final class AttentionField {
   private void upperGram(int lo, int hi, double[] src) {
     for (int i0 = lo; i0 < hi; i0 += L) {
       int rows = Math.min(L, hi - i0);
-      Kernels.multiply(src, i0 * dp, dp, rows, d, keysT, i0, np, np - i0, gram, i0 * np + i0, np);
+      MatrixProduct.multiply(src, i0 * dp, dp, rows, d, keysT, i0, np, np - i0, gram, i0 * np + i0, np);
     }
   }
 
@@ -182,7 +184,7 @@ final class AttentionField {
     if (gram != null) {
       forRows((lo, hi, t) -> mirrorInPlace(lo, hi));
     } else {
-      forRows((lo, hi, t) -> Kernels.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, 0, np, np, logits, lo * np, np));
+      forRows((lo, hi, t) -> MatrixProduct.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, 0, np, np, logits, lo * np, np));
     }
     java.util.Arrays.fill(f, 0);
     java.util.Arrays.fill(g, 0);
@@ -201,7 +203,7 @@ final class AttentionField {
     if (mt == null) {
       return x;
     }
-    forRows((lo, hi, t) -> Kernels.multiply(x, lo * dp, dp, hi - lo, d, mt, 0, dp, dp, buffer, lo * dp, dp));
+    forRows((lo, hi, t) -> MatrixProduct.multiply(x, lo * dp, dp, hi - lo, d, mt, 0, dp, dp, buffer, lo * dp, dp));
     return buffer;
   }
 
@@ -214,14 +216,14 @@ final class AttentionField {
       if (gram != null) {
         mirroredRows(i0, rows, s);
       } else {
-        Kernels.multiply(qsrc, i0 * dp, dp, rows, d, keysT, 0, np, np, s, 0, np);
+        MatrixProduct.multiply(qsrc, i0 * dp, dp, rows, d, keysT, 0, np, np, s, 0, np);
       }
       for (int r = 0; r < rows; r++) {
         double shift = beta * max(s, r * np, n);
         double sum = expScaled(s, r * np, n, beta, shift, tmp);
         factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
       }
-      Kernels.multiply(s, 0, np, rows, n, vsrc, 0, dp, dp, out, i0 * dp, dp);
+      MatrixProduct.multiply(s, 0, np, rows, n, vsrc, 0, dp, dp, out, i0 * dp, dp);
       for (int r = 0; r < rows; r++) {
         projectRow(i0 + r, factor[r]);
       }
@@ -243,24 +245,24 @@ final class AttentionField {
 
   /** f_i = -log sum_j exp(beta s_ij + g_j). */
   private void rowPotentials(int lo, int hi) {
-    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
     double[] tmp = new double[L];
     int full = n / L * L;
     for (int i = lo; i < hi; i++) {
       int o = i * np;
-      DoubleVector mv = DoubleVector.broadcast(Kernels.SPECIES, Double.NEGATIVE_INFINITY);
+      DoubleVector mv = DoubleVector.broadcast(VectorMath.SPECIES, Double.NEGATIVE_INFINITY);
       for (int j = 0; j < full; j += L) {
-        mv = mv.max(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(Kernels.SPECIES, g, j)));
+        mv = mv.max(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(VectorMath.SPECIES, g, j)));
       }
       double m = mv.reduceLanes(VectorOperators.MAX);
       for (int j = full; j < n; j++) {
         m = Math.max(m, Math.fma(logits[o + j], beta, g[j]));
       }
-      DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
+      DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
       for (int j = 0; j < full; j += L) {
-        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(Kernels.SPECIES, g, j)).sub(m)));
+        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(VectorMath.SPECIES, g, j)).sub(m)));
       }
       double sum = VectorMath.sumLanes(acc, tmp);
       for (int j = full; j < n; j++) {
@@ -272,19 +274,19 @@ final class AttentionField {
 
   /** g_j = -log sum_i exp(beta s_ij + f_i), for columns [c0, c1), c0 and c1 multiples of the SIMD width. */
   private void columnPotentials(int c0, int c1) {
-    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
     double[] mt = new double[L];
     double[] st = new double[L];
     for (int c = c0; c < c1; c += L) {
-      DoubleVector m = DoubleVector.broadcast(Kernels.SPECIES, Double.NEGATIVE_INFINITY);
+      DoubleVector m = DoubleVector.broadcast(VectorMath.SPECIES, Double.NEGATIVE_INFINITY);
       for (int i = 0; i < n; i++) {
-        m = m.max(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
-            DoubleVector.broadcast(Kernels.SPECIES, f[i])));
+        m = m.max(DoubleVector.fromArray(VectorMath.SPECIES, logits, i * np + c).fma(bv,
+            DoubleVector.broadcast(VectorMath.SPECIES, f[i])));
       }
-      DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
+      DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
       for (int i = 0; i < n; i++) {
-        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
-            DoubleVector.broadcast(Kernels.SPECIES, f[i])).sub(m)));
+        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, i * np + c).fma(bv,
+            DoubleVector.broadcast(VectorMath.SPECIES, f[i])).sub(m)));
       }
       m.intoArray(mt, 0);
       acc.intoArray(st, 0);
@@ -296,19 +298,19 @@ final class AttentionField {
 
   /** A_ij = exp(beta s_ij + f_i + g_j) in place, then the product and the projection. */
   private void sinkformerRows(int lo, int hi, double[] vsrc) {
-    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
     int full = n / L * L;
     for (int i = lo; i < hi; i++) {
       int o = i * np;
       for (int j = 0; j < full; j += L) {
-        VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(Kernels.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
+        VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(VectorMath.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
       }
       for (int j = full; j < n; j++) {
         logits[o + j] = VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
       }
     }
-    Kernels.multiply(logits, lo * np, np, hi - lo, n, vsrc, 0, dp, dp, out, lo * dp, dp);
+    MatrixProduct.multiply(logits, lo * np, np, hi - lo, n, vsrc, 0, dp, dp, out, lo * dp, dp);
     for (int i = lo; i < hi; i++) {
       projectRow(i, 1.0);
     }
@@ -316,7 +318,7 @@ final class AttentionField {
 
   private static double max(double[] s, int off, int len) {
     int full = len / L * L;
-    double m = full > 0 ? Kernels.max(s, off, full) : Double.NEGATIVE_INFINITY;
+    double m = full > 0 ? ArrayOps.max(s, off, full) : Double.NEGATIVE_INFINITY;
     for (int j = full; j < len; j++) {
       m = Math.max(m, s[off + j]);
     }
@@ -326,9 +328,9 @@ final class AttentionField {
   /** s_j &lt;- exp(scale s_j - shift) for j &lt; len; returns their sum, added in a fixed order. */
   private static double expScaled(double[] s, int off, int len, double scale, double shift, double[] tmp) {
     int full = len / L * L;
-    DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
+    DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
     for (int j = 0; j < full; j += L) {
-      DoubleVector e = VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, s, off + j).fma(scale, -shift));
+      DoubleVector e = VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, s, off + j).fma(scale, -shift));
       e.intoArray(s, off + j);
       acc = acc.add(e);
     }

@@ -1,6 +1,7 @@
 package dev.tokendyn.sphere;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.MatrixProduct;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -69,7 +70,7 @@ public final class Simulator {
     }
     int n = p.n();
     int d = p.d();
-    int dp = Kernels.padded(d);
+    int dp = MatrixProduct.padded(d);
     double[] x = new double[n * dp];
     double[] start = p.init().points(n, d, p.seed());
     for (int i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
 
 /**
  * The ground cost c(x, y) between a point of one cloud and a point of the other.
@@ -17,21 +18,21 @@ public enum Cost {
   SQEUCLIDEAN {
     @Override
     double between(double[] x, int xo, double[] y, int yo, int d) {
-      return Simd.squaredDistance(x, xo, y, yo, d);
+      return ArrayOps.squaredDistance(x, xo, y, yo, d);
     }
   },
   /** |x - y|. */
   EUCLIDEAN {
     @Override
     double between(double[] x, int xo, double[] y, int yo, int d) {
-      return Math.sqrt(Simd.squaredDistance(x, xo, y, yo, d));
+      return Math.sqrt(ArrayOps.squaredDistance(x, xo, y, yo, d));
     }
   },
   /** arccos(clamp(&lt;x, y&gt;, -1, 1))^2. */
   GEODESIC {
     @Override
     double between(double[] x, int xo, double[] y, int yo, int d) {
-      double ip = Math.max(-1.0, Math.min(1.0, Simd.dot(x, xo, y, yo, d)));
+      double ip = Math.max(-1.0, Math.min(1.0, ArrayOps.dot(x, xo, y, yo, d)));
       double angle = Math.acos(ip);
       return angle * angle;
     }

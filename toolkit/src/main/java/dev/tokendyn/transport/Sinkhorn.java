@@ -1,6 +1,8 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
+import dev.tokendyn.kernel.MatrixProduct;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -351,9 +353,9 @@ public final class Sinkhorn implements CloudDistance {
       int end = Chunks.start(ch + 1, chunks, n);
       for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
         c.row(i, cr, 0);
-        Simd.gibbs(f[i], f, cr, 0, eps, p, 0, n);
-        rowMass[i] = Simd.dot(p, 0, ones, 0, n);
-        val += Simd.weightedDot(p, 0, cr, 0, ones, n);
+        ArrayOps.gibbs(f[i], f, cr, 0, eps, p, 0, n);
+        rowMass[i] = ArrayOps.dot(p, 0, ones, 0, n);
+        val += ArrayOps.weightedDot(p, 0, cr, 0, ones, n);
       }
       chunkValue[ch] = val;
     });
@@ -657,7 +659,7 @@ public final class Sinkhorn implements CloudDistance {
       double err2 = 0;
       for (int ch = 0; ch < chunks; ch++) {
         // the vector kernel the sweeps use (fma(t, 1, s) is t + s exactly), compiled from the first solve
-        Simd.axpy(1, partial[ch], 0, colSumNew, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, colSumNew, 0, m);
         err2 += chunkErr[ch];
       }
       // the column error of the current plan, from the sums of the last committed sweep (or of finish): zero to
@@ -681,19 +683,19 @@ public final class Sinkhorn implements CloudDistance {
       int off = i * m;
       if (kernelF == null && kernelD == null) {
         if (initRows) {
-          fh[i] = Simd.min(cv, co, m);
+          fh[i] = ArrayOps.min(cv, co, m);
         }
-        Simd.gibbs(fh[i], gh, cv, co, eps, row, 0, m);
+        ArrayOps.gibbs(fh[i], gh, cv, co, eps, row, 0, m);
         off = 0;
       } else if (build) {
         if (initRows) {
-          fh[i] = Simd.min(cv, off, m);
+          fh[i] = ArrayOps.min(cv, off, m);
         }
         buildRow(i, cv, off);
       }
       float[] kf = kernelF;
       double[] kd = kernelD != null ? kernelD : row;
-      double s = kf != null ? Simd.dot(kf, off, v, 0, m) : Simd.dot(kd, off, v, 0, m);
+      double s = kf != null ? ArrayOps.dot(kf, off, v, 0, m) : ArrayOps.dot(kd, off, v, 0, m);
       double un;
       double r2;
       if (s > 0 && s < Double.POSITIVE_INFINITY) {
@@ -707,9 +709,9 @@ public final class Sinkhorn implements CloudDistance {
       }
       uNew[i] = un;
       if (kf != null) {
-        Simd.axpy(un, kf, off, t, 0, m);
+        ArrayOps.axpy(un, kf, off, t, 0, m);
       } else {
-        Simd.axpy(un, kd, off, t, 0, m);
+        ArrayOps.axpy(un, kd, off, t, 0, m);
       }
       return r2;
     }
@@ -729,9 +731,9 @@ public final class Sinkhorn implements CloudDistance {
     /** Writes the held kernel's row i, exp((f_i + g_j - M_ij) / eps), from the held cost values. */
     private void buildRow(int i, double[] cv, int off) {
       if (kernelF != null) {
-        Simd.gibbs(fh[i], gh, cv, off, eps, kernelF, off, m);
+        ArrayOps.gibbs(fh[i], gh, cv, off, eps, kernelF, off, m);
       } else {
-        Simd.gibbs(fh[i], gh, cv, off, eps, kernelD, off, m);
+        ArrayOps.gibbs(fh[i], gh, cv, off, eps, kernelD, off, m);
       }
     }
 
@@ -757,7 +759,7 @@ public final class Sinkhorn implements CloudDistance {
       if (held()) {
         buildRow(i, c.values(), i * m);
       } else {
-        Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+        ArrayOps.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
       }
     }
 
@@ -865,7 +867,7 @@ public final class Sinkhorn implements CloudDistance {
       Arrays.fill(colSum, 0);
       for (int ch = 0; ch < chunks; ch++) {
         val += chunkValue[ch];
-        Simd.axpy(1, partial[ch], 0, colSum, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, colSum, 0, m);
       }
       double rowErr2 = 0;
       double reg = 0;
@@ -890,10 +892,10 @@ public final class Sinkhorn implements CloudDistance {
      * into t; returns sum_j P_ij M_ij. Cost row i is cc[co .. co + m).
      */
     private double finishRow(int i, double[] row, double[] cc, int co, double[] t, double[] rowMass) {
-      Simd.gibbs(fh[i], gh, cc, co, eps, row, 0, m);
-      rowMass[i] = u[i] * Simd.dot(row, 0, v, 0, m);
-      Simd.axpy(u[i], row, 0, t, 0, m);
-      return u[i] * Simd.weightedDot(row, 0, cc, co, v, m);
+      ArrayOps.gibbs(fh[i], gh, cc, co, eps, row, 0, m);
+      rowMass[i] = u[i] * ArrayOps.dot(row, 0, v, 0, m);
+      ArrayOps.axpy(u[i], row, 0, t, 0, m);
+      return u[i] * ArrayOps.weightedDot(row, 0, cc, co, v, m);
     }
   }
 }

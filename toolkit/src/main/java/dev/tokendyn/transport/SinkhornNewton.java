@@ -1,5 +1,6 @@
 package dev.tokendyn.transport;
 
+import dev.tokendyn.kernel.ArrayOps;
 import dev.tokendyn.kernel.VectorMath;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
@@ -414,13 +415,13 @@ final class SinkhornNewton {
         double[] row = scratch[ch];
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          Simd.gibbs(f[i], shift, cost, i * m, eps, row, 0, m);
-          Simd.axpy(1, row, 0, t, 0, m);
+          ArrayOps.gibbs(f[i], shift, cost, i * m, eps, row, 0, m);
+          ArrayOps.axpy(1, row, 0, t, 0, m);
         }
       });
       double[] mass = new double[m];
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, mass, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, mass, 0, m);
       }
       for (int j = 0; j < m; j++) {
         current.g[j] = eps * Math.log(b[j] / mass[j]) + shift[j];
@@ -443,12 +444,12 @@ final class SinkhornNewton {
           int off = i * m;
           double[] row = p != null ? p : scratch[ch];
           int ro = p != null ? off : 0;
-          double h = -Simd.minDifference(cost, off, s.g, 0, m);
-          Simd.gibbs(-h, s.g, cost, off, eps, row, ro, m);
+          double h = -ArrayOps.minDifference(cost, off, s.g, 0, m);
+          ArrayOps.gibbs(-h, s.g, cost, off, eps, row, ro, m);
           double mass = sum(row, ro, m);
           s.f[i] = eps * Math.log(a[i] / mass) - h;
           s.r[i] = scale(row, ro, m, a[i] / mass);
-          Simd.axpy(1, row, ro, t, 0, m);
+          ArrayOps.axpy(1, row, ro, t, 0, m);
           err2 += (s.r[i] - a[i]) * (s.r[i] - a[i]);
         }
         rowErr[ch] = err2;
@@ -456,7 +457,7 @@ final class SinkhornNewton {
       Arrays.fill(s.c, 0);
       double rowErr2 = 0;
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, s.c, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, s.c, 0, m);
         rowErr2 += rowErr[ch];
       }
       double colErr2 = 0;
@@ -656,13 +657,13 @@ final class SinkhornNewton {
           });
         }
         for (int k = k0; k < k1; k++) {
-          double d = s[k * m + k] - Simd.dot(s, k * m + k0, s, k * m + k0, k - k0);
+          double d = s[k * m + k] - ArrayOps.dot(s, k * m + k0, s, k * m + k0, k - k0);
           if (!(d > 0) || Double.isInfinite(d)) {
             return false;
           }
           s[k * m + k] = Math.sqrt(d);
           for (int j = k + 1; j < k1; j++) {
-            s[j * m + k] = (s[j * m + k] - Simd.dot(s, j * m + k0, s, k * m + k0, k - k0)) / s[k * m + k];
+            s[j * m + k] = (s[j * m + k] - ArrayOps.dot(s, j * m + k0, s, k * m + k0, k - k0)) / s[k * m + k];
           }
         }
         int below = m - k1;
@@ -671,7 +672,7 @@ final class SinkhornNewton {
           int end = k1 + Chunks.start(ch + 1, chunks, below);
           for (int j = k1 + Chunks.start(ch, chunks, below); j < end; j++) {
             for (int k = start; k < k1; k++) {
-              s[j * m + k] = (s[j * m + k] - Simd.dot(s, j * m + start, s, k * m + start, k - start)) / s[k * m + k];
+              s[j * m + k] = (s[j * m + k] - ArrayOps.dot(s, j * m + start, s, k * m + start, k - start)) / s[k * m + k];
             }
           }
         });
@@ -682,11 +683,11 @@ final class SinkhornNewton {
     /** x with L L^T x = rhs for the factor in the lower triangle of s; rhs is overwritten. */
     private static double[] solveFactored(double[] s, int m, double[] rhs) {
       for (int j = 0; j < m; j++) {
-        rhs[j] = (rhs[j] - Simd.dot(s, j * m, rhs, 0, j)) / s[j * m + j];
+        rhs[j] = (rhs[j] - ArrayOps.dot(s, j * m, rhs, 0, j)) / s[j * m + j];
       }
       for (int j = m - 1; j >= 0; j--) {
         rhs[j] /= s[j * m + j];
-        Simd.axpy(-rhs[j], s, j * m, rhs, 0, j);
+        ArrayOps.axpy(-rhs[j], s, j * m, rhs, 0, j);
       }
       return rhs;
     }
@@ -756,7 +757,7 @@ final class SinkhornNewton {
       });
       double[] diag = new double[m];
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, diag, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, diag, 0, m);
       }
       return diag;
     }
@@ -770,7 +771,7 @@ final class SinkhornNewton {
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
           int off = i * m;
-          double mean = Simd.dot(p, off, x, 0, m) / current.r[i];
+          double mean = ArrayOps.dot(p, off, x, 0, m) / current.r[i];
           deviation(p, off, x, mean, t, m);
         }
       });
@@ -778,14 +779,14 @@ final class SinkhornNewton {
         out[j] = damping * current.c[j] * x[j];
       }
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, out, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, out, 0, m);
       }
       out[ground] = 0;
     }
   }
 
   private static double dot(double[] x, double[] y) {
-    return Simd.dot(x, 0, y, 0, x.length);
+    return ArrayOps.dot(x, 0, y, 0, x.length);
   }
 
   /** sum_k x[xo..xo+len). */
