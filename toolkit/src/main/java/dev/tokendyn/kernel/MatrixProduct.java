@@ -111,7 +111,19 @@ public final class MatrixProduct {
       s31.intoArray(c, o + l);
       s32.intoArray(c, o + 2 * l);
     }
-    for (; r < rows; r++) {
+    if (r < rows) {
+      strip3Rows(a, aOff, aStride, r, rows, m, b, bo, bStride, c, co, cStride);
+    }
+  }
+
+  /**
+   * Rows [r0, rows) of {@link #strip3}, one at a time: a method of its own, so that the JIT's code for the
+   * four-row loop is not thrown away the first time a block ends with fewer than four rows.
+   */
+  private static void strip3Rows(double[] a, int aOff, int aStride, int r0, int rows, int m, double[] b, int bo,
+                                 int bStride, double[] c, int co, int cStride) {
+    final int l = L;
+    for (int r = r0; r < rows; r++) {
       int a0 = aOff + r * aStride;
       DoubleVector s0 = DoubleVector.zero(S);
       DoubleVector s1 = s0;
