@@ -204,4 +204,16 @@ class OtCommandTest {
     assertThat(bad.code()).isEqualTo(Main.USAGE);
     assertThat(bad.err()).contains("'lots' is not a size");
   }
+
+  @Test
+  void threadsBelowOneIsAUsageErrorAndOneThreadGivesTheSameValue() throws IOException {
+    Path[] c = lineClouds();
+    Run zero = ot("--source", c[0].toString(), "--target", c[1].toString(), "--threads", "0");
+    assertThat(zero.code()).isEqualTo(Main.USAGE);
+    assertThat(zero.err()).contains("--threads must be >= 1, found 0");
+    assertThat(zero.out()).isEmpty();
+    Run one = ot("--source", c[0].toString(), "--target", c[1].toString(), "--threads", "1");
+    assertThat(one.code()).as(one.err()).isZero();
+    assertThat(one.json().get("value").asDouble()).isCloseTo(2.0, within(1e-15));
+  }
 }
