@@ -221,4 +221,74 @@ public final class ArrayOps {
     }
     return mx;
   }
+
+  /** sum_k x[xo..xo+len). */
+  public static double sum(double[] x, int xo, int len) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.add(DoubleVector.fromArray(S, x, xo + k));
+      }
+      s = VectorMath.sumLanes(acc);
+    }
+    for (; k < len; k++) {
+      s += x[xo + k];
+    }
+    return s;
+  }
+
+  /** x[xo..xo+len) *= alpha; returns the sum of the scaled entries. */
+  public static double scale(double[] x, int xo, int len, double alpha) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        DoubleVector v = DoubleVector.fromArray(S, x, xo + k).mul(alpha);
+        v.intoArray(x, xo + k);
+        acc = acc.add(v);
+      }
+      s = VectorMath.sumLanes(acc);
+    }
+    for (; k < len; k++) {
+      x[xo + k] *= alpha;
+      s += x[xo + k];
+    }
+    return s;
+  }
+
+  /** mx[j] = max(mx[j], f - c[co+j]), j &lt; len. */
+  public static void maxDifference(double f, double[] c, int co, double[] mx, int len) {
+    int j = 0;
+    if (len >= L) {
+      DoubleVector vf = DoubleVector.broadcast(S, f);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        vf.sub(DoubleVector.fromArray(S, c, co + j)).max(DoubleVector.fromArray(S, mx, j)).intoArray(mx, j);
+      }
+    }
+    for (; j < len; j++) {
+      mx[j] = Math.max(mx[j], f - c[co + j]);
+    }
+  }
+
+  /** t[j] += p[po+j] * (x[j] - mean), j &lt; len, as one fused multiply-add per element. */
+  public static void deviation(double[] p, int po, double[] x, double mean, double[] t, int len) {
+    int j = 0;
+    if (len >= L) {
+      DoubleVector vm = DoubleVector.broadcast(S, mean);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        DoubleVector dx = DoubleVector.fromArray(S, x, j).sub(vm);
+        dx.fma(DoubleVector.fromArray(S, p, po + j), DoubleVector.fromArray(S, t, j)).intoArray(t, j);
+      }
+    }
+    for (; j < len; j++) {
+      t[j] = Math.fma(x[j] - mean, p[po + j], t[j]);
+    }
+  }
 }

@@ -274,4 +274,74 @@ public final class MatrixProduct {
     }
     return t;
   }
+
+  /**
+   * The 4 x 4 dot products sum_{i &lt; len} q[(j0 + a) nl + i] q[(k0 + b) nl + i] of rows j0..j0+3 and
+   * k0..k0+3 of q (row stride nl; len a multiple of {@link VectorMath#LANES}) into dots[4 a + b]: a tile of
+   * Q Q^T with the lanes along the rows, each sum's lanes added in order by {@link VectorMath#sumLanes}.
+   * {@code lanes} is scratch of at least LANES doubles; q is not modified.
+   */
+  public static void rowDots4x4(double[] qt, int nl, int j0, int k0, int len, double[] dots, double[] lanes) {
+    DoubleVector s00 = DoubleVector.zero(S);
+    DoubleVector s01 = s00;
+    DoubleVector s02 = s00;
+    DoubleVector s03 = s00;
+    DoubleVector s10 = s00;
+    DoubleVector s11 = s00;
+    DoubleVector s12 = s00;
+    DoubleVector s13 = s00;
+    DoubleVector s20 = s00;
+    DoubleVector s21 = s00;
+    DoubleVector s22 = s00;
+    DoubleVector s23 = s00;
+    DoubleVector s30 = s00;
+    DoubleVector s31 = s00;
+    DoubleVector s32 = s00;
+    DoubleVector s33 = s00;
+    int x0 = j0 * nl;
+    int y0 = k0 * nl;
+    for (int i = 0; i < len; i += L) {
+      DoubleVector x = DoubleVector.fromArray(S, qt, x0 + i);
+      DoubleVector y = DoubleVector.fromArray(S, qt, y0 + i);
+      s00 = x.fma(y, s00);
+      DoubleVector y1 = DoubleVector.fromArray(S, qt, y0 + nl + i);
+      s01 = x.fma(y1, s01);
+      DoubleVector y2 = DoubleVector.fromArray(S, qt, y0 + 2 * nl + i);
+      s02 = x.fma(y2, s02);
+      DoubleVector y3 = DoubleVector.fromArray(S, qt, y0 + 3 * nl + i);
+      s03 = x.fma(y3, s03);
+      x = DoubleVector.fromArray(S, qt, x0 + nl + i);
+      s10 = x.fma(y, s10);
+      s11 = x.fma(y1, s11);
+      s12 = x.fma(y2, s12);
+      s13 = x.fma(y3, s13);
+      x = DoubleVector.fromArray(S, qt, x0 + 2 * nl + i);
+      s20 = x.fma(y, s20);
+      s21 = x.fma(y1, s21);
+      s22 = x.fma(y2, s22);
+      s23 = x.fma(y3, s23);
+      x = DoubleVector.fromArray(S, qt, x0 + 3 * nl + i);
+      s30 = x.fma(y, s30);
+      s31 = x.fma(y1, s31);
+      s32 = x.fma(y2, s32);
+      s33 = x.fma(y3, s33);
+    }
+    // one call per accumulator: an array of vectors would keep the JIT from holding them in registers
+    dots[0] = VectorMath.sumLanes(s00, lanes);
+    dots[1] = VectorMath.sumLanes(s01, lanes);
+    dots[2] = VectorMath.sumLanes(s02, lanes);
+    dots[3] = VectorMath.sumLanes(s03, lanes);
+    dots[4] = VectorMath.sumLanes(s10, lanes);
+    dots[5] = VectorMath.sumLanes(s11, lanes);
+    dots[6] = VectorMath.sumLanes(s12, lanes);
+    dots[7] = VectorMath.sumLanes(s13, lanes);
+    dots[8] = VectorMath.sumLanes(s20, lanes);
+    dots[9] = VectorMath.sumLanes(s21, lanes);
+    dots[10] = VectorMath.sumLanes(s22, lanes);
+    dots[11] = VectorMath.sumLanes(s23, lanes);
+    dots[12] = VectorMath.sumLanes(s30, lanes);
+    dots[13] = VectorMath.sumLanes(s31, lanes);
+    dots[14] = VectorMath.sumLanes(s32, lanes);
+    dots[15] = VectorMath.sumLanes(s33, lanes);
+  }
 }

@@ -107,4 +107,36 @@ class ArrayOpsTest {
       assertThat(out[0]).isZero();
     }
   }
+
+  @Test
+  void sumsScalingsAndDeviationsAgreeWithThePlainLoop() {
+    SplittableRandom rng = new SplittableRandom(13);
+    for (int len : LENGTHS) {
+      double[] x = gaussian(rng, len + 2);
+      double[] p = gaussian(rng, len + 1);
+      double[] c = gaussian(rng, len + 3);
+      double sum = 0;
+      double abs = 0;
+      for (int k = 0; k < len; k++) {
+        sum += x[2 + k];
+        abs += Math.abs(x[2 + k]);
+      }
+      assertThat(ArrayOps.sum(x, 2, len)).isCloseTo(sum, within(1e-14 * (abs + 1)));
+      double[] scaled = x.clone();
+      double scaledSum = ArrayOps.scale(scaled, 2, len, -0.5);
+      assertThat(scaledSum).isCloseTo(-0.5 * sum, within(1e-14 * (abs + 1)));
+      double[] mx = gaussian(rng, len);
+      double[] mx0 = mx.clone();
+      ArrayOps.maxDifference(0.3, c, 3, mx, len);
+      double[] t = gaussian(rng, len);
+      double[] t0 = t.clone();
+      double[] xs = gaussian(rng, len);
+      ArrayOps.deviation(p, 1, xs, 0.25, t, len);
+      for (int k = 0; k < len; k++) {
+        assertThat(scaled[2 + k]).isEqualTo(x[2 + k] * -0.5);
+        assertThat(mx[k]).isEqualTo(Math.max(mx0[k], 0.3 - c[3 + k]));
+        assertThat(t[k]).isEqualTo(Math.fma(xs[k] - 0.25, p[1 + k], t0[k]));
+      }
+    }
+  }
 }

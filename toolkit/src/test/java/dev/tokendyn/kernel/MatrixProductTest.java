@@ -82,4 +82,24 @@ class MatrixProductTest {
       }
     }
   }
+
+  @Test
+  void rowDotTilesAgreeWithThePlainLoop() {
+    SplittableRandom rng = new SplittableRandom(21);
+    int nl = 5 * VectorMath.LANES;
+    double[] q = gaussian(rng, 12 * nl);
+    double[] dots = new double[16];
+    MatrixProduct.rowDots4x4(q, nl, 1, 7, nl, dots, new double[VectorMath.LANES]);
+    for (int a = 0; a < 4; a++) {
+      for (int b = 0; b < 4; b++) {
+        double s = 0;
+        double scale = 0;
+        for (int i = 0; i < nl; i++) {
+          s += q[(1 + a) * nl + i] * q[(7 + b) * nl + i];
+          scale += Math.abs(q[(1 + a) * nl + i] * q[(7 + b) * nl + i]);
+        }
+        assertThat(dots[4 * a + b]).isCloseTo(s, org.assertj.core.api.Assertions.within(1e-14 * scale));
+      }
+    }
+  }
 }
