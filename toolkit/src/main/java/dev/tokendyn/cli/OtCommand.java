@@ -58,6 +58,8 @@ public final class OtCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--source", paramLabel = "X", description = "source cloud file (.json or .npy)")
   Path source;
 
@@ -109,6 +111,12 @@ public final class OtCommand implements Callable<Integer> {
       description = "seed of the projections for sliced (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "memory budget of Sinkhorn's kernel and cost, in bytes or with k, m, g (KiB, MiB, GiB): the kernel"
+          + " is held dense in float32 when it fits, else recomputed in tiles each sweep (default: a quarter of the"
+          + " maximum heap)")
+  Long memory;
+
   @Option(names = "--plan", paramLabel = "PLAN.json|PLAN.npy",
       description = "also write the plan: .json holds sparse entries for emd and the dense plan for sinkhorn;"
           + " .npy the dense n x m plan (float64), for either")
@@ -152,6 +160,9 @@ public final class OtCommand implements Callable<Integer> {
     }
     if (method != Method.SINKHORN && method != Method.DIVERGENCE && reg != null) {
       err.println("tokendyn ot: warning: --reg is not used by --method " + method.name().toLowerCase(Locale.ROOT));
+    }
+    if (method != Method.SINKHORN && method != Method.DIVERGENCE && memory != null) {
+      err.println("tokendyn ot: warning: --memory is not used by --method " + method.name().toLowerCase(Locale.ROOT));
     }
     if (costMatrix != null) {
       return matrixCall(out, err);
@@ -199,9 +210,10 @@ public final class OtCommand implements Callable<Integer> {
       json.put("value_unit", "the unit of M (value = sum_ij P_ij M_ij, as POT's emd2)");
       json.put("plan_non_zeros", r.plan().nonZeros());
     } else {
-      SinkhornResult r = new Sinkhorn(sinkhornParams()).solve(a, b, cm);
+      SinkhornResult r = new Sinkhorn(sinkhornParams(), budget()).solve(a, b, cm);
       result = r;
       putCommon(json, r);
+      json.put("kernel", r.kernel().label());
       json.put("value_unit", "the unit of M (value = sum_ij P_ij M_ij, as POT's sinkhorn2)");
       putSinkhorn(json, r);
     }
@@ -279,6 +291,16 @@ public final class OtCommand implements Callable<Integer> {
       throw new UsageException("source and target must have the same dimension, found d=" + x.dimension()
           + " (" + xPath + ") vs d=" + y.dimension() + " (" + yPath + ")");
     }
+    if ((method == Method.SINKHORN || method == Method.DIVERGENCE) && memory != null) {
+      int big = Math.max(x.size(), y.size());
+      long least = Math.max(Sinkhorn.minimumMemory(x.size(), y.size(), x.dimension()),
+          method == Method.DIVERGENCE ? Sinkhorn.minimumMemory(big, big, x.dimension()) : 0);
+      if (memory < least) {
+        throw new UsageException(String.format("--memory %s is below the %s that the smallest tiles of this problem"
+            + " (n=%d, m=%d, d=%d) need; give --memory %s or more", ByteSize.format(memory), ByteSize.format(least),
+            x.size(), y.size(), x.dimension(), ByteSize.roundUpToMiB(least)));
+      }
+    }
     List<String> warnings = new ArrayList<>();
     checkWeights(x, "source " + xPath, warnings);
     checkWeights(y, "target " + yPath, warnings);
@@ -298,16 +320,18 @@ public final class OtCommand implements Callable<Integer> {
         json.put("plan_non_zeros", r.plan().nonZeros());
       }
       case SINKHORN -> {
-        SinkhornResult r = new Sinkhorn(sinkhornParams()).between(x, y);
+        SinkhornResult r = new Sinkhorn(sinkhornParams(), budget()).between(x, y);
         result = r;
         putCommon(json, r);
+        json.put("kernel", r.kernel().label());
         putUnits(json, Double.NaN);
         putSinkhorn(json, r);
       }
       case DIVERGENCE -> {
-        DivergenceResult r = new SinkhornDivergence(sinkhornParams()).between(x, y);
+        DivergenceResult r = new SinkhornDivergence(sinkhornParams(), budget()).between(x, y);
         result = r;
         putCommon(json, r);
+        json.put("kernel", r.xy().kernel().label());
         putUnits(json, Double.NaN);
         json.put("reg", reg);
         json.put("ot_xy", r.xy().regularizedValue());
@@ -409,6 +433,11 @@ public final class OtCommand implements Callable<Integer> {
       return c;
     }
     return c.withWeights(Inputs.weights(weights, option, c.size(), "points of the cloud"));
+  }
+
+  /** The memory budget of Sinkhorn's kernel: {@code --memory}, or a quarter of the heap. */
+  private long budget() {
+    return memory != null ? memory : Sinkhorn.defaultMemory();
   }
 
   private SinkhornParams sinkhornParams() {
