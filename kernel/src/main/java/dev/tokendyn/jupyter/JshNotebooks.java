@@ -133,6 +133,11 @@ public final class JshNotebooks {
         inserts.merge(c.statementEnd(), " display(image(" + path + "));", String::concat);
       }
     }
+    for (Call c : callSites(src, "FitReport.writePlot")) {
+      if (!c.args().isEmpty() && c.args().get(0).endsWith(".png\")")) {
+        inserts.merge(c.statementEnd(), " display(image(" + c.args().get(0) + "));", String::concat);
+      }
+    }
     for (Call c : callSites(src, "AtomicFiles.writeFolder")) {
       inserts.merge(c.statementEnd(), " displayImages(" + c.args().get(0) + ");", String::concat);
     }

@@ -74,6 +74,12 @@ class JshNotebooksTest {
   }
 
   @Test
+  void aFitPlotIsShownToo() {
+    assertThat(JshNotebooks.showOutputs("FitReport.writePlot(out.resolve(m + \".png\"), m, r);"))
+        .isEqualTo("FitReport.writePlot(out.resolve(m + \".png\"), m, r); display(image(out.resolve(m + \".png\")));");
+  }
+
+  @Test
   void savedPngsReadTheLastArgumentOfEachCall() {
     String src = "Plots.save(Plots.scatter(\"a, b\", \"x\", \"y\", m), dir.resolve(\"p-\" + d + \".png\"));\n"
         + "Plots.save(c, Path.of(\"x.png\"));";
