@@ -55,7 +55,17 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine(new Main(), "tokendyn", out, err);
+  }
+
+  /**
+   * A command line with tokendyn's conventions around {@code root}: case-insensitive enums, exit code 2
+   * and a one-line message for usage errors, 1 for failures, no stack trace unless TOKENDYN_DEBUG is set.
+   *
+   * @param name shown before the subcommand in error messages ("tokendyn" gives "tokendyn sweep: error: ...")
+   */
+  public static CommandLine commandLine(Object root, String name, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -63,15 +73,15 @@ public final class Main implements Runnable {
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
         || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      String cmd = commandLine.getCommandName();
+      String cmd = name + " " + commandLine.getCommandName();
       PrintWriter e = commandLine.getErr();
       if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
-        e.println("tokendyn " + cmd + ": error: " + ex.getMessage());
-        e.println("Try 'tokendyn " + cmd + " --help' for the options.");
+        e.println(cmd + ": error: " + ex.getMessage());
+        e.println("Try '" + cmd + " --help' for the options.");
         e.flush();
         return USAGE;
       }
-      e.println("tokendyn " + cmd + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+      e.println(cmd + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
       if (System.getenv("TOKENDYN_DEBUG") != null) {
         ex.printStackTrace(e);
       }

@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tokendyn sweep}: the clustering phase diagram over beta x d x seeds. */
+/**
+ * {@code tokendyn sweep}: the clustering phase diagram over beta x d x seeds. A subclass may run the
+ * simulations elsewhere (on a cluster) by overriding {@link #compute}; options, output and messages stay
+ * these.
+ */
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
@@ -23,7 +27,7 @@ import picocli.CommandLine.Option;
       "each time the fraction of token pairs with <x_i,x_j> > 0.999 (the phase diagram of Geshkovski et al.).",
       "Writes JSON (tokendyn.sweep/1) and one heat map PNG per d beside it (OUT-d<D>.png).",
       "Example: tokendyn sweep --betas 0:9:1 --ds 8,128 --seeds 4 --n 32 --dt 0.1 --time 20 --out sweep.json"})
-final class SweepCommand implements Callable<Integer> {
+public class SweepCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--betas", required = true, paramLabel = "LIST|START:STOP:STEP",
@@ -57,16 +61,13 @@ final class SweepCommand implements Callable<Integer> {
   @Mixin SimulationOptions sim;
 
   @Override
-  public Integer call() throws Exception {
+  public final Integer call() throws Exception {
     Inputs.checkOutput(out, "--out");
     int steps = SimulateCommand.steps(duration, sim.dt);
     PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
         recordEvery);
-    int total = grid.betas().length * ds.length * seeds;
-    List<PhaseSweep.Cell> cells;
-    try (Stages bar = new Stages("sweep", total)) {
-      cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);
-    }
+    int total = grid.runs();
+    List<PhaseSweep.Cell> cells = compute(grid);
     List<Path> pngs = new ArrayList<>();
     if (!noPlot) {
       for (int d : ds) {
@@ -81,6 +82,16 @@ final class SweepCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%d simulations (%d betas x %d dims x %d seeds); wrote %s%s%n", total, grid.betas().length,
         ds.length, seeds, out, pngs.isEmpty() ? "" : " and " + pngs);
     return Main.OK;
+  }
+
+  /**
+   * Runs every simulation of the grid and gathers the cells ({@link PhaseSweep#simulate},
+   * {@link PhaseSweep#cells}). Here: on {@code --threads} of this machine, with a progress bar.
+   */
+  protected List<PhaseSweep.Cell> compute(PhaseSweep.Grid grid) throws Exception {
+    try (Stages bar = new Stages("sweep", grid.runs())) {
+      return PhaseSweep.run(grid, sim.threads(), bar::stepTo);
+    }
   }
 
   static Path heatMapPath(Path json, int d) {
