@@ -15,7 +15,8 @@ import scala.Tuple2;
  *
  * <pre>{@code
  * try (var spark = SparkSession.builder().master("local[2]").getOrCreate()) {
- *   List<PhaseSweep.Cell> cells = SparkSweep.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), grid, 8);
+ *   List<PhaseSweep.Cell> cells = SparkSweep.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), grid, 8)
+ *       .cells();
  * }
  * }</pre>
  */
@@ -23,25 +24,39 @@ public final class SparkSweep {
   private SparkSweep() {}
 
   /**
+   * The cells and what the runs cost.
+   *
+   * @param times per run, measured on the executors
+   */
+  public record Result(List<PhaseSweep.Cell> cells, TaskTimes times) {}
+
+  /**
    * Runs the grid on the cluster behind {@code sc}.
    *
    * @param partitions tasks, &gt;= 1; more than {@link PhaseSweep.Grid#runs()} gives one run per task
-   * @throws org.apache.spark.SparkException wrapped by Spark when a run fails on every attempt
+   * @throws org.apache.spark.SparkException (undeclared, as Spark throws it) when a run fails on every attempt
    */
-  public static List<PhaseSweep.Cell> run(JavaSparkContext sc, PhaseSweep.Grid grid, int partitions) {
+  public static Result run(JavaSparkContext sc, PhaseSweep.Grid grid, int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, found " + partitions);
     }
+    long t0 = System.nanoTime();
     int total = grid.runs();
     List<Integer> runs = IntStream.range(0, total).boxed().toList();
-    List<Tuple2<Integer, double[]>> done = sc.parallelize(runs, Math.min(partitions, total))
-        .mapToPair(r -> new Tuple2<>(r, TaskFailure.attempt(describe(grid, r), () -> PhaseSweep.simulate(grid, r))))
+    List<Tuple2<Integer, Tuple2<double[], Long>>> done = sc.parallelize(runs, Math.min(partitions, total))
+        .mapToPair(r -> new Tuple2<>(r, TaskFailure.attempt(describe(grid, r), () -> {
+          long start = System.nanoTime();
+          double[] f = PhaseSweep.simulate(grid, r);
+          return new Tuple2<>(f, System.nanoTime() - start);
+        })))
         .collect();
     double[][] fractions = new double[total][];
-    for (Tuple2<Integer, double[]> t : done) {
-      fractions[t._1()] = t._2();
+    long[] nanos = new long[total];
+    for (Tuple2<Integer, Tuple2<double[], Long>> t : done) {
+      fractions[t._1()] = t._2()._1();
+      nanos[t._1()] = t._2()._2();
     }
-    return PhaseSweep.cells(grid, fractions);
+    return new Result(PhaseSweep.cells(grid, fractions), TaskTimes.of(nanos, System.nanoTime() - t0));
   }
 
   private static String describe(PhaseSweep.Grid g, int run) {

@@ -6,8 +6,10 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code tokendyn spark sweep}: {@code tokendyn sweep}'s options and output, its runs as Spark tasks. */
 @Command(
@@ -20,6 +22,8 @@ import picocli.CommandLine.Option;
       "Example: tokendyn spark sweep --master local[2] --betas 0:9:1 --ds 8,128 --seeds 4 --dt 0.1 --time 20"
           + " --out sweep.json"})
 public final class SparkSweepCommand extends SweepCommand {
+  @Spec CommandSpec spec;
+
   @Mixin SparkOptions spark;
 
   @Option(names = "--partitions", description = "Spark tasks (default: one per run).")
@@ -32,8 +36,11 @@ public final class SparkSweepCommand extends SweepCommand {
     }
     SparkSession session = spark.session("tokendyn sweep");
     try {
-      return SparkSweep.run(JavaSparkContext.fromSparkContext(session.sparkContext()), grid,
+      SparkSweep.Result r = SparkSweep.run(JavaSparkContext.fromSparkContext(session.sparkContext()), grid,
           partitions == null ? grid.runs() : partitions);
+      spec.commandLine().getOut().println("spark " + session.sparkContext().master() + ": "
+          + r.times().describe("runs"));
+      return r.cells();
     } catch (Exception e) { // Spark throws its checked SparkException undeclared
       throw TaskFailure.ofJob(e);
     } finally {

@@ -45,7 +45,7 @@ class SparkClusterIT {
   static Process start(String name, String mainClass, Path sparkHome, String classpath, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-Dlog4j2.configurationFile=" + Path.of("log4j2.properties").toAbsolutePath()));
+        "-Xmx512m", "-Dlog4j2.configurationFile=" + tmp.resolve("log4j2.properties")));
     cmd.addAll(jvmOptions());
     cmd.addAll(List.of("-cp", classpath, mainClass));
     cmd.addAll(List.of(args));
@@ -85,6 +85,11 @@ class SparkClusterIT {
       Path target = Path.of(entry);
       Files.createSymbolicLink(jars.resolve(target.getFileName()), target);
     }
+    // master and worker log at INFO, which says when each is up
+    Files.writeString(tmp.resolve("log4j2.properties"), String.join("\n", "rootLogger.level = info",
+        "rootLogger.appenderRef.stdout.ref = console", "appender.console.type = Console",
+        "appender.console.name = console", "appender.console.layout.type = PatternLayout",
+        "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n", ""));
     int port = freePort();
     masterUrl = "spark://127.0.0.1:" + port;
     start("master", "org.apache.spark.deploy.master.Master", sparkHome, classpath, "--host", "127.0.0.1", "--port",
@@ -124,6 +129,6 @@ class SparkClusterIT {
     assertThat(Files.readAllBytes(dir.resolve("sweep.json"))).isEqualTo(Files.readAllBytes(localJson));
     assertThat(Files.readAllBytes(dir.resolve("sweep-d8.png"))).isEqualTo(Files.readAllBytes(tmp.resolve("sweep-d8.png")));
     // the runs ran in the worker's executor, from the jar, not in this JVM
-    assertThat(Files.readString(tmp.resolve("worker.log"))).contains("Launching executor");
+    assertThat(Files.readString(tmp.resolve("worker.log"))).contains("Asked to launch executor");
   }
 }

@@ -80,7 +80,7 @@ class SparkSweepTest {
     List<PhaseSweep.Cell> local = PhaseSweep.run(grid, 1, done -> {});
     try (SparkSession s = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
         .getOrCreate()) {
-      List<PhaseSweep.Cell> cells = SparkSweep.run(JavaSparkContext.fromSparkContext(s.sparkContext()), grid, 3);
+      List<PhaseSweep.Cell> cells = SparkSweep.run(JavaSparkContext.fromSparkContext(s.sparkContext()), grid, 3).cells();
       assertThat(cells).hasSameSizeAs(local);
       for (int i = 0; i < cells.size(); i++) {
         assertThat(cells.get(i).clusteredFraction()).isEqualTo(local.get(i).clusteredFraction());
