@@ -20,7 +20,8 @@ import dev.tokendyn.metrics.TransitionParams;
  *     components (when the user chose them), instead of reporting the pooled share as undefined
  */
 public record CorpusParams(TextParams text, int pooledSample, int slicedProjections, double sinkhornScale, long seed,
-                           int resamples, int selfSimilarityWords, boolean requireRotation) {
+                           int resamples, int selfSimilarityWords, boolean requireRotation)
+    implements java.io.Serializable {
   /** The default size of the pooled sample. */
   public static final int DEFAULT_POOLED_SAMPLE = 1000;
   /** The default number of words whose self-similarity is measured. */

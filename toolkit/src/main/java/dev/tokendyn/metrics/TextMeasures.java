@@ -18,7 +18,7 @@ import java.util.Arrays;
  * @param kept the number measured
  * @param values [metric ordinal][layer, step or 0]
  */
-public record TextMeasures(int index, int tokens, int kept, double[][] values) {
+public record TextMeasures(int index, int tokens, int kept, double[][] values) implements java.io.Serializable {
   public TextMeasures {
     values = deepCopy(values);
   }
