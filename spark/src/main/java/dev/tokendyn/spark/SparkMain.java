@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     name = "tokendyn spark",
     mixinStandardHelpOptions = true,
     description = "tokendyn's jobs on Apache Spark, with the same numbers as the local commands.",
-    subcommands = {SparkSweepCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SparkSweepCommand.class, SparkAnalyzeCommand.class, CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -58,54 +58,88 @@ public final class ModelCorpus {
       }
       CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
       CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params);
-      BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
-      Object end = new Object();
-      RuntimeException[] failure = new RuntimeException[1];
-      Thread measurer = new Thread(() -> {
+      measure(ex, texts, 0, truncate, acc, progress);
+      return new Run(acc.finish(), ModelSequences.info(ex));
+    }
+  }
+
+  /**
+   * Runs texts {@code first} .. {@code first + texts.size() - 1} of a planned corpus through the model and
+   * folds each into {@code acc} (which takes them from {@code first} on), measuring one batch while the
+   * model runs the next.
+   *
+   * @param progress told the number of these texts measured so far, from the measuring thread
+   * @throws IllegalArgumentException on an empty text or a text too long; the message names the text by its
+   *     index in the corpus
+   * @throws ModelException when the engine fails
+   */
+  public static void measure(Extractor ex, List<String> texts, int first, boolean truncate,
+                             CorpusAnalysis.Accumulator acc, IntConsumer progress) throws ModelException {
+    BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+    Object end = new Object();
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread measurer = new Thread(() -> {
+      try {
+        int i = 0;
+        for (Object o = queue.take(); o != end; o = queue.take()) {
+          acc.accept(first + i++, (TextSequence) o);
+          progress.accept(i);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        failure[0] = e;
+        queue.clear();
+      }
+    }, "tokendyn-measure");
+    measurer.setDaemon(true);
+    measurer.start();
+    try {
+      ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
+        if (failure[0] != null) {
+          throw new IOException("measuring failed", failure[0]);
+        }
         try {
-          int i = 0;
-          for (Object o = queue.take(); o != end; o = queue.take()) {
-            acc.accept(i++, (TextSequence) o);
-            progress.accept(i);
-          }
+          queue.put(r.toTextSequence());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-          failure[0] = e;
-          queue.clear();
+          throw new IOException("interrupted", e);
         }
-      }, "tokendyn-measure");
-      measurer.setDaemon(true);
-      measurer.start();
-      try {
-        ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
-          if (failure[0] != null) {
-            throw new IOException("measuring failed", failure[0]);
-          }
-          try {
-            queue.put(r.toTextSequence());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-          }
-        });
-        queue.put(end);
-        measurer.join();
-      } catch (IOException e) {
-        measurer.interrupt();
-        if (failure[0] != null) {
-          throw failure[0];
-        }
-        throw new ModelException("extraction stopped: " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        measurer.interrupt();
-        Thread.currentThread().interrupt();
-        throw new ModelException("interrupted", e);
-      }
+      });
+      queue.put(end);
+      measurer.join();
+    } catch (IllegalArgumentException e) {
+      measurer.interrupt();
+      throw first == 0 ? e : new IllegalArgumentException(renumber(e.getMessage(), first), e);
+    } catch (IOException e) {
+      measurer.interrupt();
       if (failure[0] != null) {
         throw failure[0];
       }
-      return new Run(acc.finish(), ModelSequences.info(ex));
+      throw new ModelException("extraction stopped: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      measurer.interrupt();
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted", e);
     }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  private static final java.util.regex.Pattern TEXT_INDEX = java.util.regex.Pattern.compile("\\btext (\\d+)\\b");
+
+  /** A message about "text i" of a part, about text first + i of the corpus. */
+  public static String renumber(String message, int first) {
+    if (message == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = TEXT_INDEX.matcher(message);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(b, "text " + (first + Integer.parseInt(m.group(1))));
+    }
+    m.appendTail(b);
+    return b.toString();
   }
 }

@@ -10,7 +10,6 @@ import dev.tokendyn.cloud.TextSequence;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMetric;
-import dev.tokendyn.metrics.TextParams;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tokendyn analyze}: every metric per text and layer, aggregated over a corpus; pooled transport; plots. */
@@ -98,34 +98,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Also write one JSON line per text: its index, token counts and every per-text metric.")
   Path perText;
 
-  @Option(names = "--special-tokens", defaultValue = "drop", paramLabel = "drop|keep",
-      description = "Leave [CLS], [SEP], BOS/EOS out of the geometry (default: ${DEFAULT-VALUE}).")
-  Special special;
-
-  enum Special { DROP, KEEP }
-
-  @Option(names = "--threshold", defaultValue = "0.999",
-      description = "Cosine threshold of the clusters (default: ${DEFAULT-VALUE}).")
-  double threshold;
-
-  @Option(names = "--rotation-components", defaultValue = "10", paramLabel = "K",
-      description = "Principal components of the rotational share (default: ${DEFAULT-VALUE}).")
-  int rotationComponents;
-
-  @Option(names = "--pooled-sample", defaultValue = "1000", paramLabel = "N",
-      description = "Tokens in the seeded sample for pooled transport and dimension (default: ${DEFAULT-VALUE}).")
-  int pooledSample;
-
-  @Option(names = "--bootstrap", defaultValue = "1000", paramLabel = "B",
-      description = "Bootstrap resamples over texts (default: ${DEFAULT-VALUE}).")
-  int bootstrap;
-
-  @Option(names = "--seed", defaultValue = "0",
-      description = "Seed of the sample, the bootstrap, the sliced directions and --limit (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
-  boolean noTransport;
+  @Mixin CorpusOptions measure;
 
   @Override
   public Integer call() throws Exception {
@@ -136,15 +109,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (perText != null) {
       Inputs.checkOutput(perText, "--per-text");
     }
-    CorpusParams params;
-    try {
-      params = CorpusParams.defaults()
-          .withText(new TextParams(special == Special.DROP, threshold, rotationComponents, !noTransport))
-          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap)
-          .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
+    CorpusParams params = measure.params(spec);
     List<CorpusAnalysis.Result> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
     PrintWriter o = spec.commandLine().getOut();
@@ -184,7 +149,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       AtomicFiles.write(perText, tmp -> {
         try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(tmp, StandardCharsets.UTF_8))) {
           for (CorpusAnalysis.Result a : analyses) {
-            AnalysisReport.writePerText(w, a.perText(), !noTransport);
+            AnalysisReport.writePerText(w, a.perText(), params.text().transport());
           }
         }
       });
@@ -246,7 +211,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     if (m.limit != null) {
       try {
-        corpus = corpus.subset(m.limit, seed);
+        corpus = corpus.subset(m.limit, measure.seed);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
       }

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reading the user's input files, where a failure is a usage error (exit 2) that names the file. */
-final class Inputs {
+public final class Inputs {
   private Inputs() {}
 
   static TokenCloud cloud(Path path, String what) {
@@ -48,7 +48,8 @@ final class Inputs {
   }
 
   /** Rejects an output folder that holds something, unless replacing was asked for. */
-  static void checkOutputFolder(Path out, boolean replace) {
+  /** Refuses an output folder that is a file, or that is not empty without {@code --force}. */
+  public static void checkOutputFolder(Path out, boolean replace) {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new UsageException("--out " + out + " is a file; give a folder");
     }
