@@ -133,6 +133,10 @@ class SparkAnalyzeTest {
 
   /** The Parquet records against the local JSON lines, bit for bit. */
   static void assertSamePerText(Path parquet) throws Exception {
+    assertSamePerText(parquet, localPerText);
+  }
+
+  static void assertSamePerText(Path parquet, Map<Integer, JsonNode> localPerText) throws Exception {
     try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
         .getOrCreate()) {
       List<Row> rows = s.read().parquet(parquet.toString()).collectAsList();

@@ -96,7 +96,7 @@ class SparkClusterIT {
         String.valueOf(port), "--webui-port", String.valueOf(freePort()));
     awaitLog("master", "I have been elected leader", 60);
     start("worker", "org.apache.spark.deploy.worker.Worker", sparkHome, classpath, "--host", "127.0.0.1",
-        "--webui-port", String.valueOf(freePort()), "--cores", "2", "--memory", "2g", "--work-dir",
+        "--webui-port", String.valueOf(freePort()), "--cores", "2", "--memory", "3g", "--work-dir",
         Files.createDirectories(tmp.resolve("work")).toString(), masterUrl);
     awaitLog("master", "Registering worker", 60);
   }
@@ -130,5 +130,28 @@ class SparkClusterIT {
     assertThat(Files.readAllBytes(dir.resolve("sweep-d8.png"))).isEqualTo(Files.readAllBytes(tmp.resolve("sweep-d8.png")));
     // the runs ran in the worker's executor, from the jar, not in this JVM
     assertThat(Files.readString(tmp.resolve("worker.log"))).contains("Asked to launch executor");
+  }
+
+  @Test
+  void analyzeOnTheClusterIsTheLocalAnalysis() throws Exception {
+    Path corpus = Files.write(tmp.resolve("corpus.txt"), SparkAnalyzeTest.sentences(80, 7), StandardCharsets.UTF_8);
+    String[] measure = {"--bootstrap", "100", "--pooled-sample", "200", "--no-transport"};
+    List<String> local = new ArrayList<>(List.of("analyze", "--model", "all-minilm-l6-v2", "--input",
+        corpus.toString(), "--out", tmp.resolve("local-report").toString(), "--per-text",
+        tmp.resolve("local.jsonl").toString()));
+    local.addAll(List.of(measure));
+    var l = SparkSweepTest.local(local.toArray(String[]::new));
+    assertThat(l.code()).as(l.err()).isZero();
+    List<String> cluster = new ArrayList<>(List.of("analyze", "--master", masterUrl, "--conf", "spark.jars=" + jar,
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=2g", "--partitions", "3", "--model",
+        "all-minilm-l6-v2", "--input", corpus.toString(), "--out", tmp.resolve("cluster-report").toString(),
+        "--per-text", tmp.resolve("cluster.parquet").toString()));
+    cluster.addAll(List.of(measure));
+    var s = SparkSweepTest.spark(cluster.toArray(String[]::new));
+    assertThat(s.code()).as(s.err()).isZero();
+    SparkAnalyzeTest.assertClose("report", dev.tokendyn.cloud.Json.readTree(tmp.resolve("cluster-report/report.json")),
+        dev.tokendyn.cloud.Json.readTree(tmp.resolve("local-report/report.json")));
+    SparkAnalyzeTest.assertSamePerText(tmp.resolve("cluster.parquet"),
+        SparkAnalyzeTest.readJsonLines(tmp.resolve("local.jsonl")));
   }
 }
