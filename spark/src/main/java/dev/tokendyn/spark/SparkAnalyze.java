@@ -46,8 +46,11 @@ public final class SparkAnalyze {
    * The analysis, the model's facts for the report, and what the texts cost.
    *
    * @param times per task of the measuring pass (a task measures a range of texts), on the executors
+   * @param planSeconds the tokenising pass and the plan on the driver, wall time
+   * @param finishSeconds the driver's aggregation after the merge (bootstrap, pooled transport), wall time
    */
-  public record Result(CorpusAnalysis.Result analysis, Map<String, Object> info, TaskTimes times) {}
+  public record Result(CorpusAnalysis.Result analysis, Map<String, Object> info, TaskTimes times,
+                       double planSeconds, double finishSeconds) {}
 
   /**
    * Runs the analysis.
@@ -88,6 +91,7 @@ public final class SparkAnalyze {
       Map<String, Object> info = facts._2();
 
       // tokenise on the executors, plan on the driver
+      long p0 = System.nanoTime();
       List<Tuple2<Long, Tuple2<long[], boolean[]>>> tokens = ranges.mapPartitionsToPair(it -> {
         List<Tuple2<Long, String>> part = list(it);
         List<Tuple2<Long, Tuple2<long[], boolean[]>>> out = new ArrayList<>();
@@ -116,6 +120,7 @@ public final class SparkAnalyze {
       });
       CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
       Broadcast<CorpusPlan> shared = sc.broadcast(plan);
+      double planSeconds = (System.nanoTime() - p0) / 1e9;
 
       long t0 = System.nanoTime();
       // each range's accumulator, with the time its task took (an array, so that merging concatenates)
@@ -164,7 +169,9 @@ public final class SparkAnalyze {
       Tuple2<CorpusAnalysis.Accumulator, long[]> whole = merged.values().collect().get(0);
       long wall = System.nanoTime() - t0;
       shared.destroy();
-      return new Result(whole._1().finish(), info, TaskTimes.of(whole._2(), wall));
+      long f0 = System.nanoTime();
+      CorpusAnalysis.Result analysis = whole._1().finish();
+      return new Result(analysis, info, TaskTimes.of(whole._2(), wall), planSeconds, (System.nanoTime() - f0) / 1e9);
     } finally {
       ranges.unpersist(false);
     }

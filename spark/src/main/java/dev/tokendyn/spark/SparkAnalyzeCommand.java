@@ -121,7 +121,8 @@ public final class SparkAnalyzeCommand implements Callable<Integer> {
       Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
       Summary[] adj = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
       o.println("spark " + session.sparkContext().master() + ": " + r.times().describe("tasks")
-          + String.format(Locale.ROOT, "; %.2f ms a text", r.times().sumSeconds() * 1e3 / a.texts()));
+          + String.format(Locale.ROOT, "; %.2f ms a text; plan %.1f s, driver's aggregation %.1f s",
+          r.times().sumSeconds() * 1e3 / a.texts(), r.planSeconds(), r.finishSeconds()));
       o.printf(Locale.ROOT, "%s: %d texts, %d tokens (%d measured, special tokens %s), %d layers%n", a.name(),
           a.texts(), a.tokens(), a.keptTokens(), params.text().dropSpecial() ? "dropped" : "kept", layers);
       o.printf(Locale.ROOT, "  mean cosine within texts %.3f -> %.3f; intra-text similarity minus baseline"
