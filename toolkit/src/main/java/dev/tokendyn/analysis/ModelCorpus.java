@@ -45,6 +45,24 @@ public final class ModelCorpus {
    */
   public static Run analyze(String model, List<String> texts, boolean truncate, CorpusParams params,
                             IntConsumer progress) throws ModelException {
+    try {
+      return analyze(model, texts, truncate, params, progress, null, 0);
+    } catch (IOException e) {
+      throw new IllegalStateException("no checkpoint was written", e);
+    }
+  }
+
+  /**
+   * Runs and measures, saving the accumulator to a checkpoint after every whole batch and starting from
+   * the state it holds.
+   *
+   * @param checkpoint where to save and restore, or null for none
+   * @param slot which of the run's models this is
+   * @throws IOException when the checkpoint cannot be read or written
+   */
+  public static Run analyze(String model, List<String> texts, boolean truncate, CorpusParams params,
+                            IntConsumer progress, CorpusCheckpoint checkpoint, int slot)
+      throws ModelException, IOException {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("the corpus holds no texts; give at least one");
     }
@@ -58,37 +76,63 @@ public final class ModelCorpus {
       }
       CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
       CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params);
-      measure(ex, texts, 0, truncate, acc, progress);
+      int start = checkpoint == null ? 0 : checkpoint.restore(slot, acc);
+      int batch = ExtractOptions.defaults().batchSize();
+      progress.accept(start);
+      if (start == texts.size()) {
+        return new Run(acc.finish(), ModelSequences.info(ex));
+      }
+      measure(ex, texts.subList(start, texts.size()), start, truncate, acc, done -> {
+        if (checkpoint != null && (done % batch == 0 || done == texts.size())) {
+          checkpoint.save(slot, acc);
+        }
+        progress.accept(done);
+      });
       return new Run(acc.finish(), ModelSequences.info(ex));
     }
+  }
+
+  /** Told after each text is measured. */
+  @FunctionalInterface
+  public interface Measured {
+    /**
+     * @param done the corpus index of the last text measured, plus one
+     * @throws IOException stops the analysis (a checkpoint that cannot be written)
+     */
+    void after(int done) throws IOException;
   }
 
   /**
    * Runs texts {@code first} .. {@code first + texts.size() - 1} of a planned corpus through the model and
    * folds each into {@code acc} (which takes them from {@code first} on), measuring one batch while the
-   * model runs the next.
+   * model runs the next. The batches start at {@code first}, so a range that starts on a batch boundary
+   * of the corpus is run in the batches of a whole run, and gives the same bits.
    *
-   * @param progress told the number of these texts measured so far, from the measuring thread
+   * @param after told after each text, from the measuring thread
    * @throws IllegalArgumentException on an empty text or a text too long; the message names the text by its
    *     index in the corpus
    * @throws ModelException when the engine fails
+   * @throws IOException when {@code after} fails
    */
   public static void measure(Extractor ex, List<String> texts, int first, boolean truncate,
-                             CorpusAnalysis.Accumulator acc, IntConsumer progress) throws ModelException {
+                             CorpusAnalysis.Accumulator acc, Measured after) throws ModelException, IOException {
     BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     Object end = new Object();
-    RuntimeException[] failure = new RuntimeException[1];
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
     Thread measurer = new Thread(() -> {
       try {
-        int i = 0;
+        int i = first;
         for (Object o = queue.take(); o != end; o = queue.take()) {
-          acc.accept(first + i++, (TextSequence) o);
-          progress.accept(i);
+          acc.accept(i++, (TextSequence) o);
+          after.after(i);
         }
+      } catch (IOException e) {
+        failure.set(new java.io.UncheckedIOException(e));
+        queue.clear();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        failure[0] = e;
+        failure.set(e);
         queue.clear();
       }
     }, "tokendyn-measure");
@@ -96,25 +140,34 @@ public final class ModelCorpus {
     measurer.start();
     try {
       ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
-        if (failure[0] != null) {
-          throw new IOException("measuring failed", failure[0]);
-        }
         try {
-          queue.put(r.toTextSequence());
+          // offer with a timeout, so that a measurement that failed cannot leave the model waiting
+          while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (failure.get() != null) {
+              throw new IOException("measuring failed", failure.get());
+            }
+          }
+          if (failure.get() != null) {
+            throw new IOException("measuring failed", failure.get());
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted", e);
         }
       });
-      queue.put(end);
+      while (!queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (failure.get() != null) {
+          break;
+        }
+      }
       measurer.join();
     } catch (IllegalArgumentException e) {
       measurer.interrupt();
       throw first == 0 ? e : new IllegalArgumentException(renumber(e.getMessage(), first), e);
     } catch (IOException e) {
       measurer.interrupt();
-      if (failure[0] != null) {
-        throw failure[0];
+      if (failure.get() != null) {
+        throw failure.get();
       }
       throw new ModelException("extraction stopped: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -122,8 +175,11 @@ public final class ModelCorpus {
       Thread.currentThread().interrupt();
       throw new ModelException("interrupted", e);
     }
-    if (failure[0] != null) {
-      throw failure[0];
+    if (failure.get() instanceof java.io.UncheckedIOException u) {
+      throw u.getCause();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
     }
   }
 

@@ -62,17 +62,16 @@ final class DemoCommand implements Callable<Integer> {
     Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
     Summary[] intra = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
     Summary[] er = a.summaries().get(TextMetric.EFFECTIVE_RANK);
-    Summary[] rot = a.summaries().get(TextMetric.ROTATIONAL_SHARE);
     for (int l = 0; l < layers; l++) {
       CorpusAnalysis.PooledLayer p = a.pooled().get(l);
       String w2 = l < a.transitions().size() ? fmt(a.transitions().get(l).w2()) : String.format("%9s", "");
-      String rs = l < rot.length ? fmt(rot[l].mean()) : String.format("%9s", "");
+      String rs = l < a.transitions().size() ? fmt(a.transitions().get(l).rotation().share()) : String.format("%9s", "");
       o.printf(Locale.ROOT, "%-26s %s %s %s %s %s %s %s%n", a.sites().get(l), fmt(mc[l].mean()), fmt(intra[l].mean()),
           fmt(p.anisotropyBaseline()), fmt(er[l].mean()), fmt(p.intrinsicDimension() == null ? Double.NaN
               : p.intrinsicDimension().value()), w2, rs);
     }
-    o.println("(int.dim: TwoNN of the pooled sample; W2 next: pooled sample; rot.share: per text, n/a for texts"
-        + " shorter than 30 measured tokens)");
+    o.println("(mean cos: within a text; intra-adj: cosine to the text's mean minus the baseline, the cosine across"
+        + " texts; int.dim, W2 next and rot.share: the pooled tokens)");
     o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
         + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
         100 * (1 - fit.residual() / fit.staticResidual()));

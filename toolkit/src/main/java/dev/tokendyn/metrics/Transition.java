@@ -47,6 +47,15 @@ public record Transition(
   /** Above this many pairs the median squared distance is taken over a seeded sample of pairs. */
   static final int MEDIAN_PAIRS = 1 << 20;
 
+  /**
+   * {@link TransportEfficiency} of the step, w2^2 / identityCost; NaN when transport is off. About 1 for any
+   * smooth flow, so it does not tell dynamics apart and no report carries it; kept for comparison with
+   * earlier work.
+   */
+  public double transportEfficiency() {
+    return hasTransport() ? TransportEfficiency.of(w2, identityCost) : Double.NaN;
+  }
+
   /** Whether the transport values were computed. */
   public boolean hasTransport() {
     return !Double.isNaN(w2);
