@@ -101,6 +101,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin CorpusOptions measure;
 
+  @Option(names = "--standardize", description = "Standardise each dimension over the corpus before measuring (runs"
+      + " the model twice).")
+  boolean standardize;
+
   @Option(names = "--resume", description = "Continue an interrupted run into the same --out from its checkpoint.")
   boolean resume;
 
@@ -125,7 +129,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (perText != null) {
       Inputs.checkOutput(perText, "--per-text");
     }
-    CorpusParams params = measure.params(spec);
+    CorpusParams params;
+    try {
+      params = measure.params(spec).withStandardize(standardize);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
     List<CorpusAnalysis.Result> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
     PrintWriter o = spec.commandLine().getOut();
@@ -157,7 +166,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       for (int slot = 0; slot < models.size(); slot++) {
         String m = models.get(slot);
-        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50)) {
+        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50, "texts")) {
           ModelCorpus.Run run = ModelCorpus.analyze(m, texts, source.model.truncate, params, bar::stepTo, checkpoint,
               slot);
           analyses.add(run.result());
