@@ -1,5 +1,6 @@
 package dev.tokendyn.cli;
 
+import dev.tokendyn.analysis.Coordinates;
 import dev.tokendyn.analysis.DynamicsFit;
 import dev.tokendyn.analysis.LayerAnalysis;
 import dev.tokendyn.analysis.ModelSequences;
@@ -51,8 +52,8 @@ final class DemoCommand implements Callable<Integer> {
     int layers = a.pooled().size();
     AtomicFiles.writeFolder(dir, true, tmp -> {
       AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
-      FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts);
-      FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
+      FitReport.write(tmp.resolve("fit.json"), m.name(), m.name(), Coordinates.SPHERE, fit, null);
+      FitReport.writePlots(tmp, "fit", m.name(), fit, null);
     });
 
     o.printf(Locale.ROOT, "%n%-26s %9s %8s %9s %9s %9s %9s %11s%n", "layer", "mean cos", "clusters", "eff.rank",
@@ -68,9 +69,11 @@ final class DemoCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "%-26s %9.3f %8d %9.2f %9.2f %s %s %s%n", a.pooled().label(l), a.withinTextMeanCosine()[l],
           c.clusters(), c.effectiveRank(), c.intrinsicDimension(), w2, id, ef);
     }
-    o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
-        + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
-        100 * (1 - fit.residual() / fit.staticResidual()));
+    o.printf(Locale.ROOT, "%nfit of SA dynamics (positions, from layer 0): beta %s, time per layer %s; residual %.4f"
+        + " against %.4f for tokens that stay put (%.1f%% explained; any V = I flow at most %.1f%%)%n",
+        fit.beta().identifiable() ? String.format(Locale.ROOT, "%.3f", fit.beta().atMinimum()) : "not identifiable",
+        fit.time().identifiable() ? String.format(Locale.ROOT, "%.4f", fit.time().atMinimum()) : "not identifiable",
+        fit.residual(), fit.staticResidual(), 100 * fit.explained(), 100 * fit.ceiling());
     o.println("wrote " + dir);
     return Main.OK;
   }
