@@ -374,8 +374,173 @@ public final class DynamicsFit {
       return s;
     }
 
+    /**
+     * A start cloud in coordinates of its own span: a V = I flow never leaves span(x), and inner products
+     * are all it depends on, so it runs in r = rank(x) &lt;= n dimensions instead of d, exactly. Targets are
+     * split into their part in the span (coordinates) and the squared norm of the rest, which no flow from
+     * x can reduce and which adds to positions and W2 scores as a constant.
+     *
+     * @param r the span's dimension (at least 2, the simulator's least)
+     * @param start x in span coordinates, n x r
+     * @param target [l]: layer l's tokens in span coordinates, n x r, where needed
+     * @param perp [l]: (1/n) sum_i |y_i - Pi y_i|^2
+     * @param gram [l]: layer l's Gram matrix, n x n (gram objective only)
+     */
+    private record Span(int r, double[] start, double[][] target, double[] perp, double[][] gram) {}
+
+    private Span span(int t, int from, int firstTarget, int lastTarget) {
+      int n = data.n[t];
+      int d = data.d;
+      double[] x = data.y[t][from];
+      List<double[]> basis = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        double[] v = Arrays.copyOfRange(x, i * d, (i + 1) * d);
+        for (int pass = 0; pass < 2; pass++) {
+          for (double[] q : basis) {
+            double c = 0;
+            for (int k = 0; k < d; k++) {
+              c += q[k] * v[k];
+            }
+            for (int k = 0; k < d; k++) {
+              v[k] -= c * q[k];
+            }
+          }
+        }
+        double norm = 0;
+        for (double e : v) {
+          norm += e * e;
+        }
+        norm = Math.sqrt(norm);
+        if (norm > 1e-9) {
+          for (int k = 0; k < d; k++) {
+            v[k] /= norm;
+          }
+          basis.add(v);
+        }
+      }
+      while (basis.size() < 2) {
+        // a padding direction orthogonal to the rest: the flow never moves along it
+        double[] v = new double[d];
+        for (int k = 0; k < d && basis.size() < 2; k++) {
+          java.util.Arrays.fill(v, 0);
+          v[k] = 1;
+          for (double[] q : basis) {
+            double c = q[k];
+            for (int j = 0; j < d; j++) {
+              v[j] -= c * q[j];
+            }
+          }
+          double norm = 0;
+          for (double e : v) {
+            norm += e * e;
+          }
+          if (norm > 1e-6) {
+            norm = Math.sqrt(norm);
+            double[] u = new double[d];
+            for (int j = 0; j < d; j++) {
+              u[j] = v[j] / norm;
+            }
+            basis.add(u);
+          }
+        }
+      }
+      int r = basis.size();
+      double[][] target = new double[data.layers][];
+      double[] perp = new double[data.layers];
+      double[][] gram = new double[data.layers][];
+      double[] start = coordinates(x, n, basis);
+      for (int l = firstTarget; l <= lastTarget; l++) {
+        double[] y = data.y[t][l];
+        double[] c = coordinates(y, n, basis);
+        target[l] = c;
+        double rest = 0;
+        for (int i = 0; i < n; i++) {
+          double whole = 0;
+          double in = 0;
+          for (int k = 0; k < d; k++) {
+            whole += y[i * d + k] * y[i * d + k];
+          }
+          for (int k = 0; k < r; k++) {
+            in += c[i * r + k] * c[i * r + k];
+          }
+          rest += Math.max(0, whole - in);
+        }
+        perp[l] = rest / n;
+        if (o.objective() == Objective.GRAM) {
+          double[] g = new double[n * n];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+              double dot = 0;
+              for (int k = 0; k < d; k++) {
+                dot += y[i * d + k] * y[j * d + k];
+              }
+              g[i * n + j] = dot;
+            }
+          }
+          gram[l] = g;
+        }
+      }
+      return new Span(r, start, target, perp, gram);
+    }
+
+    private static double[] coordinates(double[] y, int n, List<double[]> basis) {
+      int r = basis.size();
+      int d = basis.get(0).length;
+      double[] c = new double[n * r];
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < r; k++) {
+          double[] q = basis.get(k);
+          double dot = 0;
+          for (int j = 0; j < d; j++) {
+            dot += q[j] * y[i * d + j];
+          }
+          c[i * r + k] = dot;
+        }
+      }
+      return c;
+    }
+
+    /** The flow from the span's start for layersOut layers of tau, in span coordinates. */
+    private double[][] simulate(Span sp, int n, double beta, double tau, int layersOut) {
+      return simulate(sp.start, n, sp.r, beta, tau, layersOut);
+    }
+
+    /** r(a, y^l) for a simulated state a in span coordinates. */
+    private double score(double[] a, Span sp, int l, int n) {
+      int r = sp.r;
+      switch (o.objective()) {
+        case POSITIONS: {
+          double[] b = sp.target[l];
+          double s = 0;
+          for (int i = 0; i < n * r; i++) {
+            double e = a[i] - b[i];
+            s += e * e;
+          }
+          return s / n + sp.perp[l];
+        }
+        case GRAM: {
+          double[] g = sp.gram[l];
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+              double ga = 0;
+              for (int k = 0; k < r; k++) {
+                ga += a[i * r + k] * a[j * r + k];
+              }
+              double e = ga - g[i * n + j];
+              s += 2 * e * e;
+            }
+          }
+          return s / ((double) n * n);
+        }
+        default:
+          return Math.max(0, Transport.exact(TokenCloud.ofFlat(n, r, a), TokenCloud.ofFlat(n, r, sp.target[l]),
+              Cost.SQEUCLIDEAN).value()) + sp.perp[l];
+      }
+    }
+
     /** States at times 0, tau, ..., k tau from x (unit rows), flat arrays. */
-    private double[][] simulate(double[] x, int n, double beta, double tau, int layersOut) {
+    private double[][] simulate(double[] x, int n, int dim, double beta, double tau, int layersOut) {
       double[][] out = new double[layersOut + 1][];
       out[0] = x;
       if (tau == 0 || layersOut == 0) {
@@ -385,8 +550,8 @@ public final class DynamicsFit {
         return out;
       }
       int k = o.stepsPerLayer();
-      SimulationParams p = new SimulationParams(Dynamics.SA, n, data.d, beta, tau / k, k * layersOut,
-          Init.of(TokenCloud.ofFlat(n, data.d, x)), 0, Integrator.RK4, 0, k, 1, Interaction.IDENTITY);
+      SimulationParams p = new SimulationParams(Dynamics.SA, n, dim, beta, tau / k, k * layersOut,
+          Init.of(TokenCloud.ofFlat(n, dim, x)), 0, Integrator.RK4, 0, k, 1, Interaction.IDENTITY);
       int[] i = {0};
       Simulator.run(p, 1, f -> out[i[0]++] = f.cloud().toFlatArray());
       return out;
@@ -475,11 +640,14 @@ public final class DynamicsFit {
     // ---------------------------------------------------------------- global parameters
 
     /** Per-layer residuals of text t at (beta, tau), rolled out from layer 0. */
+    private Span[] globalSpans;
+
     private double[] rollout(int t, double beta, double tau) {
-      double[][] s = simulate(data.y[t][0], data.n[t], beta, tau, data.layers - 1);
+      Span sp = globalSpans[t];
+      double[][] s = simulate(sp, data.n[t], beta, tau, data.layers - 1);
       double[] r = new double[data.layers];
       for (int l = 1; l < data.layers; l++) {
-        r[l] = score(s[l], data.y[t][l], data.n[t]);
+        r[l] = score(s[l], sp, l, data.n[t]);
       }
       return r;
     }
@@ -502,6 +670,10 @@ public final class DynamicsFit {
 
     private Result global() {
       double[] w = uniform();
+      globalSpans = new Span[texts];
+      for (int t = 0; t < texts; t++) {
+        globalSpans[t] = span(t, 0, 1, data.layers - 1);
+      }
       double[][] stat = new double[texts][];
       for (int t = 0; t < texts; t++) {
         stat[t] = staticGlobal(t);
@@ -534,15 +706,16 @@ public final class DynamicsFit {
       double[] model = new double[data.layers];
       double[] fit = new double[data.layers];
       for (int t = 0; t < texts; t++) {
-        double[][] sim = simulate(data.y[t][0], data.n[t], beta, tau, data.layers - 1);
+        Span sp = globalSpans[t];
+        double[][] sim = simulate(sp, data.n[t], beta, tau, data.layers - 1);
         for (int l = 0; l < data.layers; l++) {
           if (l >= 1) {
-            res[l] += score(sim[l], data.y[t][l], data.n[t]);
+            res[l] += score(sim[l], sp, l, data.n[t]);
             st[l] += stat[t][l];
             ceil[l] += ceiling(data.y[t][0], data.y[t][l], data.n[t]);
           }
-          model[l] += meanCosine(data.y[t][l], data.n[t]) / texts;
-          fit[l] += meanCosine(sim[l], data.n[t]) / texts;
+          model[l] += meanCosine(data.y[t][l], data.n[t], data.d) / texts;
+          fit[l] += meanCosine(sim[l], data.n[t], sp.r) / texts;
         }
       }
       List<Layer> layers = new ArrayList<>();
@@ -556,9 +729,9 @@ public final class DynamicsFit {
 
     // ---------------------------------------------------------------- per layer
 
-    private double stepResidual(int t, int l, double beta, double tau) {
-      double[][] s = simulate(data.y[t][l - 1], data.n[t], beta, tau, 1);
-      return score(s[1], data.y[t][l], data.n[t]);
+    private double stepResidual(Span sp, int t, int l, double beta, double tau) {
+      double[][] s = simulate(sp, data.n[t], beta, tau, 1);
+      return score(s[1], sp, l, data.n[t]);
     }
 
     private Result perLayer() {
@@ -567,8 +740,8 @@ public final class DynamicsFit {
       double[] model = new double[data.layers];
       double[] fit = new double[data.layers];
       for (int t = 0; t < texts; t++) {
-        model[0] += meanCosine(data.y[t][0], data.n[t]) / texts;
-        fit[0] += meanCosine(data.y[t][0], data.n[t]) / texts;
+        model[0] += meanCosine(data.y[t][0], data.n[t], data.d) / texts;
+        fit[0] += meanCosine(data.y[t][0], data.n[t], data.d) / texts;
       }
       ValueFit[] values = o.fitValue() ? values() : null;
       double[][] bootExplained = new double[data.layers][];
@@ -579,14 +752,16 @@ public final class DynamicsFit {
       for (int l = 1; l < data.layers; l++) {
         int layer = l;
         double[] stat = new double[texts];
+        Span[] spans = new Span[texts];
         for (int t = 0; t < texts; t++) {
           stat[t] = score(data.y[t][l - 1], data.y[t][l], data.n[t]);
+          spans[t] = span(t, l - 1, l, l);
         }
         Objective2 f = (weights, lb, lt) -> {
           evaluations.incrementAndGet();
           double beta = Math.exp(lb);
           double tau = Math.exp(lt);
-          double r = sum(weights, t -> stepResidual(t, layer, beta, tau));
+          double r = sum(weights, t -> stepResidual(spans[t], t, layer, beta, tau));
           double s = 0;
           for (int t = 0; t < texts; t++) {
             s += weights[t] * stat[t];
@@ -601,12 +776,12 @@ public final class DynamicsFit {
         double ls = 0;
         double lc = 0;
         for (int t = 0; t < texts; t++) {
-          double[][] sim = simulate(data.y[t][l - 1], data.n[t], beta, tau, 1);
-          lr += score(sim[1], data.y[t][l], data.n[t]);
+          double[][] sim = simulate(spans[t], data.n[t], beta, tau, 1);
+          lr += score(sim[1], spans[t], l, data.n[t]);
           ls += stat[t];
           lc += ceiling(data.y[t][l - 1], data.y[t][l], data.n[t]);
-          model[l] += meanCosine(data.y[t][l], data.n[t]) / texts;
-          fit[l] += meanCosine(sim[1], data.n[t]) / texts;
+          model[l] += meanCosine(data.y[t][l], data.n[t], data.d) / texts;
+          fit[l] += meanCosine(sim[1], data.n[t], spans[t].r) / texts;
         }
         res += lr;
         st += ls;
@@ -655,7 +830,35 @@ public final class DynamicsFit {
     private record Search(double[] best, Profile profile, boolean betaIdentifiable, double[] betaFlat,
         boolean tauIdentifiable, double[] tauFlat) {}
 
-    private Search search(Objective2 f, double[] w) {
+    /**
+     * f inside the search box (the ranges of the beta and tau grids); outside, f at the nearest point of the
+     * box plus the distance to it, so that Nelder-Mead stays in the box and an optimum beyond it shows as
+     * one on its edge.
+     */
+    private Objective2 boxed(Objective2 f) {
+      double lbLo = Math.log(o.betaGrid()[0]);
+      double lbHi = Math.log(o.betaGrid()[o.betaGrid().length - 1]);
+      double ltLo = Math.log(o.tauGrid()[0]);
+      double ltHi = Math.log(o.tauGrid()[o.tauGrid().length - 1]);
+      return (w, lb, lt) -> {
+        double cb = Math.max(lbLo, Math.min(lbHi, lb));
+        double ct = Math.max(ltLo, Math.min(ltHi, lt));
+        return f.value(w, cb, ct) + Math.abs(lb - cb) + Math.abs(lt - ct);
+      };
+    }
+
+    private double[] clamp(double[] x) {
+      return new double[] {Math.max(Math.log(o.betaGrid()[0]), Math.min(Math.log(o.betaGrid()[o.betaGrid().length - 1]),
+          x[0])), Math.max(Math.log(o.tauGrid()[0]), Math.min(Math.log(o.tauGrid()[o.tauGrid().length - 1]), x[1]))};
+    }
+
+    /** Whether x lies inside (lo, hi), away from both edges by more than Nelder-Mead's resolution. */
+    private static boolean inside(double x, double lo, double hi) {
+      return x > lo + 1e-3 && x < hi - 1e-3;
+    }
+
+    private Search search(Objective2 raw, double[] w) {
+      Objective2 f = boxed(raw);
       double lbLo = Math.log(o.betaGrid()[0]);
       double lbHi = Math.log(o.betaGrid()[o.betaGrid().length - 1]);
       double ltLo = Math.log(o.tauGrid()[0]);
@@ -673,14 +876,14 @@ public final class DynamicsFit {
       }
       int bi = argmin(pv);
       double[] start = {Math.log(pb[bi]), Math.log(pt[bi])};
-      double[] best = nelderMead((lb, lt) -> f.value(w, lb, lt), start, Math.log(2) / 2, o.maxEvaluations());
+      double[] best = clamp(nelderMead((lb, lt) -> f.value(w, lb, lt), start, Math.log(2) / 2, o.maxEvaluations()));
       double bestValue = Math.min(f.value(w, best[0], best[1]), pv[bi]);
       if (f.value(w, best[0], best[1]) > pv[bi]) {
         best = start;
       }
       double tol = o.flatTolerance();
       double[] betaFlat = flat(pb, pv, bestValue, tol);
-      boolean betaOk = betaFlat[0] > pb[0] && betaFlat[1] < pb[points - 1] && best[0] > lbLo && best[0] < lbHi;
+      boolean betaOk = betaFlat[0] > pb[0] && betaFlat[1] < pb[points - 1] && inside(best[0], lbLo, lbHi);
       // tau profile at the best beta
       int tp = Math.max(2, (int) Math.round(2 * (ltHi - ltLo) / Math.log(2)) + 1);
       double[] tt = new double[tp];
@@ -691,7 +894,7 @@ public final class DynamicsFit {
         tv[i] = f.value(w, best[0], lt);
       }
       double[] tauFlat = flat(tt, tv, Math.min(bestValue, tv[argmin(tv)]), tol);
-      boolean tauOk = tauFlat[0] > tt[0] && tauFlat[1] < tt[tp - 1] && best[1] > ltLo && best[1] < ltHi;
+      boolean tauOk = tauFlat[0] > tt[0] && tauFlat[1] < tt[tp - 1] && inside(best[1], ltLo, ltHi);
       return new Search(best, new Profile(pb, pv, pt), betaOk, betaFlat, tauOk, tauFlat);
     }
 
@@ -710,7 +913,7 @@ public final class DynamicsFit {
       double d = a + g * (b - a);
       double fc = f.value(w, lb, c);
       double fd = f.value(w, lb, d);
-      for (int it = 0; it < 10; it++) {
+      for (int it = 0; it < 8; it++) {
         if (fc < fd) {
           b = d;
           d = c;
@@ -774,15 +977,17 @@ public final class DynamicsFit {
     }
 
     /** [sample][beta, tau, R] of each resample, refitted from {@code start}; null without resamples. */
-    private double[][] bootstrap(Objective2 f, double[] start, int maxEval) {
+    private double[][] bootstrap(Objective2 raw, double[] start, int maxEval) {
       if (o.bootstrap() == 0) {
         return null;
       }
+      Objective2 f = boxed(raw);
       double[][] ws = resamples();
       double[][] out = new double[ws.length][];
       for (int b = 0; b < out.length; b++) {
         double[] w = ws[b];
-        double[] x = nelderMead((lb, lt) -> f.value(w, lb, lt), start, Math.log(2) / 4, maxEval);
+        // a resample moves the optimum by far more than 0.1%: a looser stop than the fit's own
+        double[] x = clamp(nelderMead((lb, lt) -> f.value(w, lb, lt), start, Math.log(2) / 4, maxEval, 1e-3));
         out[b] = new double[] {Math.exp(x[0]), Math.exp(x[1]), f.value(w, x[0], x[1])};
       }
       return out;
@@ -813,8 +1018,8 @@ public final class DynamicsFit {
       return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
     }
 
-    private double meanCosine(double[] x, int n) {
-      return MeanCosine.of(TokenCloud.ofFlat(n, data.d, x));
+    private static double meanCosine(double[] x, int n, int dim) {
+      return MeanCosine.of(TokenCloud.ofFlat(n, dim, x));
     }
 
     // ---------------------------------------------------------------- value matrices
@@ -830,6 +1035,12 @@ public final class DynamicsFit {
 
   /** Simplex search in 2-D from x0 with initial step h; returns the best vertex. */
   static double[] nelderMead(java.util.function.DoubleBinaryOperator f, double[] x0, double h, int maxEval) {
+    return nelderMead(f, x0, h, maxEval, 1e-5);
+  }
+
+  /** As above, stopping when the simplex is smaller than {@code tol} in (log beta, log tau). */
+  static double[] nelderMead(java.util.function.DoubleBinaryOperator f, double[] x0, double h, int maxEval,
+      double tol) {
     double[][] s = {x0.clone(), {x0[0] + h, x0[1]}, {x0[0], x0[1] + h}};
     double[] v = new double[3];
     for (int i = 0; i < 3; i++) {
@@ -851,7 +1062,7 @@ public final class DynamicsFit {
       }
       double size = Math.max(Math.abs(s[1][0] - s[0][0]) + Math.abs(s[1][1] - s[0][1]),
           Math.abs(s[2][0] - s[0][0]) + Math.abs(s[2][1] - s[0][1]));
-      if (size < 1e-5) {
+      if (size < tol) {
         break;
       }
       double[] c = {(s[0][0] + s[1][0]) / 2, (s[0][1] + s[1][1]) / 2};
