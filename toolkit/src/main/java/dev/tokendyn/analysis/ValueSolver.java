@@ -17,11 +17,12 @@ final class ValueSolver {
 
   /** The best beta of the grid, refined by golden sections in log beta, and its W. */
   static DynamicsFit.ValueFit fit(double[][][] y, int[] n, int d, int layer, double[] betaGrid, double ridge) {
+    double[][] warm = new double[1][];
     double best = Double.POSITIVE_INFINITY;
     int bi = 0;
     DynamicsFit.ValueFit[] at = new DynamicsFit.ValueFit[betaGrid.length];
     for (int i = 0; i < betaGrid.length; i++) {
-      at[i] = solve(y, n, d, layer, betaGrid[i], ridge);
+      at[i] = solve(y, n, d, layer, betaGrid[i], ridge, warm);
       if (at[i].residual() < best) {
         best = at[i].residual();
         bi = i;
@@ -33,21 +34,21 @@ final class ValueSolver {
     double g = (Math.sqrt(5) - 1) / 2;
     double c = b - g * (b - a);
     double e = a + g * (b - a);
-    DynamicsFit.ValueFit fc = solve(y, n, d, layer, Math.exp(c), ridge);
-    DynamicsFit.ValueFit fe = solve(y, n, d, layer, Math.exp(e), ridge);
-    for (int it = 0; it < 14; it++) {
+    DynamicsFit.ValueFit fc = solve(y, n, d, layer, Math.exp(c), ridge, warm);
+    DynamicsFit.ValueFit fe = solve(y, n, d, layer, Math.exp(e), ridge, warm);
+    for (int it = 0; it < 6; it++) {
       if (fc.residual() < fe.residual()) {
         b = e;
         e = c;
         fe = fc;
         c = b - g * (b - a);
-        fc = solve(y, n, d, layer, Math.exp(c), ridge);
+        fc = solve(y, n, d, layer, Math.exp(c), ridge, warm);
       } else {
         a = c;
         c = e;
         fc = fe;
         e = a + g * (b - a);
-        fe = solve(y, n, d, layer, Math.exp(e), ridge);
+        fe = solve(y, n, d, layer, Math.exp(e), ridge, warm);
       }
     }
     for (DynamicsFit.ValueFit f : new DynamicsFit.ValueFit[] {fc, fe}) {
@@ -58,8 +59,13 @@ final class ValueSolver {
     return winner;
   }
 
-  /** W at a given beta, and the positions residual of the step it predicts. */
-  static DynamicsFit.ValueFit solve(double[][][] y, int[] n, int d, int layer, double beta, double ridge) {
+  /**
+   * W at a given beta, and the positions residual of the step it predicts.
+   *
+   * @param warm holds the last solution of the linear system, used as the start and replaced; its entry may be null
+   */
+  static DynamicsFit.ValueFit solve(double[][][] y, int[] n, int d, int layer, double beta, double ridge,
+      double[][] warm) {
     Tokens k = tokens(y, n, d, layer, beta);
     int m = k.n;
     double meanZ = 0;
@@ -71,9 +77,9 @@ final class ValueSolver {
     double[] w;
     int[] iterations = new int[1];
     if (lambda > 0) {
-      w = dual(k, lambda, iterations);
+      w = dual(k, lambda, iterations, warm);
     } else {
-      w = primal(k, iterations);
+      w = primal(k, iterations, warm);
     }
     double res = 0;
     double st = 0;
@@ -167,7 +173,7 @@ final class ValueSolver {
   }
 
   /** lambda a_i + P_i sum_j K_ij a_j = t_i by CG over a (m x d), then W = sum_i a_i z_i^T. */
-  private static double[] dual(Tokens k, double lambda, int[] iterations) {
+  private static double[] dual(Tokens k, double lambda, int[] iterations, double[][] warm) {
     int m = k.n;
     int d = k.d;
     double[] kern = new double[m * m];
@@ -201,7 +207,8 @@ final class ValueSolver {
     for (int i = 0; i < m; i++) {
       project(rhs, k.x, i, d);
     }
-    double[] a = cg(op, rhs, 4 * m * d, iterations);
+    double[] a = cg(op, rhs, warm[0], 4 * m * d, iterations);
+    warm[0] = a;
     double[] w = new double[d * d];
     for (int i = 0; i < m; i++) {
       for (int r = 0; r < d; r++) {
@@ -215,7 +222,7 @@ final class ValueSolver {
   }
 
   /** sum_i P_i W z_i z_i^T = sum_i t_i z_i^T by CG over W. */
-  private static double[] primal(Tokens k, int[] iterations) {
+  private static double[] primal(Tokens k, int[] iterations, double[][] warm) {
     int m = k.n;
     int d = k.d;
     java.util.function.UnaryOperator<double[]> op = w -> {
@@ -248,17 +255,26 @@ final class ValueSolver {
         }
       }
     }
-    return cg(op, rhs, 4 * d * d, iterations);
+    double[] w = cg(op, rhs, warm[0], 4 * d * d, iterations);
+    warm[0] = w;
+    return w;
   }
 
-  /** Conjugate gradients from 0 to a relative residual of 1e-12 or {@code max} iterations. */
-  private static double[] cg(java.util.function.UnaryOperator<double[]> op, double[] b, int max, int[] iterations) {
+  /** Conjugate gradients from x0 (or 0) to a residual of 1e-10 |b| or {@code max} iterations. */
+  private static double[] cg(java.util.function.UnaryOperator<double[]> op, double[] b, double[] x0, int max,
+      int[] iterations) {
     int n = b.length;
-    double[] x = new double[n];
+    double[] x = x0 == null || x0.length != n ? new double[n] : x0.clone();
     double[] r = b.clone();
+    if (x0 != null && x0.length == n) {
+      double[] ax = op.apply(x);
+      for (int i = 0; i < n; i++) {
+        r[i] -= ax[i];
+      }
+    }
     double[] p = r.clone();
     double rr = dot(r, r);
-    double stop = 1e-24 * rr;
+    double stop = 1e-20 * dot(b, b);
     int it = 0;
     while (it < max && rr > stop && rr > 0) {
       double[] ap = op.apply(p);
