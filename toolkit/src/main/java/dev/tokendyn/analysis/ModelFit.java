@@ -35,6 +35,15 @@ public record ModelFit(String name, Coordinates coordinates, DynamicsFit.Result 
    */
   public static ModelFit run(String model, List<String> texts, boolean truncate, Coordinates coordinates,
       DynamicsFit.Options options) throws ModelException {
+    return run(model, texts, truncate, List.of(new Setting(coordinates, options))).get(0);
+  }
+
+  /** One fit's coordinates and options. */
+  public record Setting(Coordinates coordinates, DynamicsFit.Options options) {}
+
+  /** Several fits of the same model and texts from one forward pass, in the order of the settings. */
+  public static List<ModelFit> run(String model, List<String> texts, boolean truncate, List<Setting> settings)
+      throws ModelException {
     try (Extractor ex = Extractor.open(model)) {
       List<HookedText> run = ex.run(texts, ExtractOptions.defaults().withTruncate(truncate),
           Hooks.sites(AttentionFlow.SITES));
@@ -45,23 +54,27 @@ public record ModelFit(String name, Coordinates coordinates, DynamicsFit.Result 
       }
       AttentionFlow attention = AttentionFlow.of(run, weights);
       float[][][] norms = null;
-      if (coordinates == Coordinates.UNNORMALISED) {
-        norms = new float[blocks + 1][][];
-        for (int l = 0; l <= blocks; l++) {
-          norms[l] = ex.outputNorm(l);
-          if (norms[l] == null) {
-            throw new IllegalArgumentException("--coordinates unnormalised undoes the last LayerNorm of a post-LN model"
-                + " (bert, roberta, distilbert); " + ex.info().name() + " is "
-                + ex.info().config().architecture().modelType() + ", whose hidden states are not normalised: use"
-                + " --coordinates sphere");
+      List<ModelFit> out = new ArrayList<>();
+      for (Setting st : settings) {
+        if (st.coordinates() == Coordinates.UNNORMALISED && norms == null) {
+          norms = new float[blocks + 1][][];
+          for (int l = 0; l <= blocks; l++) {
+            norms[l] = ex.outputNorm(l);
+            if (norms[l] == null) {
+              throw new IllegalArgumentException("--coordinates unnormalised undoes the last LayerNorm of a post-LN"
+                  + " model (bert, roberta, distilbert); " + ex.info().name() + " is "
+                  + ex.info().config().architecture().modelType() + ", whose hidden states are not normalised: use"
+                  + " --coordinates sphere");
+            }
           }
         }
+        List<CloudSequence> seqs = new ArrayList<>();
+        for (HookedText t : run) {
+          seqs.add(sequence(t.text(), st.coordinates() == Coordinates.UNNORMALISED ? norms : null));
+        }
+        out.add(new ModelFit(ex.info().name(), st.coordinates(), DynamicsFit.fit(seqs, st.options()), attention));
       }
-      List<CloudSequence> seqs = new ArrayList<>();
-      for (HookedText t : run) {
-        seqs.add(sequence(t.text(), norms));
-      }
-      return new ModelFit(ex.info().name(), coordinates, DynamicsFit.fit(seqs, options), attention);
+      return List.copyOf(out);
     }
   }
 
