@@ -4,11 +4,11 @@ import dev.tokendyn.metrics.DoublyStochastic;
 import dev.tokendyn.model.TextExtraction;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The doubly stochastic defect ({@link DoublyStochastic}) of every block and head of a model, averaged
- * over texts, with all tokens and without the special tokens ([CLS], [SEP], padding and their kin).
+ * over texts, with all tokens and without the special tokens (those the tokenizer added, [CLS] and [SEP]:
+ * {@link TextExtraction#special()}).
  *
  * <pre>{@code
  * Extraction r = ex.extract(texts, ExtractOptions.defaults().withAttentions(true));
@@ -20,10 +20,6 @@ import java.util.Set;
  * @param withoutSpecial [block][head]: the defect over the other tokens, rows renormalised
  */
 public record AttentionDefect(int[] blocks, double[][] withSpecial, double[][] withoutSpecial) {
-  /** The special tokens of the supported tokenizers (BERT's WordPiece, RoBERTa's and GPT-2's BPE). */
-  static final Set<String> SPECIAL = Set.of("[CLS]", "[SEP]", "[PAD]", "[MASK]", "<s>", "</s>", "<pad>", "<mask>",
-      "<|endoftext|>");
-
   /**
    * The defects of the texts' attention patterns.
    *
@@ -43,9 +39,10 @@ public record AttentionDefect(int[] blocks, double[][] withSpecial, double[][] w
     int[][] plainCount = new int[blocks][heads];
     for (TextExtraction t : texts) {
       int n = t.size();
+      boolean[] special = t.special();
       boolean[] keep = new boolean[n];
       for (int i = 0; i < n; i++) {
-        keep[i] = !SPECIAL.contains(t.tokens().get(i));
+        keep[i] = !special[i];
       }
       if (t.attentions().size() != blocks) {
         throw new IllegalArgumentException("texts hold different numbers of attention patterns: " + blocks + " and "

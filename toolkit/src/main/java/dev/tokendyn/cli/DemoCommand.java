@@ -2,14 +2,14 @@ package dev.tokendyn.cli;
 
 import dev.tokendyn.analysis.Coordinates;
 import dev.tokendyn.analysis.DynamicsFit;
-import dev.tokendyn.analysis.LayerAnalysis;
+import dev.tokendyn.analysis.CorpusAnalysis;
+import dev.tokendyn.analysis.CorpusParams;
 import dev.tokendyn.analysis.ModelSequences;
 import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.export.FitReport;
-import dev.tokendyn.metrics.CloudMetrics;
-import dev.tokendyn.metrics.MetricsParams;
-import dev.tokendyn.metrics.Transition;
+import dev.tokendyn.metrics.Summary;
+import dev.tokendyn.metrics.TextMetric;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -46,29 +46,33 @@ final class DemoCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%s over %d sample texts ...%n", MODEL, texts.size());
     o.flush();
     ModelSequences m = ModelSequences.extract(MODEL, texts, false);
-    LayerAnalysis a = LayerAnalysis.of(m.name(), m.texts(), MetricsParams.defaults());
+    CorpusAnalysis.Result a = CorpusAnalysis.of(m.name(), m.textSequences(), CorpusParams.defaults());
     DynamicsFit.Options opts = DynamicsFit.Options.defaults();
     DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
-    int layers = a.pooled().size();
+    int layers = a.sites().size();
     AtomicFiles.writeFolder(dir, true, tmp -> {
       AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
       FitReport.write(tmp.resolve("fit.json"), m.name(), m.name(), Coordinates.SPHERE, fit, null);
       FitReport.writePlots(tmp, "fit", m.name(), fit, null);
     });
 
-    o.printf(Locale.ROOT, "%n%-26s %9s %8s %9s %9s %9s %9s %11s%n", "layer", "mean cos", "clusters", "eff.rank",
-        "int.dim", "W2 next", "id.cost", "efficiency");
-    List<CloudMetrics> cm = a.metrics().clouds();
-    List<Transition> tr = a.metrics().transitions();
+    o.printf(Locale.ROOT, "%n%s: %d texts, %d tokens, %d measured (special tokens dropped); means over texts%n",
+        a.name(), a.texts(), a.tokens(), a.keptTokens());
+    o.printf(Locale.ROOT, "%-26s %9s %9s %9s %9s %9s %9s %9s%n", "layer", "mean cos", "intra-adj", "baseline",
+        "eff.rank", "int.dim", "W2 next", "rot.share");
+    Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
+    Summary[] intra = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
+    Summary[] er = a.summaries().get(TextMetric.EFFECTIVE_RANK);
     for (int l = 0; l < layers; l++) {
-      CloudMetrics c = cm.get(l);
-      String w2 = l < tr.size() ? String.format(Locale.ROOT, "%9.3f", tr.get(l).w2()) : String.format("%9s", "");
-      String id = l < tr.size() ? String.format(Locale.ROOT, "%9.3f", tr.get(l).identityCost()) : String.format("%9s", "");
-      String ef = l < tr.size() ? String.format(Locale.ROOT, "%11.3f", tr.get(l).transportEfficiency())
-          : String.format("%11s", "");
-      o.printf(Locale.ROOT, "%-26s %9.3f %8d %9.2f %9.2f %s %s %s%n", a.pooled().label(l), a.withinTextMeanCosine()[l],
-          c.clusters(), c.effectiveRank(), c.intrinsicDimension(), w2, id, ef);
+      CorpusAnalysis.PooledLayer p = a.pooled().get(l);
+      String w2 = l < a.transitions().size() ? fmt(a.transitions().get(l).w2()) : String.format("%9s", "");
+      String rs = l < a.transitions().size() ? fmt(a.transitions().get(l).rotation().share()) : String.format("%9s", "");
+      o.printf(Locale.ROOT, "%-26s %s %s %s %s %s %s %s%n", a.sites().get(l), fmt(mc[l].mean()), fmt(intra[l].mean()),
+          fmt(p.anisotropyBaseline()), fmt(er[l].mean()), fmt(p.intrinsicDimension() == null ? Double.NaN
+              : p.intrinsicDimension().value()), w2, rs);
     }
+    o.println("(mean cos: within a text; intra-adj: cosine to the text's mean minus the baseline, the cosine across"
+        + " texts; int.dim, W2 next and rot.share: the pooled tokens)");
     o.printf(Locale.ROOT, "%nfit of SA dynamics (positions, from layer 0): beta %s, time per layer %s; residual %.4f"
         + " against %.4f for tokens that stay put (%.1f%% explained; any V = I flow at most %.1f%%)%n",
         fit.beta().identifiable() ? String.format(Locale.ROOT, "%.3f", fit.beta().atMinimum()) : "not identifiable",
@@ -76,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
         fit.residual(), fit.staticResidual(), 100 * fit.explained(), 100 * fit.ceiling());
     o.println("wrote " + dir);
     return Main.OK;
+  }
+
+  private static String fmt(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%9.3f", v) : String.format(Locale.ROOT, "%9s", "n/a");
   }
 
   static List<String> sampleTexts() throws IOException {

@@ -108,6 +108,7 @@ public final class ExtractionFiles {
       m.put("text", t.text());
       m.put("tokens", t.tokens());
       m.put("token_ids", t.tokenIds());
+      m.put("special", t.special());
       List<float[][]> hs = new ArrayList<>();
       for (TextExtraction.HiddenState h : t.hiddenStates()) {
         hs.add(rows(h.values(), t.size(), t.width()));
@@ -219,6 +220,7 @@ public final class ExtractionFiles {
       m.put("text", t.text());
       m.put("tokens", t.tokens());
       m.put("token_ids", t.tokenIds());
+      m.put("special", t.special());
       m.put("hidden_states", base + ".npy");
       if (!t.attentions().isEmpty()) {
         int heads = t.attentions().get(0).heads();

@@ -102,13 +102,26 @@ class MiniLmTest {
   }
 
   @Test
-  void theLayerAnalysisReadsAnExtraction() throws Exception {
+  void theCorpusAnalysisReadsAnExtractionAndKnowsItsSpecialTokens() throws Exception {
     Extraction r = ex.extract(List.of("The cat sat on the mat.", "Tokens move through the layers of a transformer."),
         ExtractOptions.defaults());
-    dev.tokendyn.analysis.LayerAnalysis a = dev.tokendyn.analysis.LayerAnalysis.of("all-minilm-l6-v2", r.sequences(),
-        dev.tokendyn.metrics.MetricsParams.defaults());
-    assertThat(a.pooled().size()).isEqualTo(7);
-    assertThat(a.pooled().cloud(0).size()).isEqualTo(r.text(0).size() + r.text(1).size());
+    // BERT's tokenizer adds [CLS] first and [SEP] last, and marks them in its special-tokens mask
+    for (TextExtraction t : r.texts()) {
+      boolean[] s = t.special();
+      assertThat(t.tokens().get(0)).isEqualTo("[CLS]");
+      assertThat(t.tokens().get(t.size() - 1)).isEqualTo("[SEP]");
+      assertThat(s[0]).isTrue();
+      assertThat(s[s.length - 1]).isTrue();
+      for (int i = 1; i < s.length - 1; i++) {
+        assertThat(s[i]).as(t.tokens().get(i)).isFalse();
+      }
+    }
+    dev.tokendyn.analysis.CorpusAnalysis.Result a = dev.tokendyn.analysis.CorpusAnalysis.of("all-minilm-l6-v2",
+        r.texts().stream().map(TextExtraction::toTextSequence).toList(),
+        dev.tokendyn.analysis.CorpusParams.defaults());
+    assertThat(a.sites()).hasSize(7);
+    assertThat(a.tokens()).isEqualTo(r.text(0).size() + r.text(1).size());
+    assertThat(a.keptTokens()).isEqualTo(a.tokens() - 4);
   }
 
   @Test
@@ -343,6 +356,54 @@ class MiniLmTest {
       System.out.printf("MiniLM as a Hugging Face %s directory: last layer vs ONNX Runtime, max abs diff %.3g%n",
           modelType, worst);
       assertThat(worst).isLessThanOrEqualTo(1e-4);
+    }
+  }
+
+  @Test
+  void theRotationalShareTellsARealLayerFromItsShuffledDisplacementsWhereTransportEfficiencyCannot()
+      throws Exception {
+    List<String> texts = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+        "src/main/resources/dev/tokendyn/demo/texts.txt"));
+    Extraction r = ex.extract(texts, ExtractOptions.defaults());
+    for (int l = 0; l < 6; l++) {
+      List<double[]> xs = new java.util.ArrayList<>();
+      List<double[]> ys = new java.util.ArrayList<>();
+      for (TextExtraction t : r.texts()) {
+        boolean[] special = t.special();
+        for (int i = 0; i < t.size(); i++) {
+          if (!special[i]) {
+            xs.add(t.cloud(l).point(i));
+            ys.add(t.cloud(l + 1).point(i));
+          }
+        }
+      }
+      int n = xs.size();
+      int d = 384;
+      Integer[] perm = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        perm[i] = i;
+      }
+      java.util.Collections.shuffle(java.util.Arrays.asList(perm), new java.util.Random(345));
+      double[] x = new double[n * d];
+      double[] y = new double[n * d];
+      double[] shuffled = new double[n * d];
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < d; k++) {
+          x[i * d + k] = xs.get(i)[k];
+          y[i * d + k] = ys.get(i)[k];
+          shuffled[i * d + k] = xs.get(i)[k] + ys.get(perm[i])[k] - xs.get(perm[i])[k];
+        }
+      }
+      double real = dev.tokendyn.metrics.RotationalShare.of(x, y, n, d, 10).share();
+      double random = dev.tokendyn.metrics.RotationalShare.of(x, shuffled, n, d, 10).share();
+      assertThat(random).as("layer %d", l).isGreaterThan(0.3).isGreaterThan(2 * real);
+      // transport efficiency cannot tell them apart: both are the optimal coupling to many digits
+      dev.tokendyn.cloud.TokenCloud cx = dev.tokendyn.cloud.TokenCloud.ofFlat(n, d, x);
+      for (double[] to : List.of(y, shuffled)) {
+        dev.tokendyn.cloud.TokenCloud cy = dev.tokendyn.cloud.TokenCloud.ofFlat(n, d, to);
+        assertThat(dev.tokendyn.metrics.TransportEfficiency.of(dev.tokendyn.transport.Transport.w2(cx, cy),
+            dev.tokendyn.metrics.IdentityCost.of(cx, cy))).isGreaterThan(0.9999);
+      }
     }
   }
 }
