@@ -21,7 +21,7 @@ double[] fitted(String model, int block) throws Exception {
       ? new double[] {l.path("beta").asDouble(), l.path("time").asDouble(), 1} : new double[] {1, 0.3, 0};
 }
 
-StringBuilder table = new StringBuilder("| model | block | replaced by | beta, time | token cosine, next layer | token cosine, last layer | W2 to the unmodified last layer | sentence cosine | top-7 neighbour overlap |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+StringBuilder table = new StringBuilder("| model | block | replaced by | beta, time | token cosine, next layer | token cosine, last layer | W2 to the unmodified last layer | sentence cosine |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
 StringBuilder defects = new StringBuilder("| model | doubly stochastic defect per block, all tokens | without [CLS] and [SEP] |\n| --- | --- | --- |\n");
 for (String model : models) {
   try (Extractor ex = Extractor.open(model)) {
@@ -38,10 +38,10 @@ for (String model : models) {
         Files.createDirectories(dir);
         InterventionReport.write(dir, r, rep.isFlow() && bt[2] == 1 ? model + "-gram-per-layer.json" : null);
         var last = r.layers().get(blocks);
-        table.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.4f | %.4f | %.3f | %.4f | %.3f |%n", model, block,
+        table.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.4f | %.4f | %.3f | %.4f |%n", model, block,
             rep.name().toLowerCase(Locale.ROOT), rep.isFlow() ? String.format(Locale.ROOT, "%.3g, %.3g%s", bt[0], bt[1],
             bt[2] == 1 ? " (fit)" : " (fixed)") : "", r.layers().get(block + 1).tokenCosine(), last.tokenCosine(),
-            last.w2Change(), r.sentenceCosine(), r.neighbourOverlap()));
+            last.w2Change(), r.sentenceCosine()));
       }
     }
     StringBuilder a = new StringBuilder();
