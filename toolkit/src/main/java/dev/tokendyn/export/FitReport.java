@@ -26,7 +26,9 @@ import java.util.Map;
  *              "attention": {"explained": 0.3, "mlp_left": 0.7, "flow_error": 3e-7}, "value": null}, ...],
  *  "profile": null, "curves": {"layer": [0, 1, ...], "mean_cosine_model": [..], "mean_cosine_fit": [..]}}
  * }</pre>
- * {@code objective} in the profiles is R = residual / static residual (1 - explained). A parameter that is
+ * {@code residual} and {@code static_residual} are the objective's scores summed over texts and layers, of
+ * the fitted flow and of tokens that stay put; {@code objective} in the profiles is R = residual / static
+ * residual (1 - explained). A parameter that is
  * not identifiable has {@code null} in place of its value, and its flat range says where the objective is
  * flat; with global parameters every layer carries the same values.
  */
