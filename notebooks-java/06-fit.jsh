@@ -60,7 +60,21 @@ for (String model : models) {
 System.out.println(summary);
 System.out.println(perLayer);
 
-// 2. A control: a 6-layer sequence made by the simulator with a different beta on each layer is recovered.
+// 2. A value matrix per layer (MiniLM): with the attention of the real previous layer fixed, W_l = tau_l V_l by
+//    ridge least squares (ridge 0.1 of the mean |z|^2; 8 texts give fewer tokens than the 384 dimensions, so the
+//    ridge is required and the fit is in-sample).
+var vf = ModelFit.run("all-minilm-l6-v2", texts, false, Coordinates.SPHERE,
+    base.withPerLayer(true).withValue(true, 0.1).withBootstrap(0, 1));
+FitReport.write(out.resolve("all-minilm-l6-v2-positions-per-layer-value.json"), "all-minilm-l6-v2", "all-minilm-l6-v2",
+    vf.coordinates(), vf.fit(), vf.attention());
+StringBuilder valueTable = new StringBuilder("| layer | V = I flow explains (positions, one step) | ceiling of V = I | fitted V explains | beta of the V fit | lambda |\n| --- | --- | --- | --- | --- | --- |\n");
+for (var l : vf.fit().layers()) {
+  valueTable.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.3g | %.3g |%n", l.layer(), pct(l.explained()),
+      pct(l.ceiling()), pct(l.value().explained()), l.value().beta(), l.value().lambda()));
+}
+System.out.println(valueTable);
+
+// 3. A control: a 6-layer sequence made by the simulator with a different beta on each layer is recovered.
 double[] cb = {1, 2, 4, 8, 4, 2};
 double[] ct = {0.3, 0.2, 0.3, 0.2, 0.4, 0.3};
 var clouds = new ArrayList<dev.tokendyn.cloud.TokenCloud>();
@@ -101,6 +115,13 @@ that the attention step h -> resid_mid already makes, and the rest, left to the 
 
 %s
 
+A value matrix per layer for MiniLM (`--per-layer --fit-value --ridge 0.1`, positions, one step from the
+real previous layer): the V = I flow against a fitted W_l = tau_l V_l with the same attention. With 8 texts
+(fewer tokens than dimensions) a 384 x 384 matrix can follow almost any step, so these are in-sample
+numbers, an upper bound on what a linear value map with SA attention could do, not a test of it:
+
+%s
+
 ![MiniLM, Gram per layer](all-minilm-l6-v2-gram-per-layer-layers.png)
 
 ![bge, Gram per layer](bge-small-en-v1.5-gram-per-layer-layers.png)
@@ -108,5 +129,5 @@ that the attention step h -> resid_mid already makes, and the rest, left to the 
 ![e5, Gram per layer](e5-small-v2-gram-per-layer-layers.png)
 
 ![MiniLM, profile over beta](all-minilm-l6-v2-gram-profile.png)
-""".formatted(summary, perLayer, controlLine));
+""".formatted(summary, perLayer, controlLine, valueTable));
 /exit
