@@ -196,7 +196,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       for (int slot = 0; slot < models.size(); slot++) {
         String m = models.get(slot);
-        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50)) {
+        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50, "texts")) {
           ModelCorpus.Run run = ModelCorpus.analyze(m, texts, source.model.truncate, params, bar::stepTo, checkpoint,
               slot);
           analyses.add(run.result());
