@@ -22,12 +22,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Fit SA dynamics (Q = K = I) to a model's layers or to a cloud sequence, with one beta and time per layer",
-      "for all layers (from layer 0) or one pair per layer (--per-layer, each layer from the real previous one),",
-      "scored by positions, Gram matrices or W2; report the explained fraction with a bootstrap interval, the",
-      "ceiling of any V = I flow, a profile over beta, and which parameters are identifiable. For a model, also",
-      "each attention sublayer run as a particle step. Writes tokendyn.fit/2 JSON and, with --out, plots.",
-      "Example: tokendyn fit --model all-minilm-l6-v2 --input texts.txt --per-layer --objective gram --out fit.json"})
+      "How far a model's layers, or a cloud sequence, are from the idealised SA flow (Q = K = V = I).",
+      "Fit SA dynamics (Q = K = I) to a model's layers or to a cloud sequence, with one beta and time "
+          + "per layer for all layers (from layer 0) or one pair per layer (--per-layer, each layer from the "
+          + "real previous one), scored by positions, Gram matrices or W2; report the explained fraction "
+          + "with a bootstrap interval, the ceiling of any V = I flow, a profile over beta, and which "
+          + "parameters are identifiable. For a model, also each attention sublayer run as a particle step. "
+          + "Writes tokendyn.fit/2 JSON and, with --out, plots.",
+      "Example: tokendyn fit --model all-minilm-l6-v2 --input texts.txt --per-layer --objective gram --out fit.json"
+    })
 final class FitCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -24,12 +24,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Replace block L's attention sublayer by the idealised flow (sa, usa, sinkformer) for time T, run on the",
-      "block's input tokens of each text, or remove it (ablate), or replace each output by its mean over the",
-      "text (mean); then run the real model onward, and measure the effect against the unmodified model per",
-      "layer and on the sentence embeddings. Writes DIR/report.json (tokendyn.intervention/1) and plots.",
-      "Example: tokendyn intervene --model all-minilm-l6-v2 --input texts.txt --layer 2 --replace sa"
-          + " --beta 1 --time 0.5 --out iv"})
+      "Replace a block's attention sublayer by the idealised flow, ablate or average it, and run the model onward.",
+      "Replace block L's attention sublayer by the idealised flow (sa, usa, sinkformer) for time T, "
+          + "run on the block's input tokens of each text, or remove it (ablate), or replace each output by "
+          + "its mean over the text (mean); then run the real model onward, and measure the effect against "
+          + "the unmodified model per layer and on the sentence embeddings. Writes DIR/report.json "
+          + "(tokendyn.intervention/1) and plots.",
+      "Example: tokendyn intervene --model all-minilm-l6-v2 --input texts.txt --layer 2 --replace sa --beta 1 --time 0.5 --out iv"
+    })
 final class InterveneCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
