@@ -172,6 +172,11 @@ public final class DynamicsFit {
           samples, newSeed, flatTolerance, threads);
     }
 
+    public Options withThreads(int t) {
+      return new Options(objective, perLayer, fitValue, ridge, stepsPerLayer, betaGrid, tauGrid, maxEvaluations, bootstrap,
+          seed, flatTolerance, t);
+    }
+
     public Options withGrids(double[] betas, double[] taus) {
       return new Options(objective, perLayer, fitValue, ridge, stepsPerLayer, betas, taus, maxEvaluations, bootstrap,
           seed, flatTolerance, threads);

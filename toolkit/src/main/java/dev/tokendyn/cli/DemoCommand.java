@@ -35,6 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder).")
   Path out;
 
@@ -47,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     o.flush();
     ModelSequences m = ModelSequences.extract(MODEL, texts, false);
     CorpusAnalysis.Result a = CorpusAnalysis.of(m.name(), m.textSequences(), CorpusParams.defaults());
-    DynamicsFit.Options opts = DynamicsFit.Options.defaults();
+    DynamicsFit.Options opts = DynamicsFit.Options.defaults().withThreads(threads.count());
     DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
     int layers = a.sites().size();
     AtomicFiles.writeFolder(dir, true, tmp -> {

@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
 final class FitCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
@@ -88,7 +90,8 @@ final class FitCommand implements Callable<Integer> {
       throw new UsageException("--ridge applies to --fit-value; add --fit-value or drop --ridge");
     }
     DynamicsFit.Options o = DynamicsFit.Options.defaults().withObjective(objective).withPerLayer(perLayer)
-        .withValue(fitValue, ridge).withStepsPerLayer(stepsPerLayer).withBootstrap(bootstrap, seed);
+        .withValue(fitValue, ridge).withStepsPerLayer(stepsPerLayer).withBootstrap(bootstrap, seed)
+        .withThreads(threads.count());
     String name;
     String model = null;
     DynamicsFit.Result r;
