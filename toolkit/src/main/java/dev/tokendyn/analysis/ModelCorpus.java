@@ -148,7 +148,7 @@ public final class ModelCorpus {
     measurer.setDaemon(true);
     measurer.start();
     try {
-      ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
+      ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate).withAttentions(true), (i, r) -> {
         try {
           // offer with a timeout, so that a measurement that failed cannot leave the model waiting
           while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package dev.tokendyn.cli;
 
+import dev.tokendyn.analysis.Coordinates;
 import dev.tokendyn.analysis.DynamicsFit;
 import dev.tokendyn.analysis.CorpusAnalysis;
 import dev.tokendyn.analysis.CorpusParams;
@@ -34,6 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder).")
   Path out;
 
@@ -46,13 +49,13 @@ final class DemoCommand implements Callable<Integer> {
     o.flush();
     ModelSequences m = ModelSequences.extract(MODEL, texts, false);
     CorpusAnalysis.Result a = CorpusAnalysis.of(m.name(), m.textSequences(), CorpusParams.defaults());
-    DynamicsFit.Options opts = DynamicsFit.Options.defaults();
+    DynamicsFit.Options opts = DynamicsFit.Options.defaults().withThreads(threads.count());
     DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
     int layers = a.sites().size();
     AtomicFiles.writeFolder(dir, true, tmp -> {
       AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
-      FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts);
-      FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
+      FitReport.write(tmp.resolve("fit.json"), m.name(), m.name(), Coordinates.SPHERE, fit, null);
+      FitReport.writePlots(tmp, "fit", m.name(), fit, null);
     });
 
     o.printf(Locale.ROOT, "%n%s: %d texts, %d tokens, %d measured (special tokens dropped); means over texts%n",
@@ -72,9 +75,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     o.println("(mean cos: within a text; intra-adj: cosine to the text's mean minus the baseline, the cosine across"
         + " texts; int.dim, W2 next and rot.share: the pooled tokens)");
-    o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
-        + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
-        100 * (1 - fit.residual() / fit.staticResidual()));
+    o.printf(Locale.ROOT, "%nfit of SA dynamics (positions, from layer 0): beta %s, time per layer %s; residual %.4f"
+        + " against %.4f for tokens that stay put (%.1f%% explained; any V = I flow at most %.1f%%)%n",
+        fit.beta().identifiable() ? String.format(Locale.ROOT, "%.3f", fit.beta().atMinimum()) : "not identifiable",
+        fit.time().identifiable() ? String.format(Locale.ROOT, "%.4f", fit.time().atMinimum()) : "not identifiable",
+        fit.residual(), fit.staticResidual(), 100 * fit.explained(), 100 * fit.ceiling());
     o.println("wrote " + dir);
     return Main.OK;
   }
