@@ -19,10 +19,7 @@ for (String model : List.of("all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v
   info.put(m.name(), m.info());
 }
 
-// 2. The report and the plots, every model on the same axes; histograms at the first, middle and last layer.
-AtomicFiles.writeFolder(out, true, dir -> AnalysisReport.write(dir, analyses, info, new int[] {0, 6, 12}));
-
-// 3. Key numbers per model.
+// 2. Key numbers per model.
 StringBuilder table = new StringBuilder("| model | layers | mean cosine within texts, first -> last | anisotropy, first -> last | effective rank, first -> last | mean transport efficiency | MSD exponent alpha (R^2) |\n| --- | --- | --- | --- | --- | --- | --- |\n");
 for (var a : analyses) {
   double[] mc = a.withinTextMeanCosine();
@@ -36,7 +33,7 @@ for (var a : analyses) {
 }
 System.out.println(table);
 
-Files.writeString(out.resolve("README.md"), """
+String readme = """
 # 04 Real models layer by layer
 
 The 8 sample texts (`toolkit/src/main/resources/dev/tokendyn/demo/texts.txt`) through the three catalog
@@ -75,5 +72,12 @@ consecutive layers the tokens' own motion is the optimal transport map (efficien
 digits): each layer moves the cloud without reshuffling it, so the Lagrangian and Eulerian pictures
 agree step by step. The MSD exponent says whether displacement from the embeddings grows like a
 random walk (alpha = 1) or ballistically (alpha = 2).
-""".formatted(table));
+""".formatted(table);
+
+// 3. The report, the plots (every model on the same axes; histograms at the first, middle and last layer)
+// and this README, written as one folder.
+AtomicFiles.writeFolder(out, true, dir -> {
+  AnalysisReport.write(dir, analyses, info, new int[] {0, 6, 12});
+  Files.writeString(dir.resolve("README.md"), readme);
+});
 /exit

@@ -54,8 +54,11 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder; must not exist or be empty unless --force.")
   Path out;
 
-  @Option(names = "--force", description = "Replace an existing output folder.")
+  @Option(names = "--force", description = "Replace an existing output folder that tokendyn wrote (it holds the"
+      + " marker file .tokendyn and nothing else).")
   boolean force;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Option(names = "--threshold", defaultValue = "0.999", description = "Cosine threshold of the clusters (default: ${DEFAULT-VALUE}).")
   double threshold;
@@ -65,7 +68,17 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutputFolder(out, force);
+    List<Outputs.In> ins = new ArrayList<>();
+    if (source.model != null) {
+      ins.add(Outputs.in("--input", source.model.input));
+      ins.add(Outputs.in("--model", Path.of(source.model.model)));
+    } else {
+      source.sequences.forEach(p -> ins.add(Outputs.in("--sequence", p)));
+    }
+    if (compare != null) {
+      ins.add(Outputs.in("--compare", Path.of(compare)));
+    }
+    Outputs.folder(spec, out, "--out", force, output.parents, ins.toArray(Outputs.In[]::new));
     if (compare != null && source.model == null) {
       throw new UsageException("--compare goes with --model: it draws a second model beside the first");
     }

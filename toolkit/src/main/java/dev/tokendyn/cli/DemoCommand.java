@@ -34,12 +34,22 @@ final class DemoCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder).")
+  @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder, which is"
+      + " replaced when tokendyn wrote it).")
   Path out;
+
+  @Option(names = "--force", description = "Replace an existing --out folder that tokendyn wrote (it holds the marker"
+      + " file .tokendyn and nothing else).")
+  boolean force;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     Path dir = out != null ? out : defaultFolder();
+    // the default folder is the demo's own: an earlier demo there is replaced, as with --force
+    boolean replace = out == null || force;
+    Outputs.folder(spec, dir, "--out", replace, output.parents);
     PrintWriter o = spec.commandLine().getOut();
     List<String> texts = sampleTexts();
     o.printf(Locale.ROOT, "%s over %d sample texts ...%n", MODEL, texts.size());
@@ -49,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     DynamicsFit.Options opts = DynamicsFit.Options.defaults();
     DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
     int layers = a.pooled().size();
-    AtomicFiles.writeFolder(dir, true, tmp -> {
+    AtomicFiles.writeFolder(dir, replace, tmp -> {
       AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
       FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts);
       FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);

@@ -42,13 +42,21 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Output JSON (default: print the JSON to standard output, no plot).")
   Path out;
 
+  @picocli.CommandLine.Mixin OutputOptions output;
+
   @Option(names = "--steps-per-layer", defaultValue = "10", description = "RK4 steps per layer (default: ${DEFAULT-VALUE}).")
   int stepsPerLayer;
 
   @Override
   public Integer call() throws Exception {
-    if (out != null) {
-      Inputs.checkOutput(out, "--out");
+    Outputs.In[] inputs = {Outputs.in("--sequence", source.sequence),
+        Outputs.in("--input", source.model == null ? null : source.model.input),
+        Outputs.in("--model", source.model == null ? null : Path.of(source.model.model))};
+    Path target = null;
+    Path png = null;
+    if (out != null && !Outputs.isStdout(out)) {
+      target = Outputs.file(spec, out, "--out", output.parents, inputs);
+      png = Outputs.file(spec, out.resolveSibling(stem(out) + ".png"), "the plot beside --out", output.parents, inputs);
     }
     DynamicsFit.Options d = DynamicsFit.Options.defaults();
     DynamicsFit.Options o = new DynamicsFit.Options(stepsPerLayer, d.betaGrid(), d.tauGrid(), d.maxEvaluations(),
@@ -66,12 +74,13 @@ final class FitCommand implements Callable<Integer> {
     }
     DynamicsFit.Result r = DynamicsFit.fit(seqs, o);
     PrintWriter w = spec.commandLine().getOut();
-    if (out == null) {
-      w.println(dev.tokendyn.cloud.Json.toString(FitReport.document(name, r, o)));
+    if (target == null) {
+      dev.tokendyn.cloud.Json.Text text = dev.tokendyn.cloud.Json.text(FitReport.document(name, r, o));
+      Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+      w.println(text.json());
       return Main.OK;
     }
-    FitReport.write(out, name, r, o);
-    Path png = out.resolveSibling(stem(out) + ".png");
+    Outputs.nonFinite(spec, out, FitReport.write(target, name, r, o));
     FitReport.writePlot(png, name, r);
     w.printf(Locale.ROOT, "%s: beta %.4g, time per layer %.4g, residual %.3g (static %.3g); wrote %s and %s%n", name,
         r.beta(), r.timePerLayer(), r.residual(), r.staticResidual(), out, png);

@@ -78,7 +78,7 @@ public final class OtCommand implements Callable<Integer> {
 
   @Option(names = "--tol", defaultValue = "1e-9", paramLabel = "T",
       description = "Sinkhorn stopping threshold on the marginal error (default: ${DEFAULT-VALUE})")
-  double tol;
+  double stopThr;
 
   @Option(names = "--projections", defaultValue = "50", paramLabel = "L",
       description = "number of random projections for sliced (default: ${DEFAULT-VALUE})")
@@ -92,16 +92,20 @@ public final class OtCommand implements Callable<Integer> {
       description = "also write the plan: sparse entries for emd, dual potentials for sinkhorn")
   Path plan;
 
+  @CommandLine.Mixin OutputOptions output;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Path planTarget = null;
     if (plan != null) {
       if (method != Method.EMD && method != Method.SINKHORN) {
         throw new UsageException("--plan is available for --method emd and sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
-      Inputs.checkOutput(plan, "--plan");
+      planTarget = Outputs.file(spec, plan, "--plan", output.parents, Outputs.in("--source", source),
+          Outputs.in("--target", target));
     }
     if (method == Method.SLICED && cost == Cost.EUCLIDEAN) {
       throw new UsageException("--method sliced takes --cost sqeuclidean (sliced W2) or geodesic (spherical sliced W2),"
@@ -143,7 +147,7 @@ public final class OtCommand implements Callable<Integer> {
         json.put("reg", reg);
         json.put("regularized_value", r.regularizedValue());
         json.put("marginal_error", r.marginalError());
-        json.put("tol", tol);
+        json.put("tol", stopThr);
       }
       case DIVERGENCE -> {
         DivergenceResult r = new SinkhornDivergence(sinkhornParams()).between(x, y);
@@ -153,7 +157,7 @@ public final class OtCommand implements Callable<Integer> {
         json.put("ot_xy", r.xy().regularizedValue());
         json.put("ot_xx", r.xx().regularizedValue());
         json.put("ot_yy", r.yy().regularizedValue());
-        json.put("tol", tol);
+        json.put("tol", stopThr);
       }
       case SLICED -> {
         SlicedParams p = new SlicedParams(projections, seed);
@@ -174,18 +178,20 @@ public final class OtCommand implements Callable<Integer> {
     warnings.addAll(result.warnings());
     json.put("warnings", warnings);
     if (plan != null) {
-      Json.write(plan, planJson(result, x, y));
+      Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, x, y)));
     }
     for (String w : result.warnings()) {
       err.println("tokendyn ot: warning: " + w);
     }
     err.flush();
-    out.println(Json.toString(json));
+    Json.Text text = Json.text(json);
+    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+    out.println(text.json());
     return Main.OK;
   }
 
   private SinkhornParams sinkhornParams() {
-    return new SinkhornParams(cost, reg, maxIter == null ? SinkhornParams.DEFAULT_MAX_ITER : maxIter, tol,
+    return new SinkhornParams(cost, reg, maxIter == null ? SinkhornParams.DEFAULT_MAX_ITER : maxIter, stopThr,
         SinkhornParams.DEFAULT_SCALING);
   }
 

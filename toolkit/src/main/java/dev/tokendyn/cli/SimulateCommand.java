@@ -60,14 +60,17 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--save-points", description = "Include each frame's points in the output.")
   boolean savePoints;
 
-  @Option(names = "--out", required = true, description = "Output JSON file.")
+  @Option(names = "--out", required = true, description = "Output JSON file, or - for standard output.")
   Path out;
 
   @Mixin SimulationOptions sim;
 
+  @Mixin OutputOptions output;
+
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
+    Path target = Outputs.file(spec, out, "--out", output.parents, Outputs.in("--init", SimulationOptions.initFile(init)),
+        Outputs.in("--qkv", sim.qkvFile()));
     sim.checkClusterEps();
     int steps = steps(duration, sim.dt);
     Init start = SimulationOptions.init(init);
@@ -77,7 +80,7 @@ final class SimulateCommand implements Callable<Integer> {
     // fail on an impossible initial condition before any work
     start.points(n, d, seed);
     List<SimulationRun.Frame> frames = SimulationRun.run(p, sim.threads(), sim.clusterEps, savePoints);
-    SimulationReport.write(out, p, sim.clusterEps, frames);
+    Outputs.nonFinite(spec, out, SimulationReport.write(target, p, sim.clusterEps, frames));
     SimulationRun.Frame last = frames.get(frames.size() - 1);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "%s n=%d d=%d beta=%s: t=%s mean cosine %.6f, %d cluster(s); wrote %d frames to %s%n",

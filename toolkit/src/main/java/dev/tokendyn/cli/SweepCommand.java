@@ -56,9 +56,22 @@ final class SweepCommand implements Callable<Integer> {
 
   @Mixin SimulationOptions sim;
 
+  @Mixin OutputOptions output;
+
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
+    if (Outputs.isStdout(out) && !noPlot) {
+      throw new UsageException("--out - writes the JSON to standard output and has no folder for the heat maps;"
+          + " add --no-plot");
+    }
+    Outputs.In qkv = Outputs.in("--qkv", sim.qkvFile());
+    Path target = Outputs.file(spec, out, "--out", output.parents, qkv);
+    List<Path> pngs = new ArrayList<>();
+    if (!noPlot) {
+      for (int d : ds) {
+        pngs.add(Outputs.file(spec, heatMapPath(out, d), "heat map of --out", output.parents, qkv));
+      }
+    }
     int steps = SimulateCommand.steps(duration, sim.dt);
     PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
         recordEvery);
@@ -67,13 +80,7 @@ final class SweepCommand implements Callable<Integer> {
     try (Stages bar = new Stages("sweep", total)) {
       cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);
     }
-    List<Path> pngs = new ArrayList<>();
-    if (!noPlot) {
-      for (int d : ds) {
-        pngs.add(heatMapPath(out, d));
-      }
-    }
-    SweepReport.write(out, grid, cells);
+    Outputs.nonFinite(spec, out, SweepReport.write(target, grid, cells));
     for (int i = 0; i < pngs.size(); i++) {
       SweepReport.writeHeatMap(pngs.get(i), grid, cells, ds[i]);
     }

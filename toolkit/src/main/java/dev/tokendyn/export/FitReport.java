@@ -45,8 +45,13 @@ public final class FitReport {
     return doc;
   }
 
-  public static void write(Path path, String source, DynamicsFit.Result r, DynamicsFit.Options o) throws IOException {
-    Json.write(path, document(source, r, o));
+  /**
+   * Writes the document atomically.
+   *
+   * @return how many numbers were not finite and were written as null
+   */
+  public static int write(Path path, String source, DynamicsFit.Result r, DynamicsFit.Options o) throws IOException {
+    return Json.write(path, document(source, r, o));
   }
 
   /** Mean cosine per layer, the model's and the fitted dynamics', on one chart. */

@@ -76,11 +76,28 @@ final class ModelLoader {
             + " model.safetensors and tokenizer.json");
       }
     }
+    Map<String, Tensor> raw = Safetensors.read(weightsFile);
+    String name = dir.toAbsolutePath().normalize().getFileName().toString();
+    String source = dir.toAbsolutePath().normalize().toString();
+    return fromConfig(configFile, raw, name, source);
+  }
+
+  /**
+   * The configuration that {@code config.json} describes, with the weights renamed for it.
+   *
+   * @throws ModelException naming the file when it is not JSON, names an unsupported architecture, or lacks
+   *     or misstates a size
+   */
+  static Loaded fromConfig(Path configFile, Map<String, Tensor> raw, String name, String source)
+      throws ModelException {
     JsonNode c;
     try {
       c = Json.readTree(configFile);
     } catch (IOException e) {
       throw new ModelException(configFile + ": not readable JSON: " + e.getMessage(), e);
+    }
+    if (!c.isObject()) {
+      throw new ModelException(configFile + ": expected a JSON object with \"model_type\" and the model's sizes");
     }
     Architecture arch;
     try {
@@ -88,9 +105,6 @@ final class ModelLoader {
     } catch (IllegalArgumentException e) {
       throw new ModelException(configFile + ": " + e.getMessage(), e);
     }
-    Map<String, Tensor> raw = Safetensors.read(weightsFile);
-    String name = dir.toAbsolutePath().normalize().getFileName().toString();
-    String source = dir.toAbsolutePath().normalize().toString();
     try {
       return switch (arch) {
         case BERT, ROBERTA -> bertDirectory(c, raw, arch, name, source, configFile);
