@@ -106,7 +106,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     } else {
       List<CloudSequence> seqs = new ArrayList<>();
       for (Path p : source.sequences) {
-        seqs.addAll(Inputs.sequences(p, "--sequence"));
+        seqs.addAll(Inputs.sequences(p, "--sequence " + p));
       }
       inputs.add(new ModelSequences(name == null ? "sequence" : name,
           Map.of("sources", source.sequences.stream().map(Path::toString).toList()), seqs));

@@ -70,9 +70,12 @@ final class FitCommand implements Callable<Integer> {
       seqs = m.texts();
     } else {
       name = source.sequence.getFileName().toString();
-      seqs = Inputs.sequences(source.sequence, "--sequence");
+      seqs = Inputs.sequences(source.sequence, "--sequence " + source.sequence);
     }
-    DynamicsFit.Result r = DynamicsFit.fit(seqs, o);
+    DynamicsFit.Result r;
+    try (Stages bar = Stages.elapsed("fit")) {
+      r = DynamicsFit.fit(seqs, o);
+    }
     PrintWriter w = spec.commandLine().getOut();
     if (target == null) {
       dev.tokendyn.cloud.Json.Text text = dev.tokendyn.cloud.Json.text(FitReport.document(name, r, o));

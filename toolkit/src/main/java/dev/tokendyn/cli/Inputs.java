@@ -63,12 +63,13 @@ final class Inputs {
       return;
     }
     if (Files.isDirectory(path)) {
-      throw new UsageException(what + " is a folder; give a file");
+      throw new UsageException("cannot read " + what + ": it is a folder; give a file");
     }
     if (Files.exists(path)) {
-      throw new UsageException(what + " is not a regular file (a pipe, a device or a socket); save it to a file first");
+      throw new UsageException("cannot read " + what + ": not a regular file (a pipe, a device or a socket); save it"
+          + " to a file first");
     }
-    throw new UsageException(what + ": no such file" + (folderToo ? " or folder" : ""));
+    throw new UsageException("cannot read " + what + ": no such file" + (folderToo ? " or folder" : ""));
   }
 
   private static byte[] stdin(String what) throws IOException {

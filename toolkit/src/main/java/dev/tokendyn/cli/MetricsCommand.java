@@ -51,7 +51,10 @@ final class MetricsCommand implements Callable<Integer> {
     MetricsParams params = new MetricsParams(threshold,
         noTransport ? TransitionParams.identityOnly() : TransitionParams.defaults());
     CloudSequence sequence = Inputs.sequence(input, "--input " + input);
-    SequenceMetrics metrics = SequenceMetrics.of(sequence, params);
+    SequenceMetrics metrics;
+    try (Stages bar = Stages.elapsed("metrics")) {
+      metrics = SequenceMetrics.of(sequence, params);
+    }
     Outputs.nonFinite(spec, out, Json.write(target, metrics.toJson()));
     PrintWriter w = spec.commandLine().getOut();
     w.println("measured " + sequence.size() + " clouds of " + sequence.cloud(0).size() + " tokens in R^"

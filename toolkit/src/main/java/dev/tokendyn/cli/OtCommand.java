@@ -131,6 +131,33 @@ public final class OtCommand implements Callable<Integer> {
     json.put("schema", Json.schema("ot"));
     json.put("method", method.name().toLowerCase(Locale.ROOT));
     json.put("cost", cost.name().toLowerCase(Locale.ROOT));
+    if (method == Method.EMD) {
+      // the network simplex holds the cost, the flow and the arcs' indices of every pair
+      Memory.require(32L * x.size() * y.size(), "ot --method emd on " + x.size() + " x " + y.size() + " points");
+    }
+    TransportResult result;
+    try (Stages bar = Stages.elapsed("ot")) {
+      result = solve(json, x, y);
+    }
+    json.put("n", x.size());
+    json.put("m", y.size());
+    json.put("d", x.dimension());
+    warnings.addAll(result.warnings());
+    json.put("warnings", warnings);
+    if (plan != null) {
+      Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, x, y)));
+    }
+    for (String w : result.warnings()) {
+      err.println("tokendyn ot: warning: " + w);
+    }
+    err.flush();
+    Json.Text text = Json.text(json);
+    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+    out.println(text.json());
+    return Main.OK;
+  }
+
+  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y) {
     TransportResult result;
     switch (method) {
       case EMD -> {
@@ -172,22 +199,7 @@ public final class OtCommand implements Callable<Integer> {
       }
       default -> throw new IllegalStateException("unknown method " + method);
     }
-    json.put("n", x.size());
-    json.put("m", y.size());
-    json.put("d", x.dimension());
-    warnings.addAll(result.warnings());
-    json.put("warnings", warnings);
-    if (plan != null) {
-      Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, x, y)));
-    }
-    for (String w : result.warnings()) {
-      err.println("tokendyn ot: warning: " + w);
-    }
-    err.flush();
-    Json.Text text = Json.text(json);
-    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
-    out.println(text.json());
-    return Main.OK;
+    return result;
   }
 
   private SinkhornParams sinkhornParams() {

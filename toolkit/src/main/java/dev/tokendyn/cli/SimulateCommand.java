@@ -77,9 +77,15 @@ final class SimulateCommand implements Callable<Integer> {
     SimulationParams p = new SimulationParams(sim.dynamics, n, d, beta, sim.dt, steps, start, seed, sim.integrator,
         sim.noise, recordEvery, sim.sinkhornIterations, Interaction.IDENTITY)
         .withInteraction(sim.interaction(d, seed));
+    Memory.require(SimulationRun.memoryBytes(p, sim.threads(), savePoints), String.format(Locale.ROOT,
+        "simulate --n %d --d %d with %d recorded frames%s", n, d, steps / (long) Math.max(1, recordEvery) + 1,
+        savePoints ? " and --save-points" : ""));
     // fail on an impossible initial condition before any work
     start.points(n, d, seed);
-    List<SimulationRun.Frame> frames = SimulationRun.run(p, sim.threads(), sim.clusterEps, savePoints);
+    List<SimulationRun.Frame> frames;
+    try (Stages bar = new Stages("simulate", Math.max(1, steps))) {
+      frames = SimulationRun.run(p, sim.threads(), sim.clusterEps, savePoints, bar::stepTo);
+    }
     Outputs.nonFinite(spec, out, SimulationReport.write(target, p, sim.clusterEps, frames));
     SimulationRun.Frame last = frames.get(frames.size() - 1);
     PrintWriter o = spec.commandLine().getOut();

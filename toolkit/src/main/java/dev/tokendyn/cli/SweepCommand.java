@@ -76,6 +76,8 @@ final class SweepCommand implements Callable<Integer> {
     PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
         recordEvery);
     int total = grid.betas().length * ds.length * seeds;
+    Memory.require(PhaseSweep.memoryBytes(grid, sim.threads()), String.format(Locale.ROOT,
+        "sweep over %d simulations of --n %d", total, n));
     List<PhaseSweep.Cell> cells;
     try (Stages bar = new Stages("sweep", total)) {
       cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);

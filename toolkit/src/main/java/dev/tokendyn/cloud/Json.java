@@ -53,7 +53,15 @@ public final class Json {
     try {
       return MAPPER.readTree(path.toFile());
     } catch (JsonProcessingException e) {
-      throw new IOException(path + ": not valid JSON: " + e.getOriginalMessage(), e);
+      var at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String msg = e.getOriginalMessage();
+      if (msg != null && msg.startsWith("Duplicate field")) {
+        msg = "a key appears twice in one object (" + msg + "); keep one";
+      } else if (msg != null && msg.startsWith("Trailing token")) {
+        msg = "there is more after the end of the document; a file holds one JSON value";
+      }
+      throw new IOException(path + ": not valid JSON" + where + ": " + msg, e);
     } catch (java.io.FileNotFoundException | NoSuchFileException e) {
       throw new IOException(path + ": no such file", e);
     }

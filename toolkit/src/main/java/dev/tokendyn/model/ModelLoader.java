@@ -76,20 +76,19 @@ final class ModelLoader {
             + " model.safetensors and tokenizer.json");
       }
     }
+    JsonNode c = readConfig(configFile);
     Map<String, Tensor> raw = Safetensors.read(weightsFile);
     String name = dir.toAbsolutePath().normalize().getFileName().toString();
     String source = dir.toAbsolutePath().normalize().toString();
-    return fromConfig(configFile, raw, name, source);
+    return fromConfig(configFile, c, raw, name, source);
   }
 
   /**
-   * The configuration that {@code config.json} describes, with the weights renamed for it.
+   * Reads {@code config.json}: a JSON object whose {@code model_type} is supported.
    *
-   * @throws ModelException naming the file when it is not JSON, names an unsupported architecture, or lacks
-   *     or misstates a size
+   * @throws ModelException naming the file when it is not such an object
    */
-  static Loaded fromConfig(Path configFile, Map<String, Tensor> raw, String name, String source)
-      throws ModelException {
+  static JsonNode readConfig(Path configFile) throws ModelException {
     JsonNode c;
     try {
       c = Json.readTree(configFile);
@@ -99,13 +98,24 @@ final class ModelLoader {
     if (!c.isObject()) {
       throw new ModelException(configFile + ": expected a JSON object with \"model_type\" and the model's sizes");
     }
-    Architecture arch;
     try {
-      arch = Architecture.ofModelType(c.path("model_type").asText(null));
+      Architecture.ofModelType(c.path("model_type").asText(null));
     } catch (IllegalArgumentException e) {
       throw new ModelException(configFile + ": " + e.getMessage(), e);
     }
+    return c;
+  }
+
+  /**
+   * The configuration that {@code config.json} ({@link #readConfig}) describes, with the weights renamed
+   * for it.
+   *
+   * @throws ModelException naming the file when it lacks or misstates a size
+   */
+  static Loaded fromConfig(Path configFile, JsonNode c, Map<String, Tensor> raw, String name, String source)
+      throws ModelException {
     try {
+      Architecture arch = Architecture.ofModelType(c.path("model_type").asText(null));
       return switch (arch) {
         case BERT, ROBERTA -> bertDirectory(c, raw, arch, name, source, configFile);
         case DISTILBERT -> distilbertDirectory(c, raw, name, source, configFile);

@@ -29,7 +29,7 @@ class ModelFilesFuzzTest {
   @FuzzTest(maxDuration = "10m")
   void configJson(byte[] data) throws IOException {
     Path f = FuzzFiles.write("config.json", data);
-    expectDocumented(() -> ModelLoader.fromConfig(f, Map.of(), "fuzz", "fuzz"));
+    expectDocumented(() -> ModelLoader.fromConfig(f, ModelLoader.readConfig(f), Map.of(), "fuzz", "fuzz"));
   }
 
   /** Something that may throw the documented exception. */
