@@ -35,7 +35,7 @@ final class Inputs {
   static CloudSequence sequence(Path path, String what) {
     try {
       if (Outputs.isStdout(path)) {
-        return CloudSequence.pool(CloudFiles.sequencesFromJson(Json.mapper().readTree(stdin(what)), null));
+        return CloudSequence.pool(CloudFiles.sequencesFromJson(Json.readTree(stdin(what), "standard input"), null));
       }
       requireFile(path, what, true);
       return CloudFiles.readSequence(path);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * ({@code recordEvery}, {@code maxIter}, {@code stopThr}) become the options that set them
  * ({@code --record-every}, {@code --max-iter}, {@code --tol}). A parameter is known by the camel-case
  * form of its option's name and by the Java field that the option fills; a plain word such as {@code n}
- * or {@code beta} is replaced only where it opens the message ("n must be >= 1").
+ * or {@code reg} is replaced only where it opens the message ("n must be >= 1") or names a fix
+ * ("increase maxIter or reg").
  */
 final class OptionNames {
   private OptionNames() {}
@@ -44,6 +45,9 @@ final class OptionNames {
             && out.substring(key.length() + 1).matches("(is|are|has|needs) .*")) {
           out = w.getValue() + out.substring(key.length());
         }
+        // and as the object of a fix: "increase maxIter or reg"
+        out = Pattern.compile("(?<=\\b(?:increase|lower|raise|decrease|or) )" + Pattern.quote(key) + "(?![\\w-])")
+            .matcher(out).replaceAll(Matcher.quoteReplacement(w.getValue()));
         continue;
       }
       if (!key.chars().anyMatch(c -> Character.isUpperCase(c) || c == '_')) {

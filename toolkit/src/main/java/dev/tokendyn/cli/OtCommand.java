@@ -142,13 +142,14 @@ public final class OtCommand implements Callable<Integer> {
     json.put("n", x.size());
     json.put("m", y.size());
     json.put("d", x.dimension());
-    warnings.addAll(result.warnings());
+    // the solvers' warnings name their parameters (maxIter, stopThr); the user knows the options
+    result.warnings().forEach(w -> warnings.add(OptionNames.inUserWords(w, spec.commandLine())));
     json.put("warnings", warnings);
     if (plan != null) {
       Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, x, y)));
     }
     for (String w : result.warnings()) {
-      err.println("tokendyn ot: warning: " + w);
+      err.println("tokendyn ot: warning: " + OptionNames.inUserWords(w, spec.commandLine()));
     }
     err.flush();
     Json.Text text = Json.text(json);

@@ -47,11 +47,28 @@ public final class Json {
   /**
    * Reads a JSON file as a tree.
    *
-   * @throws IOException naming the path when it is missing or is not JSON
+   * @throws IOException naming the path when it is missing, empty or not one JSON document
    */
   public static JsonNode readTree(Path path) throws IOException {
+    byte[] bytes;
     try {
-      return MAPPER.readTree(path.toFile());
+      bytes = java.nio.file.Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new IOException(path + ": no such file", e);
+    }
+    return readTree(bytes, path.toString());
+  }
+
+  /**
+   * Reads a JSON document from bytes (UTF-8, or the encoding its first bytes show).
+   *
+   * @param name the document's file name, for messages
+   * @throws IOException naming it when it is empty or not one JSON document
+   */
+  public static JsonNode readTree(byte[] json, String name) throws IOException {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -61,10 +78,12 @@ public final class Json {
       } else if (msg != null && msg.startsWith("Trailing token")) {
         msg = "there is more after the end of the document; a file holds one JSON value";
       }
-      throw new IOException(path + ": not valid JSON" + where + ": " + msg, e);
-    } catch (java.io.FileNotFoundException | NoSuchFileException e) {
-      throw new IOException(path + ": no such file", e);
+      throw new IOException(name + ": not valid JSON" + where + ": " + msg, e);
     }
+    if (root == null || root.isMissingNode()) {
+      throw new IOException(name + ": empty; expected a JSON document");
+    }
+    return root;
   }
 
   /**

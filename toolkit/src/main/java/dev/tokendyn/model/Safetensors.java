@@ -62,7 +62,21 @@ public final class Safetensors {
     return out;
   }
 
-  /** Validates the header: its length, its JSON, and that every tensor's bytes lie inside the file. */
+  /** Bytes per value of a safetensors dtype, or -1 for a name the format does not define. */
+  private static int itemSize(String dtype) {
+    return switch (dtype) {
+      case "F64", "I64", "U64" -> 8;
+      case "F32", "I32", "U32" -> 4;
+      case "F16", "BF16", "I16", "U16" -> 2;
+      case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+      default -> -1;
+    };
+  }
+
+  /**
+   * Validates the header before any byte reaches the native decoder: its length, its JSON, and that every
+   * tensor's bytes lie inside the file and are exactly what its dtype and shape need.
+   */
   static void checkHeader(Path path) throws ModelException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -97,11 +111,34 @@ public final class Safetensors {
         if (!e.getValue().path("shape").isArray() || !offsets.isArray() || offsets.size() != 2) {
           throw new ModelException(path + ": tensor " + e.getKey() + " lacks a shape or data_offsets; the file is corrupt");
         }
+        if (!offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
+          throw new ModelException(path + ": tensor " + e.getKey() + " has data_offsets that are not integers; the"
+              + " file is corrupt");
+        }
         long begin = offsets.get(0).asLong();
         long end = offsets.get(1).asLong();
         if (begin < 0 || end < begin || end > dataLen) {
           throw new ModelException(path + ": tensor " + e.getKey() + " spans bytes [" + begin + ", " + end
               + ") but the data holds " + dataLen + "; the file is truncated");
+        }
+        // the native decoder trusts shape and dtype: their product must be exactly the bytes given
+        int item = itemSize(e.getValue().path("dtype").asText(""));
+        if (item < 0) {
+          throw new ModelException(path + ": tensor " + e.getKey() + " has an unknown dtype '"
+              + e.getValue().path("dtype").asText("") + "'; the file is corrupt or from a newer format");
+        }
+        long bytes = item;
+        for (JsonNode dim : e.getValue().path("shape")) {
+          if (!dim.canConvertToLong() || dim.asLong() < 0) {
+            throw new ModelException(path + ": tensor " + e.getKey() + " has a bad shape " + e.getValue().path("shape")
+                + "; the file is corrupt");
+          }
+          bytes = dim.asLong() == 0 ? 0 : bytes > (end - begin) / dim.asLong() + 1 ? Long.MAX_VALUE : bytes * dim.asLong();
+        }
+        if (bytes != end - begin) {
+          throw new ModelException(path + ": tensor " + e.getKey() + " of shape " + e.getValue().path("shape") + " and"
+              + " dtype " + e.getValue().path("dtype").asText() + " needs " + (bytes == Long.MAX_VALUE ? "more" : bytes)
+              + " bytes but spans " + (end - begin) + "; the file is corrupt");
         }
       }
     } catch (IOException e) {

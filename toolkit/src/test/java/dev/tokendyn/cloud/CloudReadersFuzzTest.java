@@ -7,7 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Coverage-guided fuzz tests of the cloud readers: whatever the bytes, a reader answers with its documented
+ * Coverage-guided fuzz tests of the cloud readers (the JSON ones from bytes, through the same
+ * {@link Json#readTree(byte[], String)} that reading a file uses): whatever the bytes, a reader answers with its documented
  * {@link IOException} or an {@link IllegalArgumentException} that carries a message, and never with
  * another exception, a hang or an OutOfMemoryError. {@code mvn verify} replays the committed inputs under
  * {@code src/test/resources/dev/tokendyn/cloud/CloudReadersFuzzTestInputs/}; README says how to fuzz.
@@ -19,17 +20,14 @@ class CloudReadersFuzzTest {
   }
 
   @FuzzTest(maxDuration = "10m")
-  void jsonCloud(byte[] data) throws IOException {
-    Path f = FuzzFiles.write("cloud.json", data);
-    expectDocumented(() -> CloudFiles.readCloud(f));
+  void jsonCloud(byte[] data) {
+    expectDocumented(() -> CloudFiles.cloudFromJson(Json.readTree(data, "cloud.json")));
   }
 
-  /** A sequence, a simulation's frames or an extraction: whichever the document holds. */
+  /** A sequence, a simulation's frames or an extraction: whichever the document holds, then pooled. */
   @FuzzTest(maxDuration = "10m")
-  void jsonSequence(byte[] data) throws IOException {
-    Path f = FuzzFiles.write("sequence.json", data);
-    expectDocumented(() -> CloudFiles.readSequences(f));
-    expectDocumented(() -> CloudFiles.readSequence(f));
+  void jsonSequence(byte[] data) {
+    expectDocumented(() -> CloudSequence.pool(CloudFiles.sequencesFromJson(Json.readTree(data, "seq.json"), null)));
   }
 
   /** An extraction folder: index.json beside one .npy file that it may name. */
