@@ -115,7 +115,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<LayerAnalysis> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
     for (ModelSequences m : inputs) {
-      analyses.add(LayerAnalysis.of(m.name(), m.texts(), params));
+      try {
+        analyses.add(LayerAnalysis.of(m.name(), m.texts(), params));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException((source.sequences != null ? "--sequence " + source.sequences : m.name()) + ": "
+            + e.getMessage(), e);
+      }
       info.put(m.name(), m.info());
       bar.step();
     }

@@ -54,16 +54,27 @@ final class DemoCommand implements Callable<Integer> {
     List<String> texts = sampleTexts();
     o.printf(Locale.ROOT, "%s over %d sample texts ...%n", MODEL, texts.size());
     o.flush();
-    ModelSequences m = ModelSequences.extract(MODEL, texts, false);
-    LayerAnalysis a = LayerAnalysis.of(m.name(), m.texts(), MetricsParams.defaults());
+    ModelSequences m;
+    LayerAnalysis a;
     DynamicsFit.Options opts = DynamicsFit.Options.defaults();
-    DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
-    int layers = a.pooled().size();
-    AtomicFiles.writeFolder(dir, replace, tmp -> {
-      AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
-      FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts);
-      FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
-    });
+    DynamicsFit.Result fit;
+    int layers;
+    // stages: extract, measure, fit, write
+    try (Stages bar = new Stages("demo", 4)) {
+      m = ModelSequences.extract(MODEL, texts, false);
+      bar.step();
+      a = LayerAnalysis.of(m.name(), m.texts(), MetricsParams.defaults());
+      bar.step();
+      fit = DynamicsFit.fit(m.texts(), opts);
+      bar.step();
+      layers = a.pooled().size();
+      AtomicFiles.writeFolder(dir, replace, tmp -> {
+        AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
+        Outputs.nonFinite(spec, dir.resolve("fit.json"), FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts));
+        FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
+      });
+      bar.step();
+    }
 
     o.printf(Locale.ROOT, "%n%-26s %9s %8s %9s %9s %9s %9s %11s%n", "layer", "mean cos", "clusters", "eff.rank",
         "int.dim", "W2 next", "id.cost", "efficiency");

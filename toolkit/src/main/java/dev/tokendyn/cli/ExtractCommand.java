@@ -85,7 +85,10 @@ final class ExtractCommand implements Callable<Integer> {
     try (Extractor ex = Extractor.open(model)) {
       long t0 = System.nanoTime();
       if (json) {
-        Extraction r = ex.extract(texts, options);
+        Extraction r;
+        try (Stages bar = Stages.elapsed("extract")) {
+          r = ex.extract(texts, options);
+        }
         Outputs.nonFinite(spec, out, ExtractionFiles.writeJson(target, r));
       } else {
         try (ExtractionFiles.NpyDirectory dir = new ExtractionFiles.NpyDirectory(target, ex.info());

@@ -75,6 +75,9 @@ final class FitCommand implements Callable<Integer> {
     DynamicsFit.Result r;
     try (Stages bar = Stages.elapsed("fit")) {
       r = DynamicsFit.fit(seqs, o);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException((source.sequence != null ? "--sequence " + source.sequence : "--model " + name) + ": "
+          + e.getMessage(), e);
     }
     PrintWriter w = spec.commandLine().getOut();
     if (target == null) {

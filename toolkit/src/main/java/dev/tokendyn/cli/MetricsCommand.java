@@ -54,6 +54,8 @@ final class MetricsCommand implements Callable<Integer> {
     SequenceMetrics metrics;
     try (Stages bar = Stages.elapsed("metrics")) {
       metrics = SequenceMetrics.of(sequence, params);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--input " + input + ": " + e.getMessage(), e);
     }
     Outputs.nonFinite(spec, out, Json.write(target, metrics.toJson()));
     PrintWriter w = spec.commandLine().getOut();

@@ -72,6 +72,11 @@ final class SweepCommand implements Callable<Integer> {
         pngs.add(Outputs.file(spec, heatMapPath(out, d), "heat map of --out", output.parents, qkv));
       }
     }
+    for (int d : ds) {
+      if (d < 2) {
+        throw new UsageException("--ds must hold dimensions >= 2 (the sphere S^{d-1}), found " + d);
+      }
+    }
     int steps = SimulateCommand.steps(duration, sim.dt);
     PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
         recordEvery);
