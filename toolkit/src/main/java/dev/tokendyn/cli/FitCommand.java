@@ -72,6 +72,7 @@ final class FitCommand implements Callable<Integer> {
       name = source.sequence.getFileName().toString();
       seqs = Inputs.sequences(source.sequence, "--sequence " + source.sequence);
     }
+    Memory.require(fitBytes(seqs, o.threads()), "fit of " + seqs.size() + " sequence(s)");
     DynamicsFit.Result r;
     try (Stages bar = Stages.elapsed("fit")) {
       r = DynamicsFit.fit(seqs, o);
@@ -91,6 +92,21 @@ final class FitCommand implements Callable<Integer> {
     w.printf(Locale.ROOT, "%s: beta %.4g, time per layer %.4g, residual %.3g (static %.3g); wrote %s and %s%n", name,
         r.beta(), r.timePerLayer(), r.residual(), r.staticResidual(), out, png);
     return Main.OK;
+  }
+
+  /**
+   * The fit holds each sequence twice more (on the sphere, and the simulated trajectory it compares), and
+   * each thread simulates one text at a time with RK4's stages.
+   */
+  private static long fitBytes(List<CloudSequence> seqs, int threads) {
+    long values = 0;
+    long widest = 0;
+    for (CloudSequence q : seqs) {
+      long text = (long) q.cloud(0).size() * q.cloud(0).dimension();
+      values += text * q.size();
+      widest = Math.max(widest, text);
+    }
+    return 8 * (2 * values + 8L * threads * widest);
   }
 
   private static String stem(Path p) {
