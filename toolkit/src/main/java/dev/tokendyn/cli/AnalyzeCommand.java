@@ -1,13 +1,22 @@
 package dev.tokendyn.cli;
 
-import dev.tokendyn.analysis.LayerAnalysis;
-import dev.tokendyn.analysis.ModelSequences;
+import dev.tokendyn.analysis.Corpus;
+import dev.tokendyn.analysis.CorpusAnalysis;
+import dev.tokendyn.analysis.CorpusParams;
+import dev.tokendyn.analysis.ModelCorpus;
 import dev.tokendyn.cloud.AtomicFiles;
-import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.CloudFiles;
+import dev.tokendyn.cloud.TextSequence;
 import dev.tokendyn.export.AnalysisReport;
-import dev.tokendyn.metrics.MetricsParams;
-import dev.tokendyn.metrics.TransitionParams;
+import dev.tokendyn.metrics.Summary;
+import dev.tokendyn.metrics.TextMetric;
+import dev.tokendyn.metrics.TextParams;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,19 +24,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tokendyn analyze}: every metric per layer, transport between layers, plots. */
+/** {@code tokendyn analyze}: every metric per text and layer, aggregated over a corpus; pooled transport; plots. */
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Run a model over texts and measure how its tokens move layer by layer: every metric per layer, optimal",
-      "transport between consecutive layers, spreading, and the plots (PNG and SVG). Writes DIR/report.json",
-      "(tokendyn.report/1) and the plots into a new folder, all at once or not at all.",
+      "Run a model over a corpus and measure how its tokens move layer by layer. Each text's own tokens are",
+      "measured (special tokens left out by default) and the values aggregated over texts (mean, sd, 95%",
+      "bootstrap interval); distribution-level values come from the pooled tokens or a seeded sample of them.",
+      "Texts stream through the model in batches, in constant memory. Writes DIR/report.json",
+      "(tokendyn.report/2) and the plots, all at once or not at all.",
       "Example: tokendyn analyze --model all-minilm-l6-v2 --input texts.txt --out report --compare e5-small-v2"})
 final class AnalyzeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,12 +50,36 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   static final class Source {
     @ArgGroup(exclusive = false)
-    ModelTexts model;
+    ModelCorpusOptions model;
 
     @Option(names = "--sequence", arity = "1..*",
         description = "Instead of a model: cloud sequences, one per text (JSON, .npy (L,n,d), a folder of .npy, or an"
             + " extraction).")
     List<Path> sequences;
+  }
+
+  static final class ModelCorpusOptions {
+    @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
+        description = "A catalog model (see 'tokendyn models') or a Hugging Face model folder.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE|-",
+        description = "The corpus: text (one text a line), .jsonl, .csv or .tsv; - reads standard input.")
+    String input;
+
+    @Option(names = "--format", paramLabel = "text|jsonl|csv|tsv",
+        description = "The corpus format (default: from the file name; text for standard input).")
+    Corpus.Format format;
+
+    @Option(names = "--text-field", paramLabel = "NAME",
+        description = "The JSONL field or CSV/TSV column holding the text (default: text).")
+    String textField;
+
+    @Option(names = "--limit", paramLabel = "N", description = "A seeded random subset of at most N texts.")
+    Integer limit;
+
+    @Option(names = "--truncate", description = "Cut texts longer than the model's positions instead of failing.")
+    boolean truncate;
   }
 
   @Option(names = "--compare", paramLabel = "NAME2|DIR2", description = "A second model, drawn on the same plots.")
@@ -60,8 +97,35 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin OutputOptions output;
 
-  @Option(names = "--threshold", defaultValue = "0.999", description = "Cosine threshold of the clusters (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--per-text", paramLabel = "FILE.jsonl",
+      description = "Also write one JSON line per text: its index, token counts and every per-text metric.")
+  Path perText;
+
+  @Option(names = "--special-tokens", defaultValue = "drop", paramLabel = "drop|keep",
+      description = "Leave [CLS], [SEP], BOS/EOS out of the geometry (default: ${DEFAULT-VALUE}).")
+  Special special;
+
+  enum Special { DROP, KEEP }
+
+  @Option(names = "--threshold", defaultValue = "0.999",
+      description = "Cosine threshold of the clusters (default: ${DEFAULT-VALUE}).")
   double threshold;
+
+  @Option(names = "--rotation-components", defaultValue = "10", paramLabel = "K",
+      description = "Principal components of the rotational share (default: ${DEFAULT-VALUE}).")
+  int rotationComponents;
+
+  @Option(names = "--pooled-sample", defaultValue = "1000", paramLabel = "N",
+      description = "Tokens in the seeded sample for pooled transport and dimension (default: ${DEFAULT-VALUE}).")
+  int pooledSample;
+
+  @Option(names = "--bootstrap", defaultValue = "1000", paramLabel = "B",
+      description = "Bootstrap resamples over texts (default: ${DEFAULT-VALUE}).")
+  int bootstrap;
+
+  @Option(names = "--seed", defaultValue = "0",
+      description = "Seed of the sample, the bootstrap, the sliced directions and --limit (default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
   boolean noTransport;
@@ -70,7 +134,9 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Outputs.In> ins = new ArrayList<>();
     if (source.model != null) {
-      ins.add(Outputs.in("--input", source.model.input));
+      if (!Outputs.isStdout(Path.of(source.model.input))) {
+        ins.add(Outputs.in("--input", Path.of(source.model.input)));
+      }
       ins.add(Outputs.in("--model", Path.of(source.model.model)));
     } else {
       source.sequences.forEach(p -> ins.add(Outputs.in("--sequence", p)));
@@ -82,59 +148,127 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (compare != null && source.model == null) {
       throw new UsageException("--compare goes with --model: it draws a second model beside the first");
     }
-    MetricsParams params = MetricsParams.defaults().withThreshold(threshold);
-    if (noTransport) {
-      params = params.withTransitions(TransitionParams.identityOnly());
+    Path perTextTarget = perText == null ? null
+        : Outputs.file(spec, perText, "--per-text", output.parents, ins.toArray(Outputs.In[]::new));
+    CorpusParams params;
+    try {
+      params = CorpusParams.defaults()
+          .withText(new TextParams(special == Special.DROP, threshold, rotationComponents, !noTransport))
+          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap)
+          .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     }
-    List<ModelSequences> inputs = new ArrayList<>();
-    int models = source.model != null && compare != null ? 2 : 1;
-    // stages: extract and measure each model, then write
-    try (Stages bar = new Stages("analyze", 2 * models + 1)) {
-      run(params, inputs, bar);
-    }
-    return Main.OK;
-  }
-
-  private void run(MetricsParams params, List<ModelSequences> inputs, Stages bar) throws Exception {
+    List<CorpusAnalysis.Result> analyses = new ArrayList<>();
+    Map<String, Map<String, Object>> info = new LinkedHashMap<>();
+    PrintWriter o = spec.commandLine().getOut();
     if (source.model != null) {
-      List<String> texts = Inputs.texts(source.model.input);
-      for (String m : compare == null ? List.of(source.model.model)
-          : List.of(source.model.model, compare)) {
-        inputs.add(ModelSequences.extract(m, texts, source.model.truncate));
-        bar.step();
+      Corpus corpus = readCorpus(source.model);
+      List<String> texts = corpus.texts();
+      for (String m : compare == null ? List.of(source.model.model) : List.of(source.model.model, compare)) {
+        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50)) {
+          ModelCorpus.Run run = ModelCorpus.analyze(m, texts, source.model.truncate, params, bar::stepTo);
+          analyses.add(run.result());
+          info.put(run.result().name(), run.info());
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(withLine(e.getMessage(), corpus), e);
+        }
+      }
+      if (corpus.blank() > 0) {
+        o.printf(Locale.ROOT, "skipped %d blank texts%n", corpus.blank());
       }
     } else {
-      List<CloudSequence> seqs = new ArrayList<>();
+      List<TextSequence> seqs = new ArrayList<>();
       for (Path p : source.sequences) {
-        seqs.addAll(Inputs.sequences(p, "--sequence " + p));
+        try {
+          seqs.addAll(CloudFiles.readTextSequences(p));
+        } catch (IOException e) {
+          throw new UsageException("cannot read --sequence " + p + ": " + e.getMessage(), e);
+        }
       }
-      inputs.add(new ModelSequences(name == null ? "sequence" : name,
-          Map.of("sources", source.sequences.stream().map(Path::toString).toList()), seqs));
-      bar.step();
-    }
-    List<LayerAnalysis> analyses = new ArrayList<>();
-    Map<String, Map<String, Object>> info = new LinkedHashMap<>();
-    for (ModelSequences m : inputs) {
+      String n = name == null ? "sequence" : name;
       try {
-        analyses.add(LayerAnalysis.of(m.name(), m.texts(), params));
+        analyses.add(CorpusAnalysis.of(n, seqs, params));
       } catch (IllegalArgumentException e) {
-        throw new UsageException((source.sequences != null ? "--sequence " + source.sequences : m.name()) + ": "
-            + e.getMessage(), e);
+        throw new UsageException("--sequence " + source.sequences + ": " + e.getMessage(), e);
       }
-      info.put(m.name(), m.info());
-      bar.step();
+      info.put(n, Map.of("sources", source.sequences.stream().map(Path::toString).toList()));
     }
-    int layers = analyses.get(0).pooled().size();
+    int layers = analyses.get(0).sites().size();
     int[] hist = layers >= 3 ? new int[] {0, layers / 2, layers - 1} : layers == 2 ? new int[] {0, 1} : new int[] {0};
     List<String> plots = new ArrayList<>();
     AtomicFiles.writeFolder(out, force, dir -> plots.addAll(AnalysisReport.write(dir, analyses, info, hist)));
-    bar.step();
-    PrintWriter o = spec.commandLine().getOut();
-    for (LayerAnalysis a : analyses) {
-      double[] mc = a.withinTextMeanCosine();
-      o.printf(Locale.ROOT, "%s: %d texts, %d tokens, %d layers; mean cosine within texts %.3f -> %.3f%n", a.name(),
-          a.texts().size(), a.pooled().cloud(0).size(), a.pooled().size(), mc[0], mc[mc.length - 1]);
+    if (perText != null) {
+      AtomicFiles.write(perTextTarget, tmp -> {
+        try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(tmp, StandardCharsets.UTF_8))) {
+          for (CorpusAnalysis.Result a : analyses) {
+            AnalysisReport.writePerText(w, a.perText(), !noTransport);
+          }
+        }
+      });
     }
-    o.printf(Locale.ROOT, "wrote %s/report.json and %d plots%n", out, plots.size());
+    for (CorpusAnalysis.Result a : analyses) {
+      Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
+      Summary[] adj = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
+      o.printf(Locale.ROOT, "%s: %d texts, %d tokens (%d measured, special tokens %s), %d layers%n", a.name(),
+          a.texts(), a.tokens(), a.keptTokens(), params.text().dropSpecial() ? "dropped" : "kept", layers);
+      o.printf(Locale.ROOT, "  mean cosine within texts %.3f -> %.3f; intra-text similarity minus baseline"
+          + " %.3f -> %.3f%n", mc[0].mean(), mc[mc.length - 1].mean(), adj[0].mean(), adj[adj.length - 1].mean());
+    }
+    o.printf(Locale.ROOT, "wrote %s/report.json and %d plots%s%n", out, plots.size(),
+        perText != null ? ", and " + perText : "");
+    return Main.OK;
+  }
+
+  private static final Pattern TEXT_INDEX = Pattern.compile("^text (\\d+) ");
+
+  /** Adds the corpus line to a message that names a text by its index. */
+  private String withLine(String message, Corpus corpus) {
+    Matcher m = TEXT_INDEX.matcher(message == null ? "" : message);
+    if (m.find()) {
+      int i = Integer.parseInt(m.group(1));
+      if (i >= 0 && i < corpus.lines().length) {
+        return source.model.input + " line " + corpus.lines()[i] + ": " + message;
+      }
+    }
+    return message;
+  }
+
+  private Corpus readCorpus(ModelCorpusOptions m) {
+    boolean stdin = "-".equals(m.input);
+    Corpus.Format format = m.format != null ? m.format : stdin ? Corpus.Format.TEXT : Corpus.Format.of(m.input);
+    Corpus corpus;
+    try {
+      if (stdin) {
+        corpus = Corpus.read(System.in, "standard input", format, m.textField);
+      } else {
+        Path p = Path.of(m.input);
+        if (Files.isDirectory(p)) {
+          throw new UsageException("--input " + p + " is a folder; give a file of texts");
+        }
+        if (!Files.exists(p)) {
+          throw new UsageException("--input " + p + ": no such file");
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+          corpus = Corpus.read(in, p.toString(), format, m.textField);
+        }
+      }
+    } catch (IOException e) {
+      throw new UsageException("cannot read --input " + m.input + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    if (corpus.texts().isEmpty()) {
+      throw new UsageException("--input " + m.input + " holds no texts" + (corpus.blank() > 0 ? " (" + corpus.blank()
+          + " blank lines)" : "") + "; give at least one non-blank text");
+    }
+    if (m.limit != null) {
+      try {
+        corpus = corpus.subset(m.limit, seed);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    return corpus;
   }
 }

@@ -1,14 +1,14 @@
 package dev.tokendyn.cli;
 
 import dev.tokendyn.analysis.DynamicsFit;
-import dev.tokendyn.analysis.LayerAnalysis;
+import dev.tokendyn.analysis.CorpusAnalysis;
+import dev.tokendyn.analysis.CorpusParams;
 import dev.tokendyn.analysis.ModelSequences;
 import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.export.FitReport;
-import dev.tokendyn.metrics.CloudMetrics;
-import dev.tokendyn.metrics.MetricsParams;
-import dev.tokendyn.metrics.Transition;
+import dev.tokendyn.metrics.Summary;
+import dev.tokendyn.metrics.TextMetric;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%s over %d sample texts ...%n", MODEL, texts.size());
     o.flush();
     ModelSequences m;
-    LayerAnalysis a;
+    CorpusAnalysis.Result a;
     DynamicsFit.Options opts = DynamicsFit.Options.defaults();
     DynamicsFit.Result fit;
     int layers;
@@ -63,11 +63,11 @@ final class DemoCommand implements Callable<Integer> {
     try (Stages bar = new Stages("demo", 4)) {
       m = ModelSequences.extract(MODEL, texts, false);
       bar.step();
-      a = LayerAnalysis.of(m.name(), m.texts(), MetricsParams.defaults());
+      a = CorpusAnalysis.of(m.name(), m.textSequences(), CorpusParams.defaults());
       bar.step();
       fit = DynamicsFit.fit(m.texts(), opts);
       bar.step();
-      layers = a.pooled().size();
+      layers = a.sites().size();
       AtomicFiles.writeFolder(dir, replace, tmp -> {
         AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
         Outputs.nonFinite(spec, dir.resolve("fit.json"), FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts));
@@ -76,24 +76,32 @@ final class DemoCommand implements Callable<Integer> {
       bar.step();
     }
 
-    o.printf(Locale.ROOT, "%n%-26s %9s %8s %9s %9s %9s %9s %11s%n", "layer", "mean cos", "clusters", "eff.rank",
-        "int.dim", "W2 next", "id.cost", "efficiency");
-    List<CloudMetrics> cm = a.metrics().clouds();
-    List<Transition> tr = a.metrics().transitions();
+    o.printf(Locale.ROOT, "%n%s: %d texts, %d tokens, %d measured (special tokens dropped); means over texts%n",
+        a.name(), a.texts(), a.tokens(), a.keptTokens());
+    o.printf(Locale.ROOT, "%-26s %9s %9s %9s %9s %9s %9s %9s%n", "layer", "mean cos", "intra-adj", "baseline",
+        "eff.rank", "int.dim", "W2 next", "rot.share");
+    Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
+    Summary[] intra = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
+    Summary[] er = a.summaries().get(TextMetric.EFFECTIVE_RANK);
     for (int l = 0; l < layers; l++) {
-      CloudMetrics c = cm.get(l);
-      String w2 = l < tr.size() ? String.format(Locale.ROOT, "%9.3f", tr.get(l).w2()) : String.format("%9s", "");
-      String id = l < tr.size() ? String.format(Locale.ROOT, "%9.3f", tr.get(l).identityCost()) : String.format("%9s", "");
-      String ef = l < tr.size() ? String.format(Locale.ROOT, "%11.3f", tr.get(l).transportEfficiency())
-          : String.format("%11s", "");
-      o.printf(Locale.ROOT, "%-26s %9.3f %8d %9.2f %9.2f %s %s %s%n", a.pooled().label(l), a.withinTextMeanCosine()[l],
-          c.clusters(), c.effectiveRank(), c.intrinsicDimension(), w2, id, ef);
+      CorpusAnalysis.PooledLayer p = a.pooled().get(l);
+      String w2 = l < a.transitions().size() ? fmt(a.transitions().get(l).w2()) : String.format("%9s", "");
+      String rs = l < a.transitions().size() ? fmt(a.transitions().get(l).rotation().share()) : String.format("%9s", "");
+      o.printf(Locale.ROOT, "%-26s %s %s %s %s %s %s %s%n", a.sites().get(l), fmt(mc[l].mean()), fmt(intra[l].mean()),
+          fmt(p.anisotropyBaseline()), fmt(er[l].mean()), fmt(p.intrinsicDimension() == null ? Double.NaN
+              : p.intrinsicDimension().value()), w2, rs);
     }
+    o.println("(mean cos: within a text; intra-adj: cosine to the text's mean minus the baseline, the cosine across"
+        + " texts; int.dim, W2 next and rot.share: the pooled tokens)");
     o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
         + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
         100 * (1 - fit.residual() / fit.staticResidual()));
     o.println("wrote " + dir);
     return Main.OK;
+  }
+
+  private static String fmt(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%9.3f", v) : String.format(Locale.ROOT, "%9s", "n/a");
   }
 
   static List<String> sampleTexts() throws IOException {

@@ -35,7 +35,8 @@ final class Inputs {
   static CloudSequence sequence(Path path, String what) {
     try {
       if (Outputs.isStdout(path)) {
-        return CloudSequence.pool(CloudFiles.sequencesFromJson(Json.readTree(stdin(what), "standard input"), null));
+        return CloudSequence.pool(CloudFiles.sequencesFromJson(Json.readTree(stdin(what), "standard input"), null)
+            .stream().map(dev.tokendyn.cloud.TextSequence::layers).toList());
       }
       requireFile(path, what, true);
       return CloudFiles.readSequence(path);

@@ -161,6 +161,15 @@ public final class CloudFiles {
    * as a folder with {@code index.json}), or else the one sequence that {@link #readSequence} reads.
    */
   public static List<CloudSequence> readSequences(Path path) throws IOException {
+    return readTextSequences(path).stream().map(TextSequence::layers).toList();
+  }
+
+  /**
+   * Reads one {@link TextSequence} per text, as {@link #readSequences}: an extraction's {@code special}
+   * masks and {@code token_ids} are kept; where a file has no mask, special tokens are recognised by their
+   * strings ({@link TextSequence#recognised}).
+   */
+  public static List<TextSequence> readTextSequences(Path path) throws IOException {
     Path index = Files.isDirectory(path) ? path.resolve("index.json") : null;
     if (index != null && Files.isRegularFile(index)) {
       JsonNode root = Json.readTree(index);
@@ -178,28 +187,29 @@ public final class CloudFiles {
             : new IOException(path + ": " + e.getMessage(), e);
       }
     }
-    return List.of(npySequence(path));
+    return List.of(TextSequence.recognised(npySequence(path)));
   }
 
   /**
-   * The sequences of a parsed JSON document: the texts of an extraction, or one sequence.
+   * The texts of a parsed JSON document: those of an extraction, or the one sequence it holds (special
+   * tokens recognised by their strings, as {@link #readTextSequences}).
    *
    * @param folder where the {@code .npy} files of an extraction's index lie; null for inline JSON
    * @throws IOException when an extraction's hidden states cannot be read
    * @throws IllegalArgumentException when the document is not a sequence or an extraction
    */
-  public static List<CloudSequence> sequencesFromJson(JsonNode root, Path folder) throws IOException {
+  public static List<TextSequence> sequencesFromJson(JsonNode root, Path folder) throws IOException {
     if (!root.isObject()) {
       throw new IllegalArgumentException("expected a JSON object (a sequence, a simulation or an extraction)");
     }
     if (root.has("texts")) {
       return extraction(root, folder);
     }
-    return List.of(sequenceFromJson(root));
+    return List.of(TextSequence.recognised(sequenceFromJson(root)));
   }
 
   /** The texts of an extraction; hidden states inline (JSON) or in {@code .npy} files of {@code folder}. */
-  private static List<CloudSequence> extraction(JsonNode root, Path folder) throws IOException {
+  private static List<TextSequence> extraction(JsonNode root, Path folder) throws IOException {
     JsonNode texts = root.path("texts");
     if (!texts.isArray() || texts.isEmpty()) {
       throw new IOException("the extraction holds no texts");
@@ -208,7 +218,7 @@ public final class CloudFiles {
     root.path("sites").forEach(x -> sites.add(x.asText()));
     List<Double> layers = new ArrayList<>();
     root.path("layers").forEach(x -> layers.add(x.asDouble()));
-    List<CloudSequence> out = new ArrayList<>();
+    List<TextSequence> out = new ArrayList<>();
     for (int t = 0; t < texts.size(); t++) {
       JsonNode text = texts.get(t);
       List<String> tokens = new ArrayList<>();
@@ -248,7 +258,38 @@ public final class CloudFiles {
         double pos = l < layers.size() ? layers.get(l) : l;
         entries.add(new CloudSequence.Entry(label, pos, clouds.get(l)));
       }
-      out.add(new CloudSequence(CloudSequence.Axis.LAYER, entries));
+      CloudSequence seq = new CloudSequence(CloudSequence.Axis.LAYER, entries);
+      JsonNode special = text.get("special");
+      JsonNode ids = text.get("token_ids");
+      int n = clouds.get(0).size();
+      if (special != null && special.isArray()) {
+        if (special.size() != n) {
+          throw new IOException("text " + t + " of the extraction has " + n + " tokens but " + special.size()
+              + " entries in \"special\"");
+        }
+        boolean[] mask = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          mask[i] = special.get(i).asBoolean();
+        }
+        long[] tokenIds = null;
+        if (ids != null && ids.isArray() && ids.size() == n) {
+          tokenIds = new long[n];
+          for (int i = 0; i < n; i++) {
+            tokenIds[i] = ids.get(i).asLong();
+          }
+        }
+        out.add(new TextSequence(seq, tokenIds, mask));
+      } else {
+        TextSequence r = TextSequence.recognised(seq);
+        if (ids != null && ids.isArray() && ids.size() == n) {
+          long[] tokenIds = new long[n];
+          for (int i = 0; i < n; i++) {
+            tokenIds[i] = ids.get(i).asLong();
+          }
+          r = new TextSequence(seq, tokenIds, r.special());
+        }
+        out.add(r);
+      }
     }
     return out;
   }

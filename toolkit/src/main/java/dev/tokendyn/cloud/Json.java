@@ -39,9 +39,12 @@ public final class Json {
     return MAPPER;
   }
 
+  /** The version of each kind of file that is not at version 1. */
+  private static final java.util.Map<String, Integer> VERSIONS = java.util.Map.of("report", 2);
+
   /** The schema tag of a kind of file, such as {@code tokendyn.simulation/1}. */
   public static String schema(String kind) {
-    return "tokendyn." + kind + "/1";
+    return "tokendyn." + kind + "/" + VERSIONS.getOrDefault(kind, 1);
   }
 
   /**

@@ -2,66 +2,193 @@ package dev.tokendyn.export;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tokendyn.analysis.LayerAnalysis;
-import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.analysis.CorpusAnalysis;
 import dev.tokendyn.cloud.Json;
-import dev.tokendyn.cloud.TokenCloud;
-import dev.tokendyn.metrics.CloudMetrics;
-import dev.tokendyn.metrics.Transition;
+import dev.tokendyn.metrics.IntrinsicDimension;
+import dev.tokendyn.metrics.Summary;
+import dev.tokendyn.metrics.TextMeasures;
+import dev.tokendyn.metrics.TextMetric;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 
 /**
- * The output of {@code tokendyn analyze}: {@code report.json} ({@code tokendyn.report/1}) and the plots,
+ * The output of {@code tokendyn analyze}: {@code report.json} ({@code tokendyn.report/2}) and the plots,
  * each as PNG and SVG, with one series per analysed model.
  *
  * <pre>{@code
- * {"schema": "tokendyn.report/1",
- *  "models": [{"name": "all-minilm-l6-v2", "info": {...}, "texts": 8, "tokens": 120,
- *              "layers": ["blocks.0.hook_resid_pre", ...],
- *              "within_text_mean_cosine": [...], "anisotropy": [...],
- *              "metrics": {tokendyn.metrics/1 of the pooled tokens}}],
+ * {"schema": "tokendyn.report/2",
+ *  "models": [{"name": "all-minilm-l6-v2", "info": {...}, "texts": 8, "tokens": 120, "kept_tokens": 104,
+ *              "special_tokens": "drop", "params": {...}, "undefined_texts": {"rotational_share": 2, ...},
+ *              "layers": [{"layer": 0, "site": "blocks.0.hook_resid_pre",
+ *                          "metrics": {"mean_cosine": {"mean": .., "sd": .., "ci_low": .., "ci_high": ..,
+ *                                                      "texts": 8, "undefined": 0}, ...}}, ...],
+ *              "pooled": [{"layer": 0, "anisotropy_baseline": .., ...}, ...],
+ *              "transitions": [{"from": 0, "to": 1, "metrics": {"rotational_share": {..., "scope": "per_text"},
+ *                               "pooled_w2": {"value": .., "scope": "pooled", "sample": 1000}, ...}}, ...],
+ *              "spreading": {...}}],
  *  "plots": ["mean-cosine.png", ...]}
  * }</pre>
+ * Every field is defined in the schema ({@code report.schema.json}); undefined values are {@code null}.
  */
 public final class AnalysisReport {
   private AnalysisReport() {}
 
   /** The document; {@code info} maps each model name to extra facts (may be empty). */
-  public static ObjectNode document(List<LayerAnalysis> analyses, Map<String, Map<String, Object>> info,
+  public static ObjectNode document(List<CorpusAnalysis.Result> analyses, Map<String, Map<String, Object>> info,
                                     List<String> plots) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("schema", Json.schema("report"));
     ArrayNode models = root.putArray("models");
-    for (LayerAnalysis a : analyses) {
-      ObjectNode m = models.addObject();
-      m.put("name", a.name());
-      m.set("info", Json.mapper().valueToTree(info.getOrDefault(a.name(), Map.of())));
-      m.put("texts", a.texts().size());
-      m.put("tokens", a.pooled().cloud(0).size());
-      ArrayNode layers = m.putArray("layers");
-      for (CloudSequence.Entry e : a.pooled().entries()) {
-        layers.add(e.label());
-      }
-      numbers(m.putArray("within_text_mean_cosine"), a.withinTextMeanCosine());
-      numbers(m.putArray("anisotropy"), a.anisotropy());
-      ObjectNode metrics = a.metrics().toJson();
-      metrics.remove("schema");
-      m.set("metrics", metrics);
+    for (CorpusAnalysis.Result a : analyses) {
+      model(models.addObject(), a, info.getOrDefault(a.name(), Map.of()));
     }
     ArrayNode p = root.putArray("plots");
     plots.forEach(p::add);
     return root;
+  }
+
+  private static void model(ObjectNode m, CorpusAnalysis.Result a, Map<String, Object> info) {
+    m.put("name", a.name());
+    m.set("info", Json.mapper().valueToTree(info));
+    m.put("texts", a.texts());
+    m.put("tokens", a.tokens());
+    m.put("kept_tokens", a.keptTokens());
+    m.put("special_tokens", a.params().text().dropSpecial() ? "drop" : "keep");
+    ObjectNode p = m.putObject("params");
+    p.put("threshold", a.params().text().threshold());
+    p.put("rotation_components", a.params().text().rotationComponents());
+    p.put("transport", a.params().text().transport());
+    p.put("pooled_sample", a.sampleSize());
+    p.put("sliced_projections", a.params().slicedProjections());
+    p.put("sinkhorn_scale", a.params().sinkhornScale());
+    p.put("bootstrap_resamples", a.params().resamples());
+    p.put("seed", a.params().seed());
+    p.put("intrinsic_dimension_sample", Math.min(a.sampleSize(),
+        dev.tokendyn.analysis.CorpusParams.INTRINSIC_DIMENSION_SAMPLE));
+    ObjectNode undefined = m.putObject("undefined_texts");
+    for (TextMetric t : a.summaries().keySet()) {
+      undefined.put(t.jsonName(), a.textsWithUndefined(t));
+    }
+    ArrayNode layers = m.putArray("layers");
+    Summary[] meanAdj = a.adjusted(TextMetric.MEAN_COSINE);
+    Summary[] intraAdj = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
+    for (int l = 0; l < a.sites().size(); l++) {
+      ObjectNode e = layers.addObject();
+      e.put("layer", (int) Math.round(a.positions()[l]));
+      e.put("site", a.sites().get(l));
+      ObjectNode ms = e.putObject("metrics");
+      for (var s : a.summaries().entrySet()) {
+        if (s.getKey().scope() == TextMetric.Scope.LAYER) {
+          summary(ms.putObject(s.getKey().jsonName()), s.getValue()[l]);
+          if (s.getKey() == TextMetric.MEAN_COSINE) {
+            summary(ms.putObject("mean_cosine_adjusted"), meanAdj[l]);
+          } else if (s.getKey() == TextMetric.INTRA_TEXT_SIMILARITY) {
+            summary(ms.putObject("intra_text_similarity_adjusted"), intraAdj[l]);
+          }
+        }
+      }
+    }
+    ArrayNode pooled = m.putArray("pooled");
+    for (int l = 0; l < a.pooled().size(); l++) {
+      CorpusAnalysis.PooledLayer q = a.pooled().get(l);
+      ObjectNode e = pooled.addObject();
+      e.put("layer", (int) Math.round(a.positions()[l]));
+      e.put("tokens", q.tokens());
+      number(e, "anisotropy_baseline", q.anisotropyBaseline());
+      number(e, "top3_dimension_share", q.topDimensionShare());
+      number(e, "self_similarity", q.selfSimilarity());
+      number(e, "self_similarity_adjusted", q.selfSimilarity() - q.anisotropyBaseline());
+      e.put("self_similarity_words", q.selfSimilarityWords());
+      ObjectNode id = e.putObject("intrinsic_dimension");
+      IntrinsicDimension.Estimate est = q.intrinsicDimension();
+      if (est != null) {
+        number(id, "value", est.value());
+        id.put("points", est.points());
+        id.put("dropped", est.dropped());
+        if (est.reason() == null) {
+          id.putNull("reason");
+        } else {
+          id.put("reason", est.reason());
+        }
+        ArrayNode sizes = id.putArray("decimation_sizes");
+        for (int s : q.decimation().sizes()) {
+          sizes.add(s);
+        }
+        numbers(id.putArray("decimation_values"), q.decimation().values());
+        number(id, "plateau", q.decimation().plateau());
+      }
+    }
+    ArrayNode ts = m.putArray("transitions");
+    for (int l = 0; l < a.transitions().size(); l++) {
+      ObjectNode e = ts.addObject();
+      e.put("from", (int) Math.round(a.positions()[l]));
+      e.put("to", (int) Math.round(a.positions()[l + 1]));
+      ObjectNode ms = e.putObject("metrics");
+      for (var s : a.summaries().entrySet()) {
+        if (s.getKey().scope() == TextMetric.Scope.TRANSITION) {
+          ObjectNode o = ms.putObject(s.getKey().jsonName());
+          summary(o, s.getValue()[l]);
+          o.put("scope", "per_text");
+        }
+      }
+      CorpusAnalysis.PooledTransition q = a.transitions().get(l);
+      pooledValue(ms, "pooled_rotational_share", q.rotation().share(), a.sampleSize());
+      pooledValue(ms, "pooled_affine_r2", q.rotation().affineR2(), a.sampleSize());
+      if (a.params().text().transport()) {
+        pooledValue(ms, "pooled_w2", q.w2(), a.sampleSize());
+        pooledValue(ms, "pooled_sinkhorn_divergence", q.sinkhornDivergence(), a.sampleSize());
+        pooledValue(ms, "pooled_sinkhorn_reg", q.sinkhornReg(), a.sampleSize());
+        pooledValue(ms, "pooled_sliced", q.sliced(), a.sampleSize());
+      }
+    }
+    ObjectNode sp = m.putObject("spreading");
+    for (var s : a.summaries().entrySet()) {
+      if (s.getKey().scope() == TextMetric.Scope.SEQUENCE) {
+        ObjectNode o = sp.putObject(s.getKey().jsonName());
+        summary(o, s.getValue()[0]);
+        o.put("scope", "per_text");
+      }
+    }
+    if (a.params().text().transport()) {
+      pooledValue(sp, "pooled_geodesic_ratio", a.pooledGeodesicRatio(), a.sampleSize());
+    }
+  }
+
+  private static void summary(ObjectNode o, Summary s) {
+    number(o, "mean", s.mean());
+    number(o, "sd", s.sd());
+    number(o, "ci_low", s.ciLow());
+    number(o, "ci_high", s.ciHigh());
+    o.put("texts", s.texts());
+    o.put("undefined", s.undefined());
+  }
+
+  private static void pooledValue(ObjectNode ms, String key, double v, int sample) {
+    ObjectNode o = ms.putObject(key);
+    number(o, "value", v);
+    o.put("scope", "pooled");
+    o.put("sample", sample);
+  }
+
+  static void number(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
+    }
   }
 
   private static void numbers(ArrayNode arr, double[] v) {
@@ -75,36 +202,79 @@ public final class AnalysisReport {
   }
 
   /**
+   * One JSON line per text: its index, token counts, and every per-text metric by scope.
+   * {@code {"index": 0, "tokens": 14, "kept": 12, "layers": {"mean_cosine": [...], ...},
+   * "transitions": {...}, "spreading": {...}}}
+   */
+  public static void writePerText(Writer w, List<TextMeasures> texts, boolean transport) throws IOException {
+    for (TextMeasures t : texts) {
+      ObjectNode o = Json.mapper().createObjectNode();
+      o.put("index", t.index());
+      o.put("tokens", t.tokens());
+      o.put("kept", t.kept());
+      ObjectNode layers = o.putObject("layers");
+      ObjectNode steps = o.putObject("transitions");
+      ObjectNode seq = o.putObject("spreading");
+      for (TextMetric m : TextMetric.values()) {
+        if (m.needsTransport() && !transport) {
+          continue;
+        }
+        double[] v = t.values(m);
+        switch (m.scope()) {
+          case LAYER -> numbers(layers.putArray(m.jsonName()), v);
+          case TRANSITION -> numbers(steps.putArray(m.jsonName()), v);
+          case SEQUENCE -> number(seq, m.jsonName(), v[0]);
+        }
+      }
+      w.write(Json.mapper().writeValueAsString(o));
+      w.write('\n');
+    }
+  }
+
+  /**
    * Writes {@code report.json} and every plot into {@code dir}.
    *
-   * @param histogramLayers layers whose pairwise inner products get a histogram (layers a model lacks are
+   * @param histogramLayers layers whose within-text cosines get a histogram (layers a model lacks are
    *     skipped for that model)
    * @return the plot files written, relative to dir
    */
-  public static List<String> write(Path dir, List<LayerAnalysis> analyses, Map<String, Map<String, Object>> info,
-                                   int[] histogramLayers) throws IOException {
+  public static List<String> write(Path dir, List<CorpusAnalysis.Result> analyses,
+                                   Map<String, Map<String, Object>> info, int[] histogramLayers) throws IOException {
     List<String> plots = new ArrayList<>();
     String who = analyses.size() == 1 ? analyses.get(0).name() : analyses.size() + " models";
-    perLayer(dir, plots, "mean-cosine", "Mean cosine between tokens of one text, " + who, "mean cosine <x_i, x_j>, i != j",
-        analyses, a -> a.withinTextMeanCosine());
-    perLayer(dir, plots, "anisotropy", "Anisotropy: mean cosine between tokens of different texts, " + who,
-        "mean cosine across texts", analyses, a -> a.anisotropy());
-    perLayer(dir, plots, "clusters", "Clusters of all tokens (cosine > threshold linked), " + who, "number of clusters",
-        analyses, a -> cloudMetric(a, CloudMetrics::clusters));
-    perLayer(dir, plots, "effective-rank", "Effective rank of the centred token cloud, " + who,
-        "effective rank (exp of spectral entropy)", analyses, a -> cloudMetric(a, CloudMetrics::effectiveRank));
-    perLayer(dir, plots, "intrinsic-dimension", "Intrinsic dimension (TwoNN) of the token cloud, " + who,
-        "intrinsic dimension", analyses, a -> cloudMetric(a, CloudMetrics::intrinsicDimension));
-    perTransition(dir, plots, "w2", "W2 between consecutive layers (exact optimal transport), " + who,
-        "W2 distance (embedding units)", analyses, Transition::w2);
-    perTransition(dir, plots, "identity-cost", "Mean squared displacement of each token between layers, " + who,
-        "mean |x_i^{l+1} - x_i^l|^2", analyses, Transition::identityCost);
-    perTransition(dir, plots, "transport-efficiency", "Transport efficiency W2^2 / identity cost, " + who,
-        "W2^2 / identity cost (1 = optimal)", analyses, Transition::transportEfficiency);
-    for (LayerAnalysis a : analyses) {
+    String per = " (mean over texts, 95% bootstrap interval)";
+    perLayer(dir, plots, "mean-cosine", "Mean cosine between tokens of one text" + per + ", " + who, "mean cosine",
+        analyses, a -> a.summaries().get(TextMetric.MEAN_COSINE));
+    perLayer(dir, plots, "intra-text-similarity-adjusted",
+        "Intra-text similarity minus the anisotropy baseline" + per + ", " + who,
+        "cos(token, text mean) - baseline", analyses, a -> a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY));
+    pooledLayer(dir, plots, "anisotropy", "Anisotropy baseline: mean cosine between tokens of different texts, " + who,
+        "expected cosine across texts", analyses, a -> a.pooled().stream()
+            .mapToDouble(CorpusAnalysis.PooledLayer::anisotropyBaseline).toArray());
+    perLayer(dir, plots, "effective-rank", "Effective rank of each text's centred tokens" + per + ", " + who,
+        "effective rank", analyses, a -> a.summaries().get(TextMetric.EFFECTIVE_RANK));
+    pooledLayer(dir, plots, "intrinsic-dimension", "Intrinsic dimension (TwoNN) of the pooled sample, " + who,
+        "intrinsic dimension", analyses, a -> a.pooled().stream()
+            .mapToDouble(q -> q.intrinsicDimension() == null ? Double.NaN : q.intrinsicDimension().value()).toArray());
+    perLayer(dir, plots, "msd-saturation", "MSD from layer 0 against its ceiling |x^l|^2 + |x^0|^2" + per + ", "
+        + who, "MSD / ceiling", analyses, a -> a.summaries().get(TextMetric.MSD_SATURATION));
+    if (analyses.get(0).params().text().transport()) {
+      pooledTransition(dir, plots, "w2", "W2 between consecutive layers (exact, pooled sample), " + who,
+          "W2 (embedding units)", analyses, a -> a.transitions().stream()
+              .mapToDouble(CorpusAnalysis.PooledTransition::w2).toArray());
+    }
+    perTransition(dir, plots, "rotational-share", "Rotational share of each layer's displacement field" + per
+        + ", " + who, "rotational share (0 gradient, 1 rotation)", analyses,
+        a -> a.summaries().get(TextMetric.ROTATIONAL_SHARE));
+    perTransition(dir, plots, "persistence", "Persistence: cosine between a token's consecutive steps" + per + ", "
+        + who, "cos(delta_{l-1}, delta_l)", analyses, a -> a.summaries().get(TextMetric.PERSISTENCE));
+    for (CorpusAnalysis.Result a : analyses) {
       String suffix = analyses.size() == 1 ? "" : "-" + slug(a.name());
       save(dir, plots, "inner-products" + suffix, innerProducts(a, histogramLayers));
-      save(dir, plots, "pca-trajectories" + suffix, trajectories(a, 24));
+      XYChart t = trajectories(a);
+      if (t != null) {
+        save(dir, plots, "pca-trajectories" + suffix, t);
+      }
     }
     Json.write(dir.resolve("report.json"), document(analyses, info, plots));
     return plots;
@@ -114,136 +284,156 @@ public final class AnalysisReport {
     return s.replaceAll("[^A-Za-z0-9._-]+", "-");
   }
 
-  private static double[] cloudMetric(LayerAnalysis a, ToDoubleFunction<CloudMetrics> f) {
-    return a.metrics().clouds().stream().mapToDouble(f).toArray();
-  }
-
-  private static double[] layers(LayerAnalysis a) {
-    return a.pooled().entries().stream().mapToDouble(CloudSequence.Entry::position).toArray();
-  }
-
   private static void perLayer(Path dir, List<String> plots, String file, String title, String yTitle,
-                               List<LayerAnalysis> analyses, java.util.function.Function<LayerAnalysis, double[]> y)
+                               List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, Summary[]> y)
       throws IOException {
     XYChart chart = null;
-    for (LayerAnalysis a : analyses) {
-      double[] v = y.apply(a);
-      if (chart == null) {
-        chart = Plots.lines(title, "layer (0 = embeddings)", yTitle, layers(a), Map.of(a.name(), finite(v)));
-      } else {
-        chart.addSeries(a.name(), layers(a), finite(v));
-      }
+    for (CorpusAnalysis.Result a : analyses) {
+      chart = withBars(chart, title, "layer (0 = embeddings)", yTitle, a.name(), a.positions(), y.apply(a));
     }
     Plots.widenFlatAxis(chart);
     save(dir, plots, file, chart);
   }
 
   private static void perTransition(Path dir, List<String> plots, String file, String title, String yTitle,
-                                    List<LayerAnalysis> analyses, ToDoubleFunction<Transition> f) throws IOException {
+                                    List<CorpusAnalysis.Result> analyses,
+                                    Function<CorpusAnalysis.Result, Summary[]> y) throws IOException {
     XYChart chart = null;
-    for (LayerAnalysis a : analyses) {
-      List<Transition> ts = a.metrics().transitions();
-      if (ts.isEmpty()) {
+    for (CorpusAnalysis.Result a : analyses) {
+      if (a.positions().length < 2) {
         return;
       }
-      double[] x = new double[ts.size()];
-      double[] v = new double[ts.size()];
-      double[] pos = layers(a);
-      for (int i = 0; i < ts.size(); i++) {
-        x[i] = 0.5 * (pos[i] + pos[i + 1]);
-        v[i] = f.applyAsDouble(ts.get(i));
-      }
-      if (chart == null) {
-        chart = Plots.lines(title, "between layers l and l + 1 (plotted at l + 1/2)", yTitle, x, Map.of(a.name(), finite(v)));
-      } else {
-        chart.addSeries(a.name(), x, finite(v));
-      }
+      chart = withBars(chart, title, "between layers l and l + 1 (plotted at l + 1/2)", yTitle, a.name(),
+          midpoints(a.positions()), y.apply(a));
     }
     Plots.widenFlatAxis(chart);
     save(dir, plots, file, chart);
   }
 
-  /** NaN (undefined) points are drawn at zero; the JSON keeps them as null. */
-  private static double[] finite(double[] v) {
-    double[] r = v.clone();
-    for (int i = 0; i < r.length; i++) {
-      if (!Double.isFinite(r[i])) {
-        r[i] = 0;
-      }
+  private static double[] midpoints(double[] pos) {
+    double[] x = new double[pos.length - 1];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = 0.5 * (pos[i] + pos[i + 1]);
     }
-    return r;
+    return x;
   }
 
-  /** Histograms of the cosines between tokens of the same text, at the given layers. */
-  static XYChart innerProducts(LayerAnalysis a, int[] chosen) {
-    int bins = 40;
+  /** Adds a series of means with error bars to the 95% interval; undefined entries are left out. */
+  private static XYChart withBars(XYChart chart, String title, String xTitle, String yTitle, String name, double[] x,
+                                  Summary[] s) {
+    List<double[]> pts = new ArrayList<>();
+    for (int i = 0; i < s.length; i++) {
+      if (Double.isFinite(s[i].mean())) {
+        double half = Double.isFinite(s[i].ciLow()) ? Math.max(s[i].mean() - s[i].ciLow(), s[i].ciHigh() - s[i].mean())
+            : 0;
+        pts.add(new double[] {x[i], s[i].mean(), half});
+      }
+    }
+    double[] px = pts.stream().mapToDouble(p -> p[0]).toArray();
+    double[] py = pts.stream().mapToDouble(p -> p[1]).toArray();
+    double[] pe = pts.stream().mapToDouble(p -> p[2]).toArray();
+    if (px.length == 0) {
+      px = new double[] {x.length == 0 ? 0 : x[0]};
+      py = new double[] {0};
+      pe = new double[] {0};
+    }
+    if (chart == null) {
+      chart = Plots.lines(title, xTitle, yTitle, new double[0], Map.of());
+    }
+    chart.addSeries(name, px, py, pe).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    return chart;
+  }
+
+  private static void pooledLayer(Path dir, List<String> plots, String file, String title, String yTitle,
+                                  List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, double[]> y)
+      throws IOException {
+    XYChart chart = null;
+    for (CorpusAnalysis.Result a : analyses) {
+      chart = finiteSeries(chart, title, "layer (0 = embeddings)", yTitle, a.name(), a.positions(), y.apply(a));
+    }
+    Plots.widenFlatAxis(chart);
+    save(dir, plots, file, chart);
+  }
+
+  private static void pooledTransition(Path dir, List<String> plots, String file, String title, String yTitle,
+                                       List<CorpusAnalysis.Result> analyses,
+                                       Function<CorpusAnalysis.Result, double[]> y) throws IOException {
+    XYChart chart = null;
+    for (CorpusAnalysis.Result a : analyses) {
+      if (a.positions().length < 2) {
+        return;
+      }
+      chart = finiteSeries(chart, title, "between layers l and l + 1 (plotted at l + 1/2)", yTitle, a.name(),
+          midpoints(a.positions()), y.apply(a));
+    }
+    Plots.widenFlatAxis(chart);
+    save(dir, plots, file, chart);
+  }
+
+  private static XYChart finiteSeries(XYChart chart, String title, String xTitle, String yTitle, String name,
+                                      double[] x, double[] y) {
+    List<double[]> pts = new ArrayList<>();
+    for (int i = 0; i < y.length; i++) {
+      if (Double.isFinite(y[i])) {
+        pts.add(new double[] {x[i], y[i]});
+      }
+    }
+    double[] px = pts.isEmpty() ? new double[] {x.length == 0 ? 0 : x[0]} : pts.stream().mapToDouble(p -> p[0]).toArray();
+    double[] py = pts.isEmpty() ? new double[] {0} : pts.stream().mapToDouble(p -> p[1]).toArray();
+    if (chart == null) {
+      return Plots.lines(title, xTitle, yTitle, px, Map.of(name, py));
+    }
+    chart.addSeries(name, px, py).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    return chart;
+  }
+
+  /** Histograms of the cosines between measured tokens of the same text, at the given layers. */
+  static XYChart innerProducts(CorpusAnalysis.Result a, int[] chosen) {
+    int bins = CorpusAnalysis.HISTOGRAM_BINS;
     double[] centres = new double[bins];
     for (int b = 0; b < bins; b++) {
       centres[b] = -1 + (b + 0.5) * 2.0 / bins;
     }
     Map<String, double[]> series = new LinkedHashMap<>();
-    int layers = a.pooled().size();
     for (int l : chosen) {
       if (l < 0) {
         throw new IllegalArgumentException("histogram layer must be >= 0, found " + l);
       }
-      if (l >= layers) {
-        continue; // a deeper layer than this model has; the other models of a comparison may have it
+      if (l < a.cosineHistogram().length) {
+        series.put("layer " + l, a.cosineHistogram()[l]);
       }
-      double[] h = new double[bins];
-      long pairs = 0;
-      for (CloudSequence t : a.texts()) {
-        TokenCloud c = t.cloud(l);
-        double[] u = c.normalizedToSphere().toFlatArray();
-        int n = c.size();
-        int d = c.dimension();
-        for (int i = 0; i < n; i++) {
-          for (int j = i + 1; j < n; j++) {
-            double s = 0;
-            for (int k = 0; k < d; k++) {
-              s += u[i * d + k] * u[j * d + k];
-            }
-            int b = (int) Math.floor((Math.max(-1, Math.min(1, s)) + 1) / 2 * bins);
-            h[Math.min(bins - 1, b)]++;
-            pairs++;
-          }
-        }
-      }
-      for (int b = 0; b < bins; b++) {
-        h[b] = pairs == 0 ? 0 : h[b] / pairs / (2.0 / bins);
-      }
-      series.put("layer " + l, h);
     }
-    return Plots.lines("Histogram of <x_i, x_j> / (|x_i| |x_j|) within each text, " + a.name(),
+    return Plots.lines("Histogram of the cosine between two tokens of one text, " + a.name(),
         "cosine between two tokens of one text", "density", centres, series);
   }
 
-  /** The first tokens' paths across layers in the plane of the two leading principal components. */
-  static XYChart trajectories(LayerAnalysis a, int maxTokens) {
-    CloudSequence p = a.pooled();
-    int layers = p.size();
-    int n = p.cloud(0).size();
-    int d = p.cloud(0).dimension();
-    DMatrixRMaj x = new DMatrixRMaj(layers * n, d);
-    double[] mean = new double[d];
+  /** The first tokens' paths across layers in the plane of the two leading principal components; null for < 2 tokens. */
+  static XYChart trajectories(CorpusAnalysis.Result a) {
+    double[][] p = a.paths();
+    int layers = p.length;
+    int width = a.width();
+    int n = width == 0 ? 0 : p[0].length / width;
+    if (n < 2 || width < 2) {
+      return null;
+    }
+    DMatrixRMaj x = new DMatrixRMaj(layers * n, width);
+    double[] mean = new double[width];
     for (int l = 0; l < layers; l++) {
-      double[] f = p.cloud(l).toFlatArray();
-      System.arraycopy(f, 0, x.data, l * n * d, n * d);
-      for (int i = 0; i < n * d; i++) {
-        mean[i % d] += f[i] / (layers * (double) n);
+      System.arraycopy(p[l], 0, x.data, l * n * width, n * width);
+      for (int i = 0; i < n * width; i++) {
+        mean[i % width] += p[l][i] / (layers * (double) n);
       }
     }
     for (int r = 0; r < layers * n; r++) {
-      for (int k = 0; k < d; k++) {
-        x.data[r * d + k] -= mean[k];
+      for (int k = 0; k < width; k++) {
+        x.data[r * width + k] -= mean[k];
       }
     }
-    // the leading right singular vectors of the centred points, from the d x d scatter matrix
-    DMatrixRMaj scatter = new DMatrixRMaj(d, d);
-    org.ejml.dense.row.CommonOps_DDRM.multTransA(x, x, scatter);
-    SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(d, d, false, true, true);
+    DMatrixRMaj scatter = new DMatrixRMaj(width, width);
+    CommonOps_DDRM.multTransA(x, x, scatter);
+    SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(width, width, false, true, true);
     if (!svd.decompose(scatter)) {
-      throw new IllegalStateException("SVD of the " + d + "x" + d + " scatter matrix did not converge");
+      throw new IllegalStateException("SVD of the " + width + "x" + width + " scatter matrix did not converge");
     }
     double[] sv = svd.getSingularValues();
     DMatrixRMaj vt = svd.getV(null, true);
@@ -254,22 +444,21 @@ public final class AnalysisReport {
       total += s;
     }
     XYChart chart = null;
-    int shown = Math.min(maxTokens, n);
-    for (int i = 0; i < shown; i++) {
+    for (int i = 0; i < n; i++) {
       double[] px = new double[layers];
       double[] py = new double[layers];
       for (int l = 0; l < layers; l++) {
         int r = l * n + i;
-        for (int k = 0; k < d; k++) {
-          px[l] += x.data[r * d + k] * vt.get(order[0], k);
-          py[l] += x.data[r * d + k] * vt.get(order[1 % order.length], k);
+        for (int k = 0; k < width; k++) {
+          px[l] += x.data[r * width + k] * vt.get(order[0], k);
+          py[l] += x.data[r * width + k] * vt.get(order[1], k);
         }
       }
       String label = "token " + i;
       if (chart == null) {
         chart = Plots.lines(String.format(Locale.ROOT,
                 "Token paths across %d layers, first two principal components (%.0f%% of variance), %s", layers,
-                100 * (sv[order[0]] + sv[order[1 % order.length]]) / total, a.name()),
+                100 * (sv[order[0]] + sv[order[1]]) / total, a.name()),
             "principal component 1", "principal component 2", px, Map.of(label, py));
         chart.getStyler().setLegendVisible(false);
       } else {

@@ -16,15 +16,19 @@ final class Neighbours {
 
   /** The distinct points of a cloud, row-major, in order of first appearance; -0.0 equals 0.0. */
   static double[] distinctPoints(TokenCloud cloud) {
-    int n = cloud.size();
-    int d = cloud.dimension();
+    return distinctRows(cloud.toFlatArray(), cloud.dimension());
+  }
+
+  /** The distinct rows of row-major x (not modified), in order of first appearance; -0.0 equals 0.0. */
+  static double[] distinctRows(double[] x, int d) {
+    int n = x.length / d;
     Set<List<Double>> seen = new HashSet<>();
     double[] out = new double[n * d];
     int m = 0;
     for (int i = 0; i < n; i++) {
       Double[] row = new Double[d];
       for (int k = 0; k < d; k++) {
-        row[k] = cloud.get(i, k) + 0.0;
+        row[k] = x[i * d + k] + 0.0;
       }
       if (seen.add(List.of(row))) {
         for (int k = 0; k < d; k++) {
@@ -63,6 +67,16 @@ final class Neighbours {
       best[i] = Math.sqrt(best[i]);
     }
     return best;
+  }
+
+  /** |a_i - b_j|^2 for rows i of a and j of b, both row-major with d columns. */
+  static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
+    double s = 0;
+    for (int c = 0; c < d; c++) {
+      double t = a[i * d + c] - b[j * d + c];
+      s += t * t;
+    }
+    return s;
   }
 
   /** Inserts v into the ascending run best[off .. off+k) if it is smaller than the last. */

@@ -16,7 +16,7 @@ import java.util.List;
  * <pre>{@code
  * CloudSequence seq = CloudFiles.readSequence(Path.of("layers.json"));
  * SequenceMetrics m = SequenceMetrics.of(seq, MetricsParams.defaults());
- * System.out.println(m.transitions().get(0).transportEfficiency());
+ * System.out.println(m.transitions().get(0).rotationalShare());
  * }</pre>
  *
  * @param labels the label of each cloud
@@ -45,14 +45,13 @@ public record SequenceMetrics(
    * Measures a sequence. Every check on the input runs before any measurement.
    *
    * @throws IllegalArgumentException when the clouds differ in shape or labels (transitions and
-   *     spreading need the same tokens), or a cloud has fewer than 4 points or a zero point; the message
-   *     names the cloud
+   *     spreading need the same tokens), or a cloud has a zero point; the message names the cloud. A cloud
+   *     too small for a measurement is not refused: that measurement is NaN, with its reason.
    */
   public static SequenceMetrics of(CloudSequence sequence, MetricsParams params) {
     sequence.requireSameShape();
     for (int l = 0; l < sequence.size(); l++) {
       try {
-        CloudMetrics.requireMeasurable(sequence.cloud(l));
         UnitRows.of(sequence.cloud(l));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("cloud " + l + " (" + sequence.label(l) + "): " + e.getMessage(), e);
@@ -70,12 +69,20 @@ public record SequenceMetrics(
       entropy[l] = m.entropy();
     }
     List<Transition> transitions = new ArrayList<>();
+    double[] w2 = new double[Math.max(0, sequence.size() - 1)];
     for (int l = 0; l + 1 < sequence.size(); l++) {
       TokenCloud x = sequence.cloud(l);
       TokenCloud y = sequence.cloud(l + 1);
-      transitions.add(Transition.between(l, l + 1, x, y, params.transitions()));
+      Transition t = Transition.between(l, l + 1, x, y, params.transitions());
+      transitions.add(t);
+      w2[l] = t.w2();
     }
-    Spreading spreading = Spreading.of(sequence, entropy);
+    double geodesic = Double.NaN;
+    if (params.transitions().transport() && sequence.size() >= 2) {
+      geodesic = GeodesicRatio.of(w2, dev.tokendyn.transport.Transport.w2(sequence.cloud(0),
+          sequence.cloud(sequence.size() - 1)));
+    }
+    Spreading spreading = Spreading.of(sequence, entropy, geodesic);
     return new SequenceMetrics(labels, positions, clouds, transitions, spreading, params);
   }
 
@@ -97,6 +104,9 @@ public record SequenceMetrics(
     p.put("entropy_k", Entropy.DEFAULT_K);
     p.put("entropy_units", "nats");
     p.put("twonn_discard", IntrinsicDimension.DEFAULT_DISCARD);
+    p.put("twonn_duplicate_ratio", IntrinsicDimension.DUPLICATE_RATIO);
+    p.put("rotation_components", params.transitions().rotationComponents());
+    p.put("entropy_points_per_dimension", CloudMetrics.ENTROPY_POINTS_PER_DIMENSION);
     ArrayNode cs = root.putArray("clouds");
     for (int l = 0; l < clouds.size(); l++) {
       CloudMetrics m = clouds.get(l);
@@ -114,9 +124,12 @@ public record SequenceMetrics(
       number(c, "rank_collapse", m.rankCollapse());
       number(c, "effective_rank", m.effectiveRank());
       number(c, "stable_rank", m.stableRank());
-      number(c, "anisotropy", m.anisotropy());
-      number(c, "intrinsic_dimension", m.intrinsicDimension());
+      number(c, "intrinsic_dimension", m.intrinsicDimension().value());
+      c.put("intrinsic_dimension_points", m.intrinsicDimension().points());
+      c.put("intrinsic_dimension_dropped", m.intrinsicDimension().dropped());
       number(c, "entropy", m.entropy());
+      ObjectNode why = c.putObject("undefined");
+      m.undefined().forEach(why::put);
     }
     ArrayNode ts = root.putArray("transitions");
     for (Transition t : transitions) {
@@ -124,9 +137,10 @@ public record SequenceMetrics(
       o.put("from", t.from());
       o.put("to", t.to());
       number(o, "identity_cost", t.identityCost());
+      number(o, "rotational_share", t.rotationalShare());
+      number(o, "affine_r2", t.affineR2());
       if (params.transitions().transport()) {
         number(o, "w2", t.w2());
-        number(o, "transport_efficiency", t.transportEfficiency());
         number(o, "sinkhorn_divergence", t.sinkhornDivergence());
         number(o, "sinkhorn_reg", t.sinkhornReg());
         number(o, "sliced", t.sliced());
@@ -135,6 +149,16 @@ public record SequenceMetrics(
     ObjectNode s = root.putObject("spreading");
     array(s, "depth", spreading.depth());
     array(s, "msd", spreading.msd());
+    array(s, "msd_ceiling", spreading.msdCeiling());
+    double[] sat = spreading.msd();
+    double[] ceil = spreading.msdCeiling();
+    for (int i = 0; i < sat.length; i++) {
+      sat[i] = ceil[i] > 0 ? sat[i] / ceil[i] : Double.NaN;
+    }
+    array(s, "msd_saturation", sat);
+    array(s, "persistence", spreading.persistence());
+    number(s, "mean_persistence", spreading.meanPersistence());
+    number(s, "geodesic_ratio", spreading.geodesicRatio());
     number(s, "msd_alpha", spreading.fit().alpha());
     number(s, "msd_prefactor", spreading.fit().prefactor());
     number(s, "msd_r_squared", spreading.fit().rSquared());

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  *   <li>{@code identityCost}: {@link IdentityCost}, sum_i a_i |x_i^{l+1} - x_i^l|^2.</li>
  *   <li>{@code w2}: the exact Wasserstein-2 distance between the clouds (squared-Euclidean cost,
  *       normalised weights), from {@link Transport#w2}.</li>
- *   <li>{@code transportEfficiency}: {@link TransportEfficiency}, w2^2 / identityCost (1 when both are 0).</li>
+ *   <li>{@code rotationalShare} and {@code affineR2}: {@link RotationalShare} of the step, in the top
+ *       {@link TransitionParams#rotationComponents()} principal components.</li>
  *   <li>{@code sinkhornDivergence}: {@link Transport#sinkhornDivergence} at reg = sinkhornScale x the
  *       median squared distance between the points of the two clouds ({@link TransitionParams}).</li>
  *   <li>{@code sliced}: {@link Transport#sliced} with the given projections and seed.</li>
@@ -26,7 +27,8 @@ import java.util.SplittableRandom;
  * @param to the index of the second
  * @param identityCost the mean squared displacement of the tokens
  * @param w2 exact W2, or NaN when transport is off
- * @param transportEfficiency w2^2 / identityCost, or NaN when transport is off
+ * @param rotationalShare {@link RotationalShare.Result#share()}, NaN where undefined
+ * @param affineR2 {@link RotationalShare.Result#affineR2()}, NaN where undefined
  * @param sinkhornDivergence the Sinkhorn divergence, or NaN when transport is off
  * @param sinkhornReg the regularisation it used, or NaN when transport is off
  * @param sliced the sliced distance, or NaN when transport is off
@@ -36,13 +38,23 @@ public record Transition(
     int to,
     double identityCost,
     double w2,
-    double transportEfficiency,
+    double rotationalShare,
+    double affineR2,
     double sinkhornDivergence,
     double sinkhornReg,
     double sliced) {
 
   /** Above this many pairs the median squared distance is taken over a seeded sample of pairs. */
   static final int MEDIAN_PAIRS = 1 << 20;
+
+  /**
+   * {@link TransportEfficiency} of the step, w2^2 / identityCost; NaN when transport is off. About 1 for any
+   * smooth flow, so it does not tell dynamics apart and no report carries it; kept for comparison with
+   * earlier work.
+   */
+  public double transportEfficiency() {
+    return hasTransport() ? TransportEfficiency.of(w2, identityCost) : Double.NaN;
+  }
 
   /** Whether the transport values were computed. */
   public boolean hasTransport() {
@@ -59,15 +71,17 @@ public record Transition(
     IdentityCost.requireSameTokens(x, y);
     requireSameLabels(from, to, x, y);
     double identity = IdentityCost.of(x, y);
+    RotationalShare.Result rot = RotationalShare.of(x, y, params.rotationComponents());
     if (!params.transport()) {
-      return new Transition(from, to, identity, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new Transition(from, to, identity, Double.NaN, rot.share(), rot.affineR2(), Double.NaN, Double.NaN,
+          Double.NaN);
     }
     double w2 = Transport.w2(x, y);
     double median = medianSquaredDistance(x, y, params.seed());
     double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
     double sinkhorn = Transport.sinkhornDivergence(x, y, reg);
     double sliced = Transport.sliced(x, y, params.slicedProjections(), params.seed());
-    return new Transition(from, to, identity, w2, TransportEfficiency.of(w2, identity), sinkhorn, reg, sliced);
+    return new Transition(from, to, identity, w2, rot.share(), rot.affineR2(), sinkhorn, reg, sliced);
   }
 
   private static void requireSameLabels(int from, int to, TokenCloud x, TokenCloud y) {

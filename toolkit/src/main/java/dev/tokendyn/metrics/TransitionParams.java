@@ -10,8 +10,10 @@ package dev.tokendyn.metrics;
  *     positive
  * @param slicedProjections the number of random directions of the sliced distance, at least 1
  * @param seed the seed of those directions (and of the pair sample for the median on large clouds)
+ * @param rotationComponents k, the principal components of the {@link RotationalShare}, at least 1
  */
-public record TransitionParams(boolean transport, double sinkhornScale, int slicedProjections, long seed) {
+public record TransitionParams(boolean transport, double sinkhornScale, int slicedProjections, long seed,
+                               int rotationComponents) {
   /** The default Sinkhorn scale: reg = 0.05 x median squared distance. */
   public static final double DEFAULT_SINKHORN_SCALE = 0.05;
   /** The default number of sliced projections. */
@@ -19,20 +21,30 @@ public record TransitionParams(boolean transport, double sinkhornScale, int slic
 
   public TransitionParams {
     if (!(sinkhornScale > 0) || Double.isInfinite(sinkhornScale)) {
-      throw new IllegalArgumentException("sinkhornScale must be finite and > 0, found " + sinkhornScale);
+      throw new IllegalArgumentException("the Sinkhorn scale must be finite and > 0, found " + sinkhornScale);
     }
     if (slicedProjections < 1) {
-      throw new IllegalArgumentException("slicedProjections must be >= 1, found " + slicedProjections);
+      throw new IllegalArgumentException("--projections must be >= 1, found " + slicedProjections);
+    }
+    if (rotationComponents < 1) {
+      throw new IllegalArgumentException("--rotation-components must be >= 1, found " + rotationComponents);
     }
   }
 
   /** Transport on, reg = 0.05 x median squared distance, 64 projections, seed 0. */
   public static TransitionParams defaults() {
-    return new TransitionParams(true, DEFAULT_SINKHORN_SCALE, DEFAULT_PROJECTIONS, 0L);
+    return new TransitionParams(true, DEFAULT_SINKHORN_SCALE, DEFAULT_PROJECTIONS, 0L,
+        RotationalShare.DEFAULT_COMPONENTS);
   }
 
-  /** The identity cost only. */
+  /** The same with k principal components for the rotational share. */
+  public TransitionParams withRotationComponents(int k) {
+    return new TransitionParams(transport, sinkhornScale, slicedProjections, seed, k);
+  }
+
+  /** The identity cost and the rotational share only. */
   public static TransitionParams identityOnly() {
-    return new TransitionParams(false, DEFAULT_SINKHORN_SCALE, DEFAULT_PROJECTIONS, 0L);
+    return new TransitionParams(false, DEFAULT_SINKHORN_SCALE, DEFAULT_PROJECTIONS, 0L,
+        RotationalShare.DEFAULT_COMPONENTS);
   }
 }

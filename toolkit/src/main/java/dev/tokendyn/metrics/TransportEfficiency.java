@@ -8,6 +8,14 @@ package dev.tokendyn.metrics;
  * translation, for instance), near 0 when they swap places at high cost while the cloud as a whole barely
  * changes (a permutation has W2 = 0).
  *
+ * <p><b>It does not discriminate between dynamics</b>, and no report carries it. Any short-time flow of a
+ * smooth field is, to first order, the gradient of a convex function (Brenier), so the identity coupling
+ * is optimal and eta is about 1 for any smooth flow: for every layer of the catalog models, for
+ * simulated attention with Gaussian Q, K, V, and even for a real layer whose displacements are rotated by
+ * one random orthogonal matrix or shuffled among tokens (at least 0.9997), because inter-token distances
+ * dwarf the cross terms. Use {@link RotationalShare} to tell a rotation from a gradient flow and
+ * {@link GeodesicRatio} to tell straight from winding paths.
+ *
  * <p>Convention for 0/0: when C_id = 0 the clouds coincide token by token, the identity is optimal, and
  * eta = 1.
  */

@@ -77,6 +77,7 @@ public final class ExtractionFiles {
       m.put("text", t.text());
       m.put("tokens", t.tokens());
       m.put("token_ids", t.tokenIds());
+      m.put("special", t.special());
       List<float[][]> hs = new ArrayList<>();
       for (TextExtraction.HiddenState h : t.hiddenStates()) {
         hs.add(rows(h.values(), t.size(), t.width()));
@@ -146,6 +147,7 @@ public final class ExtractionFiles {
       m.put("text", t.text());
       m.put("tokens", t.tokens());
       m.put("token_ids", t.tokenIds());
+      m.put("special", t.special());
       m.put("hidden_states", base + ".npy");
       if (!t.attentions().isEmpty()) {
         int heads = t.attentions().get(0).heads();

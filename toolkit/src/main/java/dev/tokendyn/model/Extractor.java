@@ -163,7 +163,7 @@ public final class Extractor implements AutoCloseable {
   }
 
   /** A text's tokens and ids, special tokens included. */
-  record Tokens(List<String> tokens, long[] ids, long[] typeIds) {}
+  record Tokens(List<String> tokens, long[] ids, long[] typeIds, boolean[] special) {}
 
   /**
    * Tokenises one text.
@@ -186,7 +186,35 @@ public final class Extractor implements AutoCloseable {
     if (ids.length == 0) {
       throw new IllegalArgumentException("text " + index + " gives no tokens");
     }
-    return new Tokens(Arrays.asList(e.getTokens()), ids, e.getTypeIds());
+    long[] mask = e.getSpecialTokenMask();
+    boolean[] special = new boolean[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      special[i] = mask != null && i < mask.length && mask[i] != 0;
+    }
+    return new Tokens(Arrays.asList(e.getTokens()), ids, e.getTypeIds(), special);
+  }
+
+  /**
+   * A text's token ids and special-tokens mask, as the model will see it.
+   *
+   * @param ids the token ids, special tokens included
+   * @param special entry i is true when token i was added by the tokenizer
+   */
+  public record Tokenized(long[] ids, boolean[] special) {}
+
+  /**
+   * Tokenises the texts without running the model: what a corpus analysis plans with.
+   *
+   * @throws IllegalArgumentException on an empty text, or a text too long without truncate; the message
+   *     names the text
+   */
+  public List<Tokenized> tokenize(List<String> texts, boolean truncate) {
+    List<Tokenized> out = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      Tokens t = tokenize(i, texts.get(i), truncate);
+      out.add(new Tokenized(t.ids(), t.special()));
+    }
+    return out;
   }
 
   /**
@@ -299,7 +327,7 @@ public final class Extractor implements AutoCloseable {
           ap.add(new TextExtraction.AttentionPattern(l - 1, Sites.pattern(l - 1), heads, attention[b][l]));
         }
       }
-      out.add(new TextExtraction(texts.get(b), t.tokens(), t.ids(), d, hs, ap));
+      out.add(new TextExtraction(texts.get(b), t.tokens(), t.ids(), t.special(), d, hs, ap));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.tokendyn.model;
 
 import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.TextSequence;
 import dev.tokendyn.cloud.TokenCloud;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +13,12 @@ import java.util.List;
  * @param text the input text
  * @param tokens the n tokens, special tokens included
  * @param tokenIds their ids
+ * @param special which tokens the tokenizer added ([CLS], [SEP], BOS/EOS): its special-tokens mask
  * @param width d
  * @param hiddenStates the kept hidden states, in layer order
  * @param attentions the kept attention patterns, in block order; empty unless asked for
  */
-public record TextExtraction(String text, List<String> tokens, long[] tokenIds, int width,
+public record TextExtraction(String text, List<String> tokens, long[] tokenIds, boolean[] special, int width,
     List<HiddenState> hiddenStates, List<AttentionPattern> attentions) {
 
   /**
@@ -41,8 +43,12 @@ public record TextExtraction(String text, List<String> tokens, long[] tokenIds, 
     tokens = List.copyOf(tokens);
     hiddenStates = List.copyOf(hiddenStates);
     attentions = List.copyOf(attentions);
+    special = special.clone();
     if (tokenIds.length != tokens.size()) {
       throw new IllegalArgumentException(tokens.size() + " tokens but " + tokenIds.length + " token ids");
+    }
+    if (special.length != tokens.size()) {
+      throw new IllegalArgumentException(tokens.size() + " tokens but a special-token mask of " + special.length);
     }
     for (HiddenState h : hiddenStates) {
       if (h.values().length != (long) tokens.size() * width) {
@@ -50,6 +56,17 @@ public record TextExtraction(String text, List<String> tokens, long[] tokenIds, 
             + " values but n*d = " + tokens.size() + "*" + width);
       }
     }
+  }
+
+  /** A copy of the special-tokens mask: entry i is true when token i was added by the tokenizer. */
+  @Override
+  public boolean[] special() {
+    return special.clone();
+  }
+
+  /** This text's layers with its token ids and special-token mask, as {@code analyze} measures them. */
+  public TextSequence toTextSequence() {
+    return new TextSequence(toSequence(), tokenIds, special);
   }
 
   /** The number of tokens n. */

@@ -64,7 +64,7 @@ class MetricsCommandTest {
     assertThat(j.get("clouds")).hasSize(4);
     assertThat(j.get("clouds").get(2).get("label").asText()).isEqualTo("layer2");
     for (String key : new String[] {"mean_cosine", "clusters", "cluster_sizes", "clustered_fraction", "rank_collapse",
-        "effective_rank", "stable_rank", "anisotropy", "intrinsic_dimension", "entropy"}) {
+        "effective_rank", "stable_rank", "intrinsic_dimension", "entropy", "undefined"}) {
       assertThat(j.get("clouds").get(0).has(key)).as(key).isTrue();
     }
     JsonNode t = j.get("transitions");
@@ -74,7 +74,8 @@ class MetricsCommandTest {
     // a rigid translation by 0.5 per layer: identity cost 0.25, W2 0.5, efficiency 1
     assertThat(t.get(0).get("identity_cost").asDouble()).isCloseTo(0.25, within(1e-12));
     assertThat(t.get(0).get("w2").asDouble()).isCloseTo(0.5, within(1e-9));
-    assertThat(t.get(0).get("transport_efficiency").asDouble()).isCloseTo(1, within(1e-9));
+    assertThat(t.get(0).has("transport_efficiency")).isFalse();
+    assertThat(t.get(0).has("rotational_share")).isTrue();
     assertThat(t.get(0).has("sinkhorn_divergence")).isTrue();
     assertThat(t.get(0).has("sliced")).isTrue();
     // MSD = 0.25 l^2: ballistic
@@ -120,12 +121,16 @@ class MetricsCommandTest {
   }
 
   @Test
-  void tooFewPointsForTwoNnAreRejected() throws IOException {
+  void tooFewPointsGiveNullWithAReasonAndTheRestStillRuns() throws IOException {
     Path in = dir.resolve("two.json");
     Files.writeString(in, "{\"clouds\": [{\"points\": [[1,0],[0,1]]}]}");
     Path report = dir.resolve("m.json");
-    assertUsageError(report, "intrinsic dimension (TwoNN) needs at least 3 points, found n=2",
-        "metrics", "--input", in.toString(), "--out", report.toString());
+    assertThat(run("metrics", "--input", in.toString(), "--out", report.toString())).as(err.toString()).isEqualTo(0);
+    JsonNode c = Json.readTree(report).get("clouds").get(0);
+    assertThat(c.get("intrinsic_dimension").isNull()).isTrue();
+    assertThat(c.get("undefined").get("intrinsic_dimension").asText()).isEqualTo("needs at least 20 distinct points, found 2");
+    assertThat(c.get("mean_cosine").asDouble()).isCloseTo(0, within(1e-12));
+    assertThat(c.get("clusters").asInt()).isEqualTo(2);
   }
 
   @Test

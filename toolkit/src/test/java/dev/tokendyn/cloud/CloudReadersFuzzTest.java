@@ -27,7 +27,8 @@ class CloudReadersFuzzTest {
   /** A sequence, a simulation's frames or an extraction: whichever the document holds, then pooled. */
   @FuzzTest(maxDuration = "10m")
   void jsonSequence(byte[] data) {
-    expectDocumented(() -> CloudSequence.pool(CloudFiles.sequencesFromJson(Json.readTree(data, "seq.json"), null)));
+    expectDocumented(() -> CloudSequence.pool(CloudFiles.sequencesFromJson(Json.readTree(data, "seq.json"), null)
+        .stream().map(TextSequence::layers).toList()));
   }
 
   /** An extraction folder: index.json beside one .npy file that it may name. */

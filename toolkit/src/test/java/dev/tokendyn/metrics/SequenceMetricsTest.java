@@ -41,7 +41,7 @@ class SequenceMetricsTest {
       assertThat(cm.rankCollapse()).isEqualTo(RankCollapse.of(c));
       assertThat(cm.effectiveRank()).isEqualTo(EffectiveRank.of(c));
       assertThat(cm.stableRank()).isEqualTo(StableRank.of(c));
-      assertThat(cm.intrinsicDimension()).isEqualTo(IntrinsicDimension.of(c));
+      assertThat(cm.intrinsicDimension().value()).isEqualTo(IntrinsicDimension.of(c));
       assertThat(cm.entropy()).isEqualTo(Entropy.of(c));
       assertThat(m.spreading().entropy()[l]).isEqualTo(cm.entropy());
     }
@@ -80,9 +80,14 @@ class SequenceMetricsTest {
     TokenCloud zero = TokenCloud.of(new double[][] {{1, 0}, {0, 0}, {-1, 0.5}, {0.3, -1}});
     assertThatThrownBy(() -> SequenceMetrics.of(CloudSequence.ofLayers(List.of(ok, zero)), MetricsParams.defaults()))
         .hasMessage("cloud 1 (1): point 1 is the zero vector; its cosine with other points is undefined");
-    TokenCloud two = TokenCloud.of(new double[][] {{1, 0}, {0, 1}});
-    assertThatThrownBy(() -> SequenceMetrics.of(CloudSequence.ofLayers(List.of(two)), MetricsParams.defaults()))
-        .hasMessage("cloud 0 (0): intrinsic dimension (TwoNN) needs at least 3 points, found n=2");
+    // a cloud too small for some measurements is measured; those are NaN with their reason
+    TokenCloud one = TokenCloud.of(new double[][] {{1, 0}});
+    CloudMetrics m = SequenceMetrics.of(CloudSequence.ofLayers(List.of(one)), MetricsParams.defaults()).clouds().get(0);
+    assertThat(m.meanCosine()).isNaN();
+    assertThat(m.undefined()).containsEntry("mean_cosine", "needs at least 2 points, found 1");
+    assertThat(m.intrinsicDimension().value()).isNaN();
+    assertThat(m.undefined()).containsEntry("intrinsic_dimension", "needs at least 20 distinct points, found 1");
+    assertThat(m.clusters()).isEqualTo(1);
     assertThatThrownBy(() -> MetricsParams.defaults().withThreshold(2))
         .hasMessage("threshold must be a cosine in [-1, 1], found 2.0");
   }

@@ -29,7 +29,7 @@ class TransitionTest {
     double v2 = 0.09 + 1 + 4 + 0.25;
     assertThat(t.identityCost()).isCloseTo(v2, within(1e-12));
     assertThat(t.w2()).isCloseTo(Math.sqrt(v2), within(1e-9));
-    assertThat(t.transportEfficiency()).isCloseTo(1, within(1e-9));
+    assertThat(TransportEfficiency.of(t.w2(), t.identityCost())).isCloseTo(1, within(1e-9));
     assertThat(t.hasTransport()).isTrue();
   }
 
@@ -53,7 +53,7 @@ class TransitionTest {
     assertThat(t.to()).isEqualTo(3);
     assertThat(t.w2()).isCloseTo(0, within(1e-9));
     assertThat(t.identityCost()).isCloseTo(expected / n, within(1e-12)).isGreaterThan(1);
-    assertThat(t.transportEfficiency()).isCloseTo(0, within(1e-9));
+    assertThat(TransportEfficiency.of(t.w2(), t.identityCost())).isCloseTo(0, within(1e-9));
     assertThat(t.sliced()).isCloseTo(0, within(1e-9));
     assertThat(t.sinkhornDivergence()).isCloseTo(0, within(1e-6));
   }
@@ -65,8 +65,8 @@ class TransitionTest {
       TokenCloud x = TokenCloud.ofFlat(30, 4, Samples.gaussian(30, 4, rng));
       TokenCloud y = TokenCloud.ofFlat(30, 4, Samples.gaussian(30, 4, rng));
       Transition t = Transition.between(0, 1, x, y, TransitionParams.defaults());
-      assertThat(t.transportEfficiency()).isBetween(0.0, 1 + 1e-9);
-      assertThat(t.transportEfficiency()).isLessThan(0.9); // independent clouds: the identity is far from optimal
+      assertThat(TransportEfficiency.of(t.w2(), t.identityCost())).isBetween(0.0, 1 + 1e-9);
+      assertThat(TransportEfficiency.of(t.w2(), t.identityCost())).isLessThan(0.9); // independent clouds: the identity is far from optimal
     }
   }
 
@@ -104,7 +104,10 @@ class TransitionTest {
 
   @Test
   void paramsAreValidated() {
-    assertThatThrownBy(() -> new TransitionParams(true, 0, 64, 0)).hasMessage("sinkhornScale must be finite and > 0, found 0.0");
-    assertThatThrownBy(() -> new TransitionParams(true, 0.05, 0, 0)).hasMessage("slicedProjections must be >= 1, found 0");
+    assertThatThrownBy(() -> new TransitionParams(true, 0, 64, 0, 10))
+        .hasMessage("the Sinkhorn scale must be finite and > 0, found 0.0");
+    assertThatThrownBy(() -> new TransitionParams(true, 0.05, 0, 0, 10)).hasMessage("--projections must be >= 1, found 0");
+    assertThatThrownBy(() -> new TransitionParams(true, 0.05, 64, 0, 0))
+        .hasMessage("--rotation-components must be >= 1, found 0");
   }
 }

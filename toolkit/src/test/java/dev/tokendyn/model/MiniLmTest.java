@@ -102,13 +102,26 @@ class MiniLmTest {
   }
 
   @Test
-  void theLayerAnalysisReadsAnExtraction() throws Exception {
+  void theCorpusAnalysisReadsAnExtractionAndKnowsItsSpecialTokens() throws Exception {
     Extraction r = ex.extract(List.of("The cat sat on the mat.", "Tokens move through the layers of a transformer."),
         ExtractOptions.defaults());
-    dev.tokendyn.analysis.LayerAnalysis a = dev.tokendyn.analysis.LayerAnalysis.of("all-minilm-l6-v2", r.sequences(),
-        dev.tokendyn.metrics.MetricsParams.defaults());
-    assertThat(a.pooled().size()).isEqualTo(7);
-    assertThat(a.pooled().cloud(0).size()).isEqualTo(r.text(0).size() + r.text(1).size());
+    // BERT's tokenizer adds [CLS] first and [SEP] last, and marks them in its special-tokens mask
+    for (TextExtraction t : r.texts()) {
+      boolean[] s = t.special();
+      assertThat(t.tokens().get(0)).isEqualTo("[CLS]");
+      assertThat(t.tokens().get(t.size() - 1)).isEqualTo("[SEP]");
+      assertThat(s[0]).isTrue();
+      assertThat(s[s.length - 1]).isTrue();
+      for (int i = 1; i < s.length - 1; i++) {
+        assertThat(s[i]).as(t.tokens().get(i)).isFalse();
+      }
+    }
+    dev.tokendyn.analysis.CorpusAnalysis.Result a = dev.tokendyn.analysis.CorpusAnalysis.of("all-minilm-l6-v2",
+        r.texts().stream().map(TextExtraction::toTextSequence).toList(),
+        dev.tokendyn.analysis.CorpusParams.defaults());
+    assertThat(a.sites()).hasSize(7);
+    assertThat(a.tokens()).isEqualTo(r.text(0).size() + r.text(1).size());
+    assertThat(a.keptTokens()).isEqualTo(a.tokens() - 4);
   }
 
   @Test

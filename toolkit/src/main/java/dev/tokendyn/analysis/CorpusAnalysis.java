@@ -1,0 +1,506 @@
+package dev.tokendyn.analysis;
+
+import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.TextSequence;
+import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.metrics.GeodesicRatio;
+import dev.tokendyn.metrics.IntrinsicDimension;
+import dev.tokendyn.metrics.RotationalShare;
+import dev.tokendyn.metrics.Summary;
+import dev.tokendyn.metrics.TextMeasures;
+import dev.tokendyn.metrics.TextMetric;
+import dev.tokendyn.transport.Transport;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's layers measured over a corpus, text by text, in constant memory: what {@code tokendyn analyze}
+ * reports.
+ *
+ * <p>The text is the unit. Each text's own tokens are measured ({@link TextMeasures}) and the per-text
+ * values are aggregated over texts as a mean, a standard deviation and a seeded 95% bootstrap interval
+ * ({@link Summary}). Quantities about the whole distribution are measured on the pooled tokens:
+ * <ul>
+ *   <li>the anisotropy baseline, the expected cosine between two tokens of different texts (Ethayarajh
+ *       2019), exactly, from running sums: with u the unit tokens, S = sum of all u, s_t the sum over text
+ *       t, N tokens and n_t per text, baseline = (|S|^2 - sum_t |s_t|^2) / (N^2 - sum_t n_t^2);</li>
+ *   <li>the share of that mean cosine carried by its 3 largest dimensions (in absolute contribution;
+ *       Timkey and van Schijndel 2021);</li>
+ *   <li>self-similarity (Ethayarajh 2019): for each of the most widespread words, the mean cosine between
+ *       its occurrences in different texts, averaged over words;</li>
+ *   <li>on a seeded uniform sample of tokens ({@link CorpusPlan}): exact W2, the Sinkhorn divergence and
+ *       the sliced W2 between consecutive layers, the rotational share of each step, the geodesic ratio,
+ *       and the TwoNN intrinsic dimension with its decimation curve.</li>
+ * </ul>
+ * Texts are fed in index order to an {@link Accumulator}; what it keeps is a few numbers per text and
+ * layer, the running sums, and the sample. Adjusted similarities are the raw ones minus the baseline.
+ */
+public final class CorpusAnalysis {
+  private CorpusAnalysis() {}
+
+  /**
+   * Analyses texts already in memory.
+   *
+   * @throws IllegalArgumentException when there are no texts, or they differ in layers or width
+   */
+  public static Result of(String name, List<TextSequence> texts, CorpusParams params) {
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("the analysis needs at least one text, found none");
+    }
+    List<long[]> ids = new ArrayList<>();
+    List<boolean[]> special = new ArrayList<>();
+    for (TextSequence t : texts) {
+      ids.add(t.tokenIds());
+      special.add(t.special());
+    }
+    Accumulator a = new Accumulator(name, plan(ids, special, params), params);
+    for (int i = 0; i < texts.size(); i++) {
+      a.accept(i, texts.get(i));
+    }
+    return a.finish();
+  }
+
+  /** The fewest measured tokens a text needs for any of its measurements. */
+  public static final int MIN_TOKENS = 2;
+
+  /**
+   * The plan of an analysis with these parameters.
+   *
+   * @throws IllegalArgumentException when every text has fewer than {@link #MIN_TOKENS} tokens to measure,
+   *     or {@link CorpusParams#requireRotation()} and the pooled sample is too small for the rotational
+   *     share's components
+   */
+  public static CorpusPlan plan(List<long[]> ids, List<boolean[]> special, CorpusParams params) {
+    boolean drop = params.text().dropSpecial();
+    boolean any = false;
+    for (boolean[] s : special) {
+      int n = 0;
+      for (boolean b : s) {
+        n += drop && b ? 0 : 1;
+      }
+      any |= n >= MIN_TOKENS;
+    }
+    if (!any && !special.isEmpty()) {
+      throw new IllegalArgumentException("every text has fewer than " + MIN_TOKENS + " tokens" + (drop
+          ? " besides its special tokens" : "") + "; the measurements need at least " + MIN_TOKENS
+          + " per text (" + dev.tokendyn.metrics.IntrinsicDimension.MIN_POINTS + " for the intrinsic dimension, "
+          + RotationalShare.minimumTokens(params.text().rotationComponents()) + " for the rotational share)");
+    }
+    CorpusPlan plan = CorpusPlan.of(ids, special, drop, params.pooledSample(), params.selfSimilarityWords(),
+        params.seed());
+    int k = params.text().rotationComponents();
+    if (params.requireRotation() && plan.sampleSize() < RotationalShare.minimumTokens(k)) {
+      throw new IllegalArgumentException("--rotation-components " + k + " needs at least "
+          + RotationalShare.minimumTokens(k) + " tokens in the pooled sample, but the corpus gives "
+          + plan.sampleSize() + "; lower --rotation-components to at most "
+          + Math.max(1, plan.sampleSize() - 2) + " or give more text");
+    }
+    return plan;
+  }
+
+  /** Distribution-level values at one layer. */
+  public record PooledLayer(double anisotropyBaseline, double topDimensionShare, double selfSimilarity,
+                            int selfSimilarityWords, IntrinsicDimension.Estimate intrinsicDimension,
+                            IntrinsicDimension.Decimation decimation, int tokens) {}
+
+  /** Distribution-level values of one step, on the pooled sample. */
+  public record PooledTransition(double w2, double sinkhornDivergence, double sinkhornReg, double sliced,
+                                 RotationalShare.Result rotation) {}
+
+  /**
+   * The analysis.
+   *
+   * @param name the model's name
+   * @param params what it used
+   * @param sites the label of each layer
+   * @param positions the position of each layer
+   * @param tokens every token of the corpus
+   * @param keptTokens those measured
+   * @param perText each text's values, in index order
+   * @param summaries for each metric, one summary per entry of its scope
+   * @param pooled one entry per layer
+   * @param transitions one entry per step
+   * @param pooledGeodesicRatio the geodesic ratio of the pooled sample
+   * @param sampleSize the size of the pooled sample
+   * @param cosineHistogram [layer][bin]: the density of the cosine between two measured tokens of one text,
+   *     {@link #HISTOGRAM_BINS} bins over [-1, 1]
+   * @param paths the first {@link #PATH_TOKENS} measured tokens of the corpus at every layer,
+   *     [layer][token * d + k], for drawing their paths
+   * @param width d, the width of the hidden states
+   */
+  public record Result(String name, CorpusParams params, List<String> sites, double[] positions, long tokens,
+                       long keptTokens, List<TextMeasures> perText, Map<TextMetric, Summary[]> summaries,
+                       List<PooledLayer> pooled, List<PooledTransition> transitions, double pooledGeodesicRatio,
+                       int sampleSize, double[][] cosineHistogram, double[][] paths, int width) {
+    /** The number of texts. */
+    public int texts() {
+      return perText.size();
+    }
+
+    /** The summary of a per-text metric minus the anisotropy baseline of each layer. */
+    public Summary[] adjusted(TextMetric m) {
+      if (m.scope() != TextMetric.Scope.LAYER) {
+        throw new IllegalArgumentException(m.jsonName() + " is not measured per layer");
+      }
+      Summary[] s = summaries.get(m).clone();
+      for (int l = 0; l < s.length; l++) {
+        s[l] = s[l].minus(pooled.get(l).anisotropyBaseline());
+      }
+      return s;
+    }
+
+    /** The means of a per-layer metric, one per layer. */
+    public double[] means(TextMetric m) {
+      return Arrays.stream(summaries.get(m)).mapToDouble(Summary::mean).toArray();
+    }
+
+    /** The number of texts where the metric is undefined at any entry. */
+    public int textsWithUndefined(TextMetric m) {
+      int c = 0;
+      for (TextMeasures t : perText) {
+        for (double v : t.values(m)) {
+          if (Double.isNaN(v)) {
+            c++;
+            break;
+          }
+        }
+      }
+      return c;
+    }
+  }
+
+  /** The bins of the within-text cosine histogram. */
+  public static final int HISTOGRAM_BINS = 40;
+  /** The tokens whose paths are kept. */
+  public static final int PATH_TOKENS = 24;
+
+  /** Takes the texts one at a time, in index order, and keeps only what the result needs. */
+  public static final class Accumulator {
+    private final String name;
+    private final CorpusPlan plan;
+    private final CorpusParams params;
+    private final List<TextMeasures> perText = new ArrayList<>();
+    private final Map<Long, Integer> wordIndex = new HashMap<>();
+    private List<String> sites;
+    private double[] positions;
+    private int layers = -1;
+    private int d = -1;
+    private long tokens;
+    private long kept;
+    // anisotropy: per layer the sum of unit tokens, the sum over texts of |s_t|^2 per dimension
+    private double[][] sum;
+    private double[][] sumSquaresPerText;
+    private double pairsWithin;
+    // self-similarity per word and layer
+    private double[][][] wordSum;
+    private double[][] wordWithin;
+    private double[] wordCount;
+    private double[] wordPairsWithin;
+    private float[][] sample;
+    private double[][] histogram;
+    private double[][] paths;
+    private int pathTokens;
+
+    /** An accumulator for the planned corpus. */
+    public Accumulator(String name, CorpusPlan plan, CorpusParams params) {
+      this.name = name;
+      this.plan = plan;
+      this.params = params;
+      for (int w = 0; w < plan.words().length; w++) {
+        wordIndex.put(plan.words()[w], w);
+      }
+    }
+
+    /** The number of texts taken so far. */
+    public int count() {
+      return perText.size();
+    }
+
+    /**
+     * Measures text {@code index} and adds it in.
+     *
+     * @throws IllegalArgumentException when texts arrive out of order, or the text differs in layers or width
+     *     from the first
+     */
+    public void accept(int index, TextSequence text) {
+      if (index != perText.size()) {
+        throw new IllegalArgumentException("texts must arrive in order: expected text " + perText.size()
+            + ", found " + index);
+      }
+      if (index >= plan.texts()) {
+        throw new IllegalArgumentException("the plan has " + plan.texts() + " texts; text " + index + " is extra");
+      }
+      CloudSequence seq = text.layers();
+      if (layers < 0) {
+        start(seq);
+      } else if (seq.size() != layers || seq.cloud(0).dimension() != d) {
+        throw new IllegalArgumentException("text " + index + " has " + seq.size() + " layers of width "
+            + seq.cloud(0).dimension() + " but text 0 has " + layers + " of width " + d);
+      }
+      TextMeasures m = TextMeasures.of(index, text, params.text());
+      perText.add(m);
+      tokens += text.size();
+      kept += m.kept();
+      int[] keep = text.kept(params.text().dropSpecial());
+      long[] ids = text.tokenIds();
+      int n = keep.length;
+      pairsWithin += (double) n * n;
+      int[] rows = plan.sampleRows()[index];
+      int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
+      for (int l = 0; l < layers; l++) {
+        TokenCloud c = seq.cloud(l);
+        double[] local = new double[d];
+        Map<Integer, double[]> perWord = new HashMap<>();
+        double[][] units = new double[n][];
+        for (int j = 0; j < n; j++) {
+          units[j] = unit(c, keep[j]);
+          if (j < newPaths) {
+            for (int k = 0; k < d; k++) {
+              paths[l][(pathTokens + j) * d + k] = c.get(keep[j], k);
+            }
+          }
+        }
+        for (int a = 0; a < n; a++) {
+          for (int b = a + 1; b < n; b++) {
+            double dot = 0;
+            for (int k = 0; k < d; k++) {
+              dot += units[a][k] * units[b][k];
+            }
+            int bin = (int) Math.floor((Math.max(-1, Math.min(1, dot)) + 1) / 2 * HISTOGRAM_BINS);
+            histogram[l][Math.min(HISTOGRAM_BINS - 1, bin)]++;
+          }
+        }
+        for (int j = 0; j < n; j++) {
+          int i = keep[j];
+          double[] u = units[j];
+          for (int k = 0; k < d; k++) {
+            local[k] += u[k];
+          }
+          if (ids != null) {
+            Integer w = wordIndex.get(ids[i]);
+            if (w != null) {
+              double[] s = perWord.computeIfAbsent(w, x -> new double[d]);
+              for (int k = 0; k < d; k++) {
+                s[k] += u[k];
+              }
+            }
+          }
+        }
+        for (int k = 0; k < d; k++) {
+          sum[l][k] += local[k];
+          sumSquaresPerText[l][k] += local[k] * local[k];
+        }
+        for (int w : perWord.keySet().stream().sorted().toList()) {
+          double[] s = perWord.get(w);
+          double q = 0;
+          for (int k = 0; k < d; k++) {
+            wordSum[w][l][k] += s[k];
+            q += s[k] * s[k];
+          }
+          wordWithin[w][l] += q;
+        }
+        for (int r = 0; r < rows.length; r++) {
+          int o = (plan.sampleOffset()[index] + r) * d;
+          for (int k = 0; k < d; k++) {
+            sample[l][o + k] = (float) c.get(rows[r], k);
+          }
+        }
+      }
+      pathTokens += newPaths;
+      if (ids != null) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (int i : keep) {
+          Integer w = wordIndex.get(ids[i]);
+          if (w != null) {
+            counts.merge(w, 1, Integer::sum);
+          }
+        }
+        for (var e : counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+          wordCount[e.getKey()] += e.getValue();
+          wordPairsWithin[e.getKey()] += (double) e.getValue() * e.getValue();
+        }
+      }
+    }
+
+    private void start(CloudSequence seq) {
+      layers = seq.size();
+      d = seq.cloud(0).dimension();
+      sites = new ArrayList<>();
+      positions = new double[layers];
+      for (int l = 0; l < layers; l++) {
+        sites.add(seq.label(l));
+        positions[l] = seq.position(l);
+      }
+      sum = new double[layers][d];
+      sumSquaresPerText = new double[layers][d];
+      int words = plan.words().length;
+      wordSum = new double[words][layers][d];
+      wordWithin = new double[words][layers];
+      wordCount = new double[words];
+      wordPairsWithin = new double[words];
+      sample = new float[layers][plan.sampleSize() * d];
+      histogram = new double[layers][HISTOGRAM_BINS];
+      paths = new double[layers][PATH_TOKENS * d];
+    }
+
+    private static double[] unit(TokenCloud c, int i) {
+      int d = c.dimension();
+      double[] u = new double[d];
+      double s = 0;
+      for (int k = 0; k < d; k++) {
+        u[k] = c.get(i, k);
+        s += u[k] * u[k];
+      }
+      if (!(s > 0)) {
+        throw new IllegalArgumentException("token " + i + " is the zero vector; its cosine is undefined");
+      }
+      double inv = 1 / Math.sqrt(s);
+      for (int k = 0; k < d; k++) {
+        u[k] *= inv;
+      }
+      return u;
+    }
+
+    /**
+     * Aggregates everything taken.
+     *
+     * @throws IllegalStateException when no text was taken
+     */
+    public Result finish() {
+      if (perText.isEmpty()) {
+        throw new IllegalStateException("no text was analysed");
+      }
+      int texts = perText.size();
+      Summary.Resamples draws = Summary.Resamples.draw(texts, params.resamples(), params.seed());
+      Map<TextMetric, Summary[]> summaries = new EnumMap<>(TextMetric.class);
+      for (TextMetric m : TextMetric.values()) {
+        if (m.needsTransport() && !params.text().transport()) {
+          continue;
+        }
+        int len = TextMeasures.length(m.scope(), layers);
+        Summary[] s = new Summary[len];
+        double[] column = new double[texts];
+        for (int j = 0; j < len; j++) {
+          for (int t = 0; t < texts; t++) {
+            column[t] = perText.get(t).values()[m.ordinal()][j];
+          }
+          s[j] = Summary.of(column, draws);
+        }
+        summaries.put(m, s);
+      }
+      double total = kept;
+      double pairs = total * total - pairsWithin;
+      TokenCloud[] clouds = new TokenCloud[layers];
+      int size = plan.sampleSize();
+      for (int l = 0; l < layers; l++) {
+        double[] p = new double[size * d];
+        for (int i = 0; i < p.length; i++) {
+          p[i] = sample[l][i];
+        }
+        clouds[l] = size == 0 ? null : TokenCloud.ofFlat(size, d, p);
+      }
+      List<PooledLayer> pooled = new ArrayList<>();
+      for (int l = 0; l < layers; l++) {
+        double all = 0;
+        double within = 0;
+        double[] contribution = new double[d];
+        for (int k = 0; k < d; k++) {
+          all += sum[l][k] * sum[l][k];
+          within += sumSquaresPerText[l][k];
+          contribution[k] = Math.abs(sum[l][k] * sum[l][k] - sumSquaresPerText[l][k]);
+        }
+        double baseline = pairs > 0 ? (all - within) / pairs : Double.NaN;
+        double[] sorted = contribution.clone();
+        Arrays.sort(sorted);
+        double top = 0;
+        double every = Arrays.stream(sorted).sum();
+        for (int k = 0; k < Math.min(3, d); k++) {
+          top += sorted[d - 1 - k];
+        }
+        double self = 0;
+        int words = 0;
+        for (int w = 0; w < plan.words().length; w++) {
+          double across = wordCount[w] * wordCount[w] - wordPairsWithin[w];
+          if (across > 0) {
+            double q = 0;
+            for (int k = 0; k < d; k++) {
+              q += wordSum[w][l][k] * wordSum[w][l][k];
+            }
+            self += (q - wordWithin[w][l]) / across;
+            words++;
+          }
+        }
+        IntrinsicDimension.Estimate id = null;
+        IntrinsicDimension.Decimation dec = null;
+        if (clouds[l] != null) {
+          TokenCloud sub = head(clouds[l], CorpusParams.INTRINSIC_DIMENSION_SAMPLE);
+          id = IntrinsicDimension.estimate(sub, IntrinsicDimension.DEFAULT_DISCARD);
+          dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD, params.seed());
+        }
+        pooled.add(new PooledLayer(baseline, every > 0 ? top / every : Double.NaN,
+            words == 0 ? Double.NaN : self / words, words, id, dec, (int) total));
+      }
+      List<PooledTransition> steps = new ArrayList<>();
+      double[] w2 = new double[Math.max(0, layers - 1)];
+      boolean transport = params.text().transport() && size >= 2;
+      for (int l = 0; l + 1 < layers; l++) {
+        RotationalShare.Result rot = size >= 2
+            ? RotationalShare.of(clouds[l], clouds[l + 1], params.text().rotationComponents())
+            : new RotationalShare.Result(Double.NaN, Double.NaN, 0, "the pooled sample is empty");
+        if (transport) {
+          w2[l] = Transport.w2(clouds[l], clouds[l + 1]);
+          double median = medianSquaredDistance(clouds[l], clouds[l + 1]);
+          double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
+          double div = Transport.sinkhornDivergence(clouds[l], clouds[l + 1], reg);
+          double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
+          steps.add(new PooledTransition(w2[l], div, reg, sliced, rot));
+        } else {
+          steps.add(new PooledTransition(Double.NaN, Double.NaN, Double.NaN, Double.NaN, rot));
+        }
+      }
+      double geodesic = transport && layers >= 2
+          ? GeodesicRatio.of(w2, Transport.w2(clouds[0], clouds[layers - 1])) : Double.NaN;
+      double[][] density = new double[layers][HISTOGRAM_BINS];
+      double[][] kept = new double[layers][];
+      for (int l = 0; l < layers; l++) {
+        double count = Arrays.stream(histogram[l]).sum();
+        for (int b = 0; b < HISTOGRAM_BINS; b++) {
+          density[l][b] = count == 0 ? 0 : histogram[l][b] / count / (2.0 / HISTOGRAM_BINS);
+        }
+        kept[l] = Arrays.copyOf(paths[l], pathTokens * d);
+      }
+      return new Result(name, params, List.copyOf(sites), positions.clone(), tokens, this.kept, List.copyOf(perText),
+          summaries, List.copyOf(pooled), List.copyOf(steps), geodesic, size, density, kept, d);
+    }
+
+    private static TokenCloud head(TokenCloud c, int n) {
+      if (c.size() <= n) {
+        return c;
+      }
+      return TokenCloud.ofFlat(n, c.dimension(), Arrays.copyOf(c.toFlatArray(), n * c.dimension()));
+    }
+
+    /** The median squared distance over a seeded sample of at most 2^16 pairs. */
+    private double medianSquaredDistance(TokenCloud x, TokenCloud y) {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(params.seed());
+      int pairs = (int) Math.min(1 << 16, (long) x.size() * y.size());
+      double[] c = new double[pairs];
+      for (int s = 0; s < pairs; s++) {
+        int i = rng.nextInt(x.size());
+        int j = rng.nextInt(y.size());
+        double q = 0;
+        for (int k = 0; k < d; k++) {
+          double t = x.get(i, k) - y.get(j, k);
+          q += t * t;
+        }
+        c[s] = q;
+      }
+      Arrays.sort(c);
+      return c[pairs / 2];
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.tokendyn.analysis;
+
+import dev.tokendyn.cloud.TextSequence;
+import dev.tokendyn.model.ExtractOptions;
+import dev.tokendyn.model.Extractor;
+import dev.tokendyn.model.ModelException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.IntConsumer;
+
+/**
+ * A corpus analysis of a model, streamed: texts run through the model in batches, and each text is
+ * measured and folded into a {@link CorpusAnalysis.Accumulator} as soon as its batch is done, then
+ * dropped. Measuring runs on its own thread, so that batch k is measured while batch k + 1 runs through
+ * the model. Memory holds a few batches of hidden states, the per-text values and the pooled sample,
+ * however many texts there are.
+ *
+ * <pre>{@code
+ * ModelCorpus.Run r = ModelCorpus.analyze("all-minilm-l6-v2", texts, false, CorpusParams.defaults(), i -> { });
+ * System.out.println(r.result().means(TextMetric.MEAN_COSINE)[0]);
+ * }</pre>
+ */
+public final class ModelCorpus {
+  private ModelCorpus() {}
+
+  /** The analysis and the model's facts for the report. */
+  public record Run(CorpusAnalysis.Result result, Map<String, Object> info) {}
+
+  /** Texts queued between the model and the measurement, beyond which the model waits. */
+  static final int QUEUE = 64;
+
+  /**
+   * Runs and measures.
+   *
+   * @param model a catalog name or a Hugging Face model folder
+   * @param texts the texts, each non-empty; not modified
+   * @param truncate cut texts longer than the model's positions instead of refusing them
+   * @param progress told the number of texts measured so far, from the measuring thread
+   * @throws IllegalArgumentException on an unknown model, an empty text or a text too long
+   * @throws ModelException when the weights cannot be read or the engine fails
+   */
+  public static Run analyze(String model, List<String> texts, boolean truncate, CorpusParams params,
+                            IntConsumer progress) throws ModelException {
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("the corpus holds no texts; give at least one");
+    }
+    try (Extractor ex = Extractor.open(model)) {
+      List<Extractor.Tokenized> tokens = ex.tokenize(texts, truncate);
+      List<long[]> ids = new ArrayList<>();
+      List<boolean[]> special = new ArrayList<>();
+      for (Extractor.Tokenized t : tokens) {
+        ids.add(t.ids());
+        special.add(t.special());
+      }
+      CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
+      CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params);
+      BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+      Object end = new Object();
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread measurer = new Thread(() -> {
+        try {
+          int i = 0;
+          for (Object o = queue.take(); o != end; o = queue.take()) {
+            acc.accept(i++, (TextSequence) o);
+            progress.accept(i);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          failure.set(e);
+          queue.clear();
+        }
+      }, "tokendyn-measure");
+      measurer.setDaemon(true);
+      measurer.start();
+      try {
+        ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
+          try {
+            // offer with a timeout, so that a measurement that failed cannot leave the model waiting
+            while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+              if (failure.get() != null) {
+                throw new IOException("measuring failed", failure.get());
+              }
+            }
+            if (failure.get() != null) {
+              throw new IOException("measuring failed", failure.get());
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+        });
+        while (!queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (failure.get() != null) {
+            break;
+          }
+        }
+        measurer.join();
+      } catch (IOException e) {
+        measurer.interrupt();
+        if (failure.get() != null) {
+          throw failure.get();
+        }
+        throw new ModelException("extraction stopped: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        measurer.interrupt();
+        Thread.currentThread().interrupt();
+        throw new ModelException("interrupted", e);
+      }
+      if (failure.get() != null) {
+        throw failure.get();
+      }
+      return new Run(acc.finish(), ModelSequences.info(ex));
+    }
+  }
+}

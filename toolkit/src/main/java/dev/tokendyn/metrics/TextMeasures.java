@@ -1,0 +1,207 @@
+package dev.tokendyn.metrics;
+
+import dev.tokendyn.cloud.CloudSequence;
+import dev.tokendyn.cloud.TextSequence;
+import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.transport.Transport;
+import java.util.Arrays;
+
+/**
+ * Every {@link TextMetric} of one text: the geometry of its own tokens at each layer, its steps between
+ * layers, and its path over the whole depth. Undefined values (a text too short for a measurement) are
+ * NaN; {@link #values(TextMetric)} has one entry per layer, per step, or one in all, by the metric's scope.
+ *
+ * <p>The tokens measured are the text's tokens less its special ones when {@link TextParams#dropSpecial()}.
+ *
+ * @param index the text's position in the corpus
+ * @param tokens its number of tokens, special ones included
+ * @param kept the number measured
+ * @param values [metric ordinal][layer, step or 0]
+ */
+public record TextMeasures(int index, int tokens, int kept, double[][] values) {
+  public TextMeasures {
+    values = deepCopy(values);
+  }
+
+  /** The values of one metric (a copy). */
+  public double[] values(TextMetric m) {
+    return values[m.ordinal()].clone();
+  }
+
+  @Override
+  public double[][] values() {
+    return deepCopy(values);
+  }
+
+  private static double[][] deepCopy(double[][] v) {
+    double[][] c = new double[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      c[i] = v[i].clone();
+    }
+    return c;
+  }
+
+  /** The number of entries a metric of this scope has for a sequence of {@code layers} clouds. */
+  public static int length(TextMetric.Scope scope, int layers) {
+    return switch (scope) {
+      case LAYER -> layers;
+      case TRANSITION -> Math.max(0, layers - 1);
+      case SEQUENCE -> 1;
+    };
+  }
+
+  /**
+   * Measures one text.
+   *
+   * @param index its position in the corpus
+   * @throws IllegalArgumentException when a kept token is the zero vector
+   */
+  public static TextMeasures of(int index, TextSequence text, TextParams params) {
+    CloudSequence seq = text.layers();
+    int layers = seq.size();
+    int[] keep = text.kept(params.dropSpecial());
+    int n = keep.length;
+    int d = seq.cloud(0).dimension();
+    double[][] v = new double[TextMetric.values().length][];
+    for (TextMetric m : TextMetric.values()) {
+      v[m.ordinal()] = new double[length(m.scope(), layers)];
+      Arrays.fill(v[m.ordinal()], Double.NaN);
+    }
+    double[][] x = new double[layers][];
+    for (int l = 0; l < layers; l++) {
+      x[l] = rows(seq.cloud(l), keep);
+    }
+    for (int l = 0; l < layers && n >= 1; l++) {
+      TokenCloud c = TokenCloud.ofFlat(n, d, x[l]);
+      double[] u = UnitRows.of(c);
+      set(v, TextMetric.MEAN_NORM, l, meanNorm(x[l], n, d));
+      Clusters.Result cl = Clusters.of(c, params.threshold());
+      set(v, TextMetric.CLUSTERS, l, cl.count());
+      set(v, TextMetric.MSD, l, meanSquaredDifference(x[l], x[0], n));
+      double ceiling = (squaredNorm(x[l]) + squaredNorm(x[0])) / n;
+      set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? meanSquaredDifference(x[l], x[0], n) / ceiling : Double.NaN);
+      if (n >= 2) {
+        double[] s = UnitRows.columnSums(u, n, d);
+        set(v, TextMetric.MEAN_COSINE, l, (UnitRows.squaredNorm(s) - n) / ((double) n * (n - 1)));
+        set(v, TextMetric.INTRA_TEXT_SIMILARITY, l, intraSimilarity(u, x[l], n, d));
+        set(v, TextMetric.CLUSTERED_FRACTION, l, Clusters.clusteredFraction(c));
+        double[] sigma = SingularValues.ofCentred(c);
+        double stable = StableRank.fromSingularValues(sigma);
+        if (Double.isFinite(stable)) {
+          set(v, TextMetric.EFFECTIVE_RANK, l, EffectiveRank.fromSingularValues(sigma));
+          set(v, TextMetric.STABLE_RANK, l, stable);
+        }
+        set(v, TextMetric.RANK_COLLAPSE, l, RankCollapse.of(c));
+      }
+      IntrinsicDimension.Estimate id = IntrinsicDimension.estimate(x[l], d, IntrinsicDimension.DEFAULT_DISCARD);
+      set(v, TextMetric.INTRINSIC_DIMENSION, l, id.value());
+    }
+    double[] w2 = new double[Math.max(0, layers - 1)];
+    for (int l = 0; l + 1 < layers && n >= 1; l++) {
+      set(v, TextMetric.IDENTITY_COST, l, meanSquaredDifference(x[l + 1], x[l], n));
+      RotationalShare.Result r = RotationalShare.of(x[l], x[l + 1], n, d, params.rotationComponents());
+      set(v, TextMetric.ROTATIONAL_SHARE, l, r.share());
+      set(v, TextMetric.AFFINE_R2, l, r.affineR2());
+      if (l >= 1) {
+        set(v, TextMetric.PERSISTENCE, l, Persistence.of(x[l - 1], x[l], x[l + 1], n, d));
+      }
+      if (params.transport()) {
+        w2[l] = Transport.w2(TokenCloud.ofFlat(n, d, x[l]), TokenCloud.ofFlat(n, d, x[l + 1]));
+        set(v, TextMetric.W2, l, w2[l]);
+      }
+    }
+    if (params.transport() && layers >= 2 && n >= 1) {
+      double direct = Transport.w2(TokenCloud.ofFlat(n, d, x[0]), TokenCloud.ofFlat(n, d, x[layers - 1]));
+      set(v, TextMetric.GEODESIC_RATIO, 0, GeodesicRatio.of(w2, direct));
+    }
+    if (layers >= 2 && n >= 1) {
+      double[] depth = new double[layers];
+      for (int l = 0; l < layers; l++) {
+        depth[l] = seq.position(l) - seq.position(0);
+      }
+      set(v, TextMetric.MSD_ALPHA, 0, PowerLawFit.of(depth, v[TextMetric.MSD.ordinal()]).alpha());
+      double s = 0;
+      int c = 0;
+      for (double p : v[TextMetric.PERSISTENCE.ordinal()]) {
+        if (!Double.isNaN(p)) {
+          s += p;
+          c++;
+        }
+      }
+      set(v, TextMetric.MEAN_PERSISTENCE, 0, c == 0 ? Double.NaN : s / c);
+    }
+    return new TextMeasures(index, text.size(), n, v);
+  }
+
+  private static void set(double[][] v, TextMetric m, int i, double value) {
+    v[m.ordinal()][i] = Double.isFinite(value) ? value : Double.NaN;
+  }
+
+  /** The kept rows of a cloud, row-major. */
+  static double[] rows(TokenCloud c, int[] keep) {
+    int d = c.dimension();
+    double[] all = c.toFlatArray();
+    double[] r = new double[keep.length * d];
+    for (int i = 0; i < keep.length; i++) {
+      System.arraycopy(all, keep[i] * d, r, i * d, d);
+    }
+    return r;
+  }
+
+  private static double meanNorm(double[] x, int n, int d) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      double q = 0;
+      for (int k = 0; k < d; k++) {
+        q += x[i * d + k] * x[i * d + k];
+      }
+      s += Math.sqrt(q);
+    }
+    return s / n;
+  }
+
+  private static double squaredNorm(double[] x) {
+    double s = 0;
+    for (double t : x) {
+      s += t * t;
+    }
+    return s;
+  }
+
+  /** (1/n) sum_i |a_i - b_i|^2 over the n rows of a and b. */
+  private static double meanSquaredDifference(double[] a, double[] b, int n) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double t = a[i] - b[i];
+      s += t * t;
+    }
+    return s / n;
+  }
+
+  /** Mean over tokens of cos(x_i, mean of the text's tokens); NaN when the mean is zero. */
+  static double intraSimilarity(double[] u, double[] x, int n, int d) {
+    double[] mean = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        mean[k] += x[i * d + k];
+      }
+    }
+    double mm = 0;
+    for (double t : mean) {
+      mm += t * t;
+    }
+    if (!(mm > 0)) {
+      return Double.NaN;
+    }
+    double norm = Math.sqrt(mm);
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      double dot = 0;
+      for (int k = 0; k < d; k++) {
+        dot += u[i * d + k] * mean[k];
+      }
+      s += dot / norm;
+    }
+    return s / n;
+  }
+}
