@@ -69,7 +69,7 @@ final class ExtractCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter pw = spec.commandLine().getOut();
+    PrintWriter pw = Outputs.status(spec, out);
     ExtractOptions options = new ExtractOptions(layers, attentions, batchSize, truncate);
     boolean json = Outputs.isStdout(out) || out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     Outputs.In[] inputs = {Outputs.in("--input", source.input), Outputs.in("--model", Path.of(model))};

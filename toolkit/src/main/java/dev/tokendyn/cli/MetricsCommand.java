@@ -58,7 +58,7 @@ final class MetricsCommand implements Callable<Integer> {
       throw new UsageException("--input " + input + ": " + e.getMessage(), e);
     }
     Outputs.nonFinite(spec, out, Json.write(target, metrics.toJson()));
-    PrintWriter w = spec.commandLine().getOut();
+    PrintWriter w = Outputs.status(spec, out);
     w.println("measured " + sequence.size() + " clouds of " + sequence.cloud(0).size() + " tokens in R^"
         + sequence.cloud(0).dimension() + "; wrote " + out);
     return Main.OK;

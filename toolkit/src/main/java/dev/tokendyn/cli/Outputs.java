@@ -146,6 +146,14 @@ final class Outputs {
     }
   }
 
+  /**
+   * Where a command says what it wrote: its output, or its error stream when the document itself goes to
+   * standard output ({@code -}), so that the document stays whole.
+   */
+  static PrintWriter status(CommandSpec spec, Path out) {
+    return isStdout(out) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+  }
+
   /** Tells the user that a document holds null where a number was not finite. */
   static void nonFinite(CommandSpec spec, Path out, int count) {
     if (count > 0) {

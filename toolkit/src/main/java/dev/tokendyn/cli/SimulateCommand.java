@@ -88,7 +88,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Outputs.nonFinite(spec, out, SimulationReport.write(target, p, sim.clusterEps, frames));
     SimulationRun.Frame last = frames.get(frames.size() - 1);
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "%s n=%d d=%d beta=%s: t=%s mean cosine %.6f, %d cluster(s); wrote %d frames to %s%n",
         sim.dynamics.name().toLowerCase(Locale.ROOT), n, d, beta, last.time(), last.meanCosine(), last.clusters(),
         frames.size(), out);

@@ -91,7 +91,7 @@ final class SweepCommand implements Callable<Integer> {
     for (int i = 0; i < pngs.size(); i++) {
       SweepReport.writeHeatMap(pngs.get(i), grid, cells, ds[i]);
     }
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "%d simulations (%d betas x %d dims x %d seeds); wrote %s%s%n", total, grid.betas().length,
         ds.length, seeds, out, pngs.isEmpty() ? "" : " and " + pngs);
     return Main.OK;
