@@ -79,16 +79,20 @@ public final class CloudFiles {
       throw new IllegalArgumentException("\"points\" is empty; a cloud needs at least one point");
     }
     int d = pts.get(0).isArray() ? pts.get(0).size() : 1;
+    // every row is checked before the n*d array is allocated, so a short document cannot ask for gigabytes
+    for (int i = 0; i < n; i++) {
+      JsonNode row = pts.get(i);
+      if (!(d == 1 && row.isNumber()) && (!row.isArray() || row.size() != d)) {
+        throw new IllegalArgumentException(
+            "point " + i + " has " + (row.isArray() ? row.size() : 0) + " coordinates but point 0 has " + d);
+      }
+    }
     double[] flat = new double[n * d];
     for (int i = 0; i < n; i++) {
       JsonNode row = pts.get(i);
       if (d == 1 && row.isNumber()) {
         flat[i] = row.doubleValue();
         continue;
-      }
-      if (!row.isArray() || row.size() != d) {
-        throw new IllegalArgumentException(
-            "point " + i + " has " + (row.isArray() ? row.size() : 0) + " coordinates but point 0 has " + d);
       }
       for (int k = 0; k < d; k++) {
         flat[i * d + k] = number(row.get(k), "point " + i + " coordinate " + k);

@@ -108,13 +108,17 @@ public record Interaction(double[] q, double[] k, double[] v, String source) {
       throw new IllegalArgumentException(name + " must be a non-empty array of rows, a square matrix");
     }
     int d = node.size();
-    double[] m = new double[d * d];
+    // every row is checked before the d*d array is allocated
     for (int i = 0; i < d; i++) {
       JsonNode row = node.get(i);
       if (!row.isArray() || row.size() != d) {
         throw new IllegalArgumentException(name + " must be square: row " + i + " has "
             + (row.isArray() ? row.size() + " entries" : "no entries (not an array)") + ", expected " + d);
       }
+    }
+    double[] m = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      JsonNode row = node.get(i);
       for (int j = 0; j < d; j++) {
         if (!row.get(j).isNumber()) {
           throw new IllegalArgumentException(name + "[" + i + "][" + j + "] is not a number: " + row.get(j));

@@ -53,6 +53,26 @@ class LimitsTest {
   }
 
   @Test
+  void aShortDocumentCannotAskForGigabytes() throws Exception {
+    // 40,000 points, the first of 40,000 coordinates, the rest empty: 12.8 GB if allocated before the check
+    StringBuilder b = new StringBuilder("{\"points\": [[");
+    for (int k = 0; k < 40000; k++) {
+      b.append(k == 0 ? "0" : ",0");
+    }
+    b.append("]");
+    for (int i = 1; i < 40000; i++) {
+      b.append(",[]");
+    }
+    b.append("]}");
+    Path bomb = Files.writeString(tmp.resolve("bomb.json"), b);
+    long t = System.currentTimeMillis();
+    CliRun r = CliRun.of("ot", "--source", bomb.toString(), "--target", bomb.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("point 1 has 0 coordinates but point 0 has 40000");
+    assertThat(System.currentTimeMillis() - t).isLessThan(5000);
+  }
+
+  @Test
   void anOutOfMemoryErrorIsOneLineWithTheFix() {
     String line = Main.describe(new RuntimeException("worker failed", new OutOfMemoryError("Java heap space")));
     assertThat(line).startsWith("out of memory").contains("TOKENDYN_JAVA_OPTS=-Xmx").doesNotContain("\n");
