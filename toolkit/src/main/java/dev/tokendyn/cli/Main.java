@@ -46,7 +46,6 @@ public final class Main implements Runnable {
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
       System.err.println("tokendyn: error: " + describe(e));
       System.err.flush();
-      Runtime.getRuntime().halt(FAILURE);
     });
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
