@@ -178,6 +178,9 @@ public final class CorpusAnalysis {
   /** The tokens whose paths are kept. */
   public static final int PATH_TOKENS = 24;
 
+  /** The version of the accumulator's saved state. */
+  static final int STATE_VERSION = 1;
+
   /** Takes the texts one at a time, in index order, and keeps only what the result needs. */
   public static final class Accumulator {
     private final String name;
@@ -252,16 +255,14 @@ public final class CorpusAnalysis {
       int[] rows = plan.sampleRows()[index];
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
       for (int l = 0; l < layers; l++) {
-        TokenCloud c = seq.cloud(l);
+        double[] flat = seq.cloud(l).toFlatArray();
         double[] local = new double[d];
         Map<Integer, double[]> perWord = new HashMap<>();
         double[][] units = new double[n][];
         for (int j = 0; j < n; j++) {
-          units[j] = unit(c, keep[j]);
+          units[j] = unit(flat, keep[j], d);
           if (j < newPaths) {
-            for (int k = 0; k < d; k++) {
-              paths[l][(pathTokens + j) * d + k] = c.get(keep[j], k);
-            }
+            System.arraycopy(flat, keep[j] * d, paths[l], (pathTokens + j) * d, d);
           }
         }
         for (int a = 0; a < n; a++) {
@@ -306,7 +307,7 @@ public final class CorpusAnalysis {
         for (int r = 0; r < rows.length; r++) {
           int o = (plan.sampleOffset()[index] + r) * d;
           for (int k = 0; k < d; k++) {
-            sample[l][o + k] = (float) c.get(rows[r], k);
+            sample[l][o + k] = (float) flat[rows[r] * d + k];
           }
         }
       }
@@ -347,12 +348,11 @@ public final class CorpusAnalysis {
       paths = new double[layers][PATH_TOKENS * d];
     }
 
-    private static double[] unit(TokenCloud c, int i) {
-      int d = c.dimension();
+    private static double[] unit(double[] flat, int i, int d) {
       double[] u = new double[d];
       double s = 0;
       for (int k = 0; k < d; k++) {
-        u[k] = c.get(i, k);
+        u[k] = flat[i * d + k];
         s += u[k] * u[k];
       }
       if (!(s > 0)) {
@@ -363,6 +363,148 @@ public final class CorpusAnalysis {
         u[k] *= inv;
       }
       return u;
+    }
+
+    /**
+     * Writes everything taken so far, exactly (every double bit for bit), so that {@link #readState} and
+     * further texts give the same result as an uninterrupted run.
+     */
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+      out.writeInt(STATE_VERSION);
+      out.writeInt(perText.size());
+      if (perText.isEmpty()) {
+        return;
+      }
+      out.writeInt(layers);
+      out.writeInt(d);
+      for (int l = 0; l < layers; l++) {
+        out.writeUTF(sites.get(l));
+        out.writeDouble(positions[l]);
+      }
+      out.writeLong(tokens);
+      out.writeLong(kept);
+      out.writeDouble(pairsWithin);
+      out.writeInt(pathTokens);
+      for (int l = 0; l < layers; l++) {
+        doubles(out, sum[l]);
+        doubles(out, sumSquaresPerText[l]);
+        doubles(out, histogram[l]);
+        doubles(out, paths[l]);
+        for (float f : sample[l]) {
+          out.writeFloat(f);
+        }
+      }
+      out.writeInt(wordSum.length);
+      for (int w = 0; w < wordSum.length; w++) {
+        for (int l = 0; l < layers; l++) {
+          doubles(out, wordSum[w][l]);
+        }
+        doubles(out, wordWithin[w]);
+        out.writeDouble(wordCount[w]);
+        out.writeDouble(wordPairsWithin[w]);
+      }
+      for (TextMeasures t : perText) {
+        out.writeInt(t.index());
+        out.writeInt(t.tokens());
+        out.writeInt(t.kept());
+        double[][] v = t.values();
+        out.writeInt(v.length);
+        for (double[] row : v) {
+          out.writeInt(row.length);
+          doubles(out, row);
+        }
+      }
+    }
+
+    /**
+     * Restores what {@link #writeState} wrote, into a fresh accumulator of the same plan and parameters.
+     *
+     * @throws java.io.IOException when the state is truncated or of another version
+     * @throws IllegalStateException when this accumulator has taken texts already
+     */
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+      if (!perText.isEmpty()) {
+        throw new IllegalStateException("the accumulator has taken texts already");
+      }
+      int version = in.readInt();
+      if (version != STATE_VERSION) {
+        throw new java.io.IOException("the checkpoint is of version " + version + ", this tokendyn writes "
+            + STATE_VERSION);
+      }
+      int count = in.readInt();
+      if (count == 0) {
+        return;
+      }
+      int layersIn = in.readInt();
+      int dIn = in.readInt();
+      List<CloudSequence.Entry> entries = new ArrayList<>();
+      List<String> s = new ArrayList<>();
+      double[] p = new double[layersIn];
+      for (int l = 0; l < layersIn; l++) {
+        s.add(in.readUTF());
+        p[l] = in.readDouble();
+      }
+      layers = layersIn;
+      d = dIn;
+      sites = s;
+      positions = p;
+      sum = new double[layers][d];
+      sumSquaresPerText = new double[layers][d];
+      int words = plan.words().length;
+      wordSum = new double[words][layers][d];
+      wordWithin = new double[words][layers];
+      wordCount = new double[words];
+      wordPairsWithin = new double[words];
+      sample = new float[layers][plan.sampleSize() * d];
+      histogram = new double[layers][HISTOGRAM_BINS];
+      paths = new double[layers][PATH_TOKENS * d];
+      tokens = in.readLong();
+      kept = in.readLong();
+      pairsWithin = in.readDouble();
+      pathTokens = in.readInt();
+      for (int l = 0; l < layers; l++) {
+        read(in, sum[l]);
+        read(in, sumSquaresPerText[l]);
+        read(in, histogram[l]);
+        read(in, paths[l]);
+        for (int i = 0; i < sample[l].length; i++) {
+          sample[l][i] = in.readFloat();
+        }
+      }
+      if (in.readInt() != words) {
+        throw new java.io.IOException("the checkpoint tracks another set of words");
+      }
+      for (int w = 0; w < words; w++) {
+        for (int l = 0; l < layers; l++) {
+          read(in, wordSum[w][l]);
+        }
+        read(in, wordWithin[w]);
+        wordCount[w] = in.readDouble();
+        wordPairsWithin[w] = in.readDouble();
+      }
+      for (int t = 0; t < count; t++) {
+        int index = in.readInt();
+        int tok = in.readInt();
+        int kp = in.readInt();
+        double[][] v = new double[in.readInt()][];
+        for (int m = 0; m < v.length; m++) {
+          v[m] = new double[in.readInt()];
+          read(in, v[m]);
+        }
+        perText.add(new TextMeasures(index, tok, kp, v));
+      }
+    }
+
+    private static void doubles(java.io.DataOutputStream out, double[] v) throws java.io.IOException {
+      for (double x : v) {
+        out.writeDouble(x);
+      }
+    }
+
+    private static void read(java.io.DataInputStream in, double[] v) throws java.io.IOException {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = in.readDouble();
+      }
     }
 
     /**

@@ -45,6 +45,24 @@ public final class ModelCorpus {
    */
   public static Run analyze(String model, List<String> texts, boolean truncate, CorpusParams params,
                             IntConsumer progress) throws ModelException {
+    try {
+      return analyze(model, texts, truncate, params, progress, null, 0);
+    } catch (IOException e) {
+      throw new IllegalStateException("no checkpoint was written", e);
+    }
+  }
+
+  /**
+   * Runs and measures, saving the accumulator to a checkpoint after every whole batch and starting from
+   * the state it holds.
+   *
+   * @param checkpoint where to save and restore, or null for none
+   * @param slot which of the run's models this is
+   * @throws IOException when the checkpoint cannot be read or written
+   */
+  public static Run analyze(String model, List<String> texts, boolean truncate, CorpusParams params,
+                            IntConsumer progress, CorpusCheckpoint checkpoint, int slot)
+      throws ModelException, IOException {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("the corpus holds no texts; give at least one");
     }
@@ -58,16 +76,28 @@ public final class ModelCorpus {
       }
       CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
       CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params);
+      int start = checkpoint == null ? 0 : checkpoint.restore(slot, acc);
+      int batch = ExtractOptions.defaults().batchSize();
+      progress.accept(start);
+      if (start == texts.size()) {
+        return new Run(acc.finish(), ModelSequences.info(ex));
+      }
       BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
       Object end = new Object();
       java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
       Thread measurer = new Thread(() -> {
         try {
-          int i = 0;
+          int i = start;
           for (Object o = queue.take(); o != end; o = queue.take()) {
             acc.accept(i++, (TextSequence) o);
+            if (checkpoint != null && (i % batch == 0 || i == texts.size())) {
+              checkpoint.save(slot, acc);
+            }
             progress.accept(i);
           }
+        } catch (IOException e) {
+          failure.set(new java.io.UncheckedIOException(e));
+          queue.clear();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -78,7 +108,7 @@ public final class ModelCorpus {
       measurer.setDaemon(true);
       measurer.start();
       try {
-        ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
+        ex.extract(texts.subList(start, texts.size()), ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
           try {
             // offer with a timeout, so that a measurement that failed cannot leave the model waiting
             while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -110,6 +140,9 @@ public final class ModelCorpus {
         measurer.interrupt();
         Thread.currentThread().interrupt();
         throw new ModelException("interrupted", e);
+      }
+      if (failure.get() instanceof java.io.UncheckedIOException u) {
+        throw u.getCause();
       }
       if (failure.get() != null) {
         throw failure.get();

@@ -2,6 +2,7 @@ package dev.tokendyn.cli;
 
 import dev.tokendyn.analysis.Corpus;
 import dev.tokendyn.analysis.CorpusAnalysis;
+import dev.tokendyn.analysis.CorpusCheckpoint;
 import dev.tokendyn.analysis.CorpusParams;
 import dev.tokendyn.analysis.ModelCorpus;
 import dev.tokendyn.cloud.AtomicFiles;
@@ -130,8 +131,23 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
   boolean noTransport;
 
+  @Option(names = "--resume", description = "Continue an interrupted run into the same --out from its checkpoint.")
+  boolean resume;
+
+  /** True while the run is under way; a shutdown then is an interrupt. */
+  private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+
   @Override
   public Integer call() throws Exception {
+    running.set(true);
+    try {
+      return analyze();
+    } finally {
+      running.set(false);
+    }
+  }
+
+  private Integer analyze() throws Exception {
     List<Outputs.In> ins = new ArrayList<>();
     if (source.model != null) {
       if (!Outputs.isStdout(Path.of(source.model.input))) {
@@ -162,12 +178,37 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<CorpusAnalysis.Result> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
     PrintWriter o = spec.commandLine().getOut();
+    CorpusCheckpoint checkpoint = null;
+    Thread onInterrupt = null;
     if (source.model != null) {
       Corpus corpus = readCorpus(source.model);
       List<String> texts = corpus.texts();
-      for (String m : compare == null ? List.of(source.model.model) : List.of(source.model.model, compare)) {
+      List<String> models = compare == null ? List.of(source.model.model) : List.of(source.model.model, compare);
+      Map<String, String> args = CorpusCheckpoint.args(String.join(",", models), texts, source.model.truncate, params,
+          dev.tokendyn.model.ExtractOptions.defaults().batchSize());
+      try {
+        checkpoint = CorpusCheckpoint.open(out, args, resume);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+      if (checkpoint.note() != null) {
+        spec.commandLine().getErr().println("tokendyn analyze: " + checkpoint.note());
+        spec.commandLine().getErr().flush();
+      }
+      Path saved = checkpoint.folder();
+      onInterrupt = new Thread(() -> {
+        if (running.get()) {
+          System.err.println("tokendyn analyze: interrupted; no output was written. The"
+          + " checkpoint in " + saved + " keeps the texts measured so far: run the same command with --resume to go"
+          + " on.");
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(onInterrupt);
+      for (int slot = 0; slot < models.size(); slot++) {
+        String m = models.get(slot);
         try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50)) {
-          ModelCorpus.Run run = ModelCorpus.analyze(m, texts, source.model.truncate, params, bar::stepTo);
+          ModelCorpus.Run run = ModelCorpus.analyze(m, texts, source.model.truncate, params, bar::stepTo, checkpoint,
+              slot);
           analyses.add(run.result());
           info.put(run.result().name(), run.info());
         } catch (IllegalArgumentException e) {
@@ -206,6 +247,10 @@ final class AnalyzeCommand implements Callable<Integer> {
           }
         }
       });
+    }
+    if (checkpoint != null) {
+      checkpoint.finish();
+      Runtime.getRuntime().removeShutdownHook(onInterrupt);
     }
     for (CorpusAnalysis.Result a : analyses) {
       Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);

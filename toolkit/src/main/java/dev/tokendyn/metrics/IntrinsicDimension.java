@@ -95,6 +95,17 @@ public final class IntrinsicDimension {
     public double[] values() {
       return values.clone();
     }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Decimation x && Arrays.equals(x.sizes, sizes) && Arrays.equals(x.values, values)
+          && Double.compare(x.plateau, plateau) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values) * 31 + Double.hashCode(plateau);
+    }
   }
 
   /** TwoNN with {@link #DEFAULT_DISCARD}, NaN where undefined. */
@@ -128,13 +139,44 @@ public final class IntrinsicDimension {
   /** TwoNN of m points, row-major in x (not modified). */
   static Estimate estimate(double[] x, int d, double discard) {
     int n = x.length / d;
-    double[] distinct = distinct(x, d);
-    int m = distinct.length / d;
+    if (n < MIN_POINTS) {
+      return Estimate.undefined(n, 0, "needs at least " + MIN_POINTS + " distinct points, found " + n);
+    }
+    double[] exact = Neighbours.distinctRows(x, d);
+    int m = exact.length / d;
+    double[] r = m >= 2 ? Neighbours.nearest(exact, d, 2) : new double[0];
+    double[] distinct = exact;
+    if (m >= 2 && hasNearDuplicates(r, m)) {
+      distinct = dropNearDuplicates(exact, d, r);
+      m = distinct.length / d;
+      r = m >= 2 ? Neighbours.nearest(distinct, d, 2) : new double[0];
+    }
     int dropped = n - m;
     if (m < MIN_POINTS) {
       return Estimate.undefined(m, dropped, "needs at least " + MIN_POINTS + " distinct points, found " + m);
     }
-    return fromNearest(Neighbours.nearest(distinct, d, 2), 2, discard, dropped);
+    return fromNearest(r, 2, discard, dropped);
+  }
+
+  /** Whether some point's nearest neighbour lies closer than DUPLICATE_RATIO x the median (r holds 2 a row). */
+  private static boolean hasNearDuplicates(double[] r, int m) {
+    double[] r1 = new double[m];
+    for (int i = 0; i < m; i++) {
+      r1[i] = r[2 * i];
+    }
+    double tol = DUPLICATE_RATIO * median(r1);
+    for (double v : r1) {
+      if (v < tol) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
   }
 
   /**
@@ -148,11 +190,17 @@ public final class IntrinsicDimension {
     if (m < 2) {
       return exact;
     }
-    double[] r1 = Neighbours.nearest(exact, d, 1);
-    double[] sorted = r1.clone();
-    Arrays.sort(sorted);
-    double median = sorted[m / 2];
-    double tol = DUPLICATE_RATIO * median;
+    return dropNearDuplicates(exact, d, Neighbours.nearest(exact, d, 2));
+  }
+
+  /** Drops near-duplicates from exactly distinct points, given their two nearest distances a row. */
+  private static double[] dropNearDuplicates(double[] exact, int d, double[] r) {
+    int m = exact.length / d;
+    double[] r1 = new double[m];
+    for (int i = 0; i < m; i++) {
+      r1[i] = r[2 * i];
+    }
+    double tol = DUPLICATE_RATIO * median(r1);
     boolean[] drop = new boolean[m];
     int kept = m;
     if (tol > 0) {

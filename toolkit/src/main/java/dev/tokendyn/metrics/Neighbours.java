@@ -2,9 +2,6 @@ package dev.tokendyn.metrics;
 
 import dev.tokendyn.cloud.TokenCloud;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Nearest-neighbour distances among the distinct points of a cloud, by brute force in O(n^2 d);
@@ -22,22 +19,40 @@ final class Neighbours {
   /** The distinct rows of row-major x (not modified), in order of first appearance; -0.0 equals 0.0. */
   static double[] distinctRows(double[] x, int d) {
     int n = x.length / d;
-    Set<List<Double>> seen = new HashSet<>();
+    java.util.Map<Integer, java.util.List<Integer>> byHash = new java.util.HashMap<>();
     double[] out = new double[n * d];
     int m = 0;
     for (int i = 0; i < n; i++) {
-      Double[] row = new Double[d];
+      int h = 1;
       for (int k = 0; k < d; k++) {
-        row[k] = x[i * d + k] + 0.0;
+        h = 31 * h + Double.hashCode(x[i * d + k] + 0.0);
       }
-      if (seen.add(List.of(row))) {
-        for (int k = 0; k < d; k++) {
-          out[m * d + k] = row[k];
+      java.util.List<Integer> same = byHash.computeIfAbsent(h, z -> new java.util.ArrayList<>(1));
+      boolean seen = false;
+      for (int j : same) {
+        if (equalRows(out, j, x, i, d)) {
+          seen = true;
+          break;
         }
+      }
+      if (!seen) {
+        for (int k = 0; k < d; k++) {
+          out[m * d + k] = x[i * d + k] + 0.0;
+        }
+        same.add(m);
         m++;
       }
     }
     return Arrays.copyOf(out, m * d);
+  }
+
+  private static boolean equalRows(double[] a, int i, double[] b, int j, int d) {
+    for (int k = 0; k < d; k++) {
+      if (a[i * d + k] != b[j * d + k] + 0.0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -54,11 +69,7 @@ final class Neighbours {
       int oi = i * d;
       for (int j = i + 1; j < m; j++) {
         int oj = j * d;
-        double s = 0;
-        for (int c = 0; c < d; c++) {
-          double t = x[oi + c] - x[oj + c];
-          s += t * t;
-        }
+        double s = squaredDistance(x, i, x, j, d);
         insert(best, i * k, k, s);
         insert(best, j * k, k, s);
       }
@@ -69,14 +80,30 @@ final class Neighbours {
     return best;
   }
 
-  /** |a_i - b_j|^2 for rows i of a and j of b, both row-major with d columns. */
+  /** |a_i - b_j|^2 for rows i of a and j of b, both row-major with d columns (four running sums). */
   static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
-    double s = 0;
-    for (int c = 0; c < d; c++) {
-      double t = a[i * d + c] - b[j * d + c];
-      s += t * t;
+    int oa = i * d;
+    int ob = j * d;
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int c = 0;
+    for (; c + 3 < d; c += 4) {
+      double t0 = a[oa + c] - b[ob + c];
+      double t1 = a[oa + c + 1] - b[ob + c + 1];
+      double t2 = a[oa + c + 2] - b[ob + c + 2];
+      double t3 = a[oa + c + 3] - b[ob + c + 3];
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
     }
-    return s;
+    for (; c < d; c++) {
+      double t = a[oa + c] - b[ob + c];
+      s0 += t * t;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** Inserts v into the ascending run best[off .. off+k) if it is smaller than the last. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokendyn.cloud.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,5 +112,71 @@ class AnalyzeCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("notes.txt").contains("did not write");
     assertThat(out.resolve("notes.txt")).exists();
+  }
+
+  private CliRun modelRun(Path input, Path out, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("analyze", "--model", "all-minilm-l6-v2", "--input",
+        input.toString(), "--out", out.toString()));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void badCorporaAreNamedAndLeaveNoOutput() throws Exception {
+    Path out = tmp.resolve("out");
+    Path blank = tmp.resolve("blank.txt");
+    Files.writeString(blank, "\n   \n\n");
+    CliRun r = modelRun(blank, out);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("holds no texts (3 blank lines)");
+    Path jsonl = tmp.resolve("c.jsonl");
+    Files.writeString(jsonl, "{\"text\": \"fine\"}\n{\"txt\": \"oops\"}\n");
+    r = modelRun(jsonl, out);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("line 2 has no field \"text\"; it has [txt]");
+    Path csv = tmp.resolve("c.csv");
+    Files.writeString(csv, "id,body\n1,hello there\n");
+    r = modelRun(csv, out);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no column \"text\"; its columns are [id, body]");
+    r = modelRun(tmp.resolve("none.txt"), out);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no such file");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void resumeNeedsACheckpointWithTheSameArguments() throws Exception {
+    Path out = tmp.resolve("run");
+    Path texts = tmp.resolve("t.txt");
+    Files.writeString(texts, "The cat sat on the mat.\nDogs bark at night.\n");
+    CliRun r = modelRun(texts, out, "--resume");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("there is no checkpoint to continue");
+    // a checkpoint as an interrupted run leaves it, with another seed
+    Path folder = dev.tokendyn.analysis.CorpusCheckpoint.folderFor(out);
+    java.util.Map<String, String> args = dev.tokendyn.analysis.CorpusCheckpoint.args("all-minilm-l6-v2",
+        List.of("The cat sat on the mat.", "Dogs bark at night."), false,
+        dev.tokendyn.analysis.CorpusParams.defaults().withSeed(5), 32);
+    dev.tokendyn.analysis.CorpusCheckpoint.open(out, args, false);
+    assertThat(folder).isDirectory();
+    r = modelRun(texts, out, "--resume");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--seed differs from the interrupted run's (it was 5, now 0)");
+    // run without --resume: the stale checkpoint is removed with a note, and the run completes
+    r = modelRun(texts, out, "--no-transport");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("removed the checkpoint of an earlier interrupted run");
+    assertThat(folder).doesNotExist();
+    assertThat(out.resolve("report.json")).exists();
+  }
+
+  @Test
+  void tooManyRotationComponentsIsAUsageError() throws Exception {
+    Path texts = tmp.resolve("t.txt");
+    Files.writeString(texts, "The cat sat on the mat.\nDogs bark at night.\n");
+    CliRun r = modelRun(texts, tmp.resolve("o"), "--rotation-components", "8");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--rotation-components 8 needs at least 24 tokens in the pooled sample");
   }
 }
