@@ -127,6 +127,18 @@ class OutputSafetyTest {
   }
 
   @Test
+  void dashWritesTheDocumentAloneToStandardOutput() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "metrics", "--input", sequence.toString(), "--out",
+        "-").redirectError(tmp.resolve("err.txt").toFile()).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    assertThat(Json.mapper().readTree(out).path("schema").asText()).isEqualTo("tokendyn.metrics/1");
+    assertThat(Files.readString(tmp.resolve("err.txt"))).contains("measured 5 clouds");
+  }
+
+  @Test
   void missingParentFoldersOnlyWithParents() throws Exception {
     Path out = tmp.resolve("a/b/metrics.json");
     CliRun r = CliRun.of("metrics", "--input", sequence.toString(), "--out", out.toString());
