@@ -32,6 +32,7 @@ final class OptionNames {
       String bare = name.substring(2);
       words.put(camel(bare), name);
       words.put(bare.replace('-', '_'), name);
+      words.put(bare.replace('-', ' '), name); // "batch size must be >= 1"
       if (o.userObject() instanceof Field f) {
         words.put(f.getName(), name);
       }
@@ -39,7 +40,7 @@ final class OptionNames {
     String out = message;
     for (Map.Entry<String, String> w : words.entrySet()) {
       String key = w.getKey();
-      if (key.equals(w.getValue().substring(2)) && !key.contains("_")) {
+      if ((key.equals(w.getValue().substring(2)) || key.contains(" ")) && !key.contains("_")) {
         // a plain word: only as the subject that opens the message
         if (out.startsWith(key + " must ") || out.startsWith(key + " ")
             && out.substring(key.length() + 1).matches("(is|are|has|needs) .*")) {

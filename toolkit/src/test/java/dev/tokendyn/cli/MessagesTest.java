@@ -41,6 +41,10 @@ class MessagesTest {
     assertThat(r.err()).contains("--tol must be > 0").doesNotContain("stopThr");
     r = CliRun.of("ot", "--source", a.toString(), "--target", a.toString(), "--max-iter", "0");
     assertThat(r.err()).contains("--max-iter must be >= 1").doesNotContain("maxIter");
+    r = CliRun.of("extract", "--model", "all-minilm-l6-v2", "--text", "hi", "--batch-size", "0", "--out",
+        tmp.resolve("x.json").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--batch-size must be >= 1");
   }
 
   @Test
