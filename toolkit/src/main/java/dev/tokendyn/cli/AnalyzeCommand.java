@@ -228,7 +228,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
       }
       String n = name == null ? "sequence" : name;
-      try {
+      try (Stages bar = Stages.elapsed("analyze")) {
         analyses.add(CorpusAnalysis.of(n, seqs, params));
       } catch (IllegalArgumentException e) {
         throw new UsageException("--sequence " + source.sequences + ": " + e.getMessage(), e);
