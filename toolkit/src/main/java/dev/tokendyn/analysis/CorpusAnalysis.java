@@ -57,7 +57,14 @@ public final class CorpusAnalysis {
       ids.add(t.tokenIds());
       special.add(t.special());
     }
-    Accumulator a = new Accumulator(name, plan(ids, special, params), params);
+    dev.tokendyn.metrics.Standardization z = null;
+    if (params.standardize()) {
+      dev.tokendyn.metrics.Standardization.Moments mo =
+          new dev.tokendyn.metrics.Standardization.Moments(params.text().dropSpecial());
+      texts.forEach(mo::add);
+      z = mo.result();
+    }
+    Accumulator a = new Accumulator(name, plan(ids, special, params), params, z);
     for (int i = 0; i < texts.size(); i++) {
       a.accept(i, texts.get(i));
     }
@@ -179,7 +186,7 @@ public final class CorpusAnalysis {
   public static final int PATH_TOKENS = 24;
 
   /** The version of the accumulator's saved state. */
-  static final int STATE_VERSION = 1;
+  static final int STATE_VERSION = 2;
 
   /** Takes the texts one at a time, in index order, and keeps only what the result needs. */
   public static final class Accumulator {
@@ -208,8 +215,25 @@ public final class CorpusAnalysis {
     private double[][] paths;
     private int pathTokens;
 
+    private final dev.tokendyn.metrics.Standardization standardization;
+
     /** An accumulator for the planned corpus. */
     public Accumulator(String name, CorpusPlan plan, CorpusParams params) {
+      this(name, plan, params, null);
+    }
+
+    /**
+     * An accumulator that measures texts in standardised coordinates.
+     *
+     * @param standardization applied to every text before it is measured, or null
+     * @throws IllegalArgumentException when the parameters ask for standardising and none is given
+     */
+    public Accumulator(String name, CorpusPlan plan, CorpusParams params,
+                       dev.tokendyn.metrics.Standardization standardization) {
+      if (params.standardize() && standardization == null) {
+        throw new IllegalArgumentException("the parameters ask for standardised coordinates but none were given");
+      }
+      this.standardization = standardization;
       this.name = name;
       this.plan = plan;
       this.params = params;
@@ -236,6 +260,9 @@ public final class CorpusAnalysis {
       }
       if (index >= plan.texts()) {
         throw new IllegalArgumentException("the plan has " + plan.texts() + " texts; text " + index + " is extra");
+      }
+      if (standardization != null) {
+        text = standardization.apply(text);
       }
       CloudSequence seq = text.layers();
       if (layers < 0) {
@@ -390,9 +417,6 @@ public final class CorpusAnalysis {
         doubles(out, sumSquaresPerText[l]);
         doubles(out, histogram[l]);
         doubles(out, paths[l]);
-        for (float f : sample[l]) {
-          out.writeFloat(f);
-        }
       }
       out.writeInt(wordSum.length);
       for (int w = 0; w < wordSum.length; w++) {
@@ -403,17 +427,52 @@ public final class CorpusAnalysis {
         out.writeDouble(wordCount[w]);
         out.writeDouble(wordPairsWithin[w]);
       }
-      for (TextMeasures t : perText) {
-        out.writeInt(t.index());
-        out.writeInt(t.tokens());
-        out.writeInt(t.kept());
-        double[][] v = t.values();
+    }
+
+    /** The rows of the pooled sample filled so far (texts come in order, and so do their rows). */
+    public int sampleRowsFilled() {
+      return perText.size() >= plan.texts() ? plan.sampleSize() : plan.sampleOffset()[perText.size()];
+    }
+
+    /** Writes sample rows [from, filled), each as every layer's d floats. */
+    public void appendSample(java.io.DataOutputStream out, int from) throws java.io.IOException {
+      for (int r = from; r < sampleRowsFilled(); r++) {
+        for (int l = 0; l < layers; l++) {
+          for (int k = 0; k < d; k++) {
+            out.writeFloat(sample[l][r * d + k]);
+          }
+        }
+      }
+    }
+
+    /** The bytes {@link #appendSample} writes per row. */
+    public int sampleRowBytes() {
+      return layers * d * Float.BYTES;
+    }
+
+    /** Writes the per-text values of texts [from, count). */
+    public void appendPerText(java.io.DataOutputStream out, int from) throws java.io.IOException {
+      for (int t = from; t < perText.size(); t++) {
+        TextMeasures m = perText.get(t);
+        out.writeInt(m.index());
+        out.writeInt(m.tokens());
+        out.writeInt(m.kept());
+        double[][] v = m.values();
         out.writeInt(v.length);
         for (double[] row : v) {
           out.writeInt(row.length);
           doubles(out, row);
         }
       }
+    }
+
+    /** The bytes {@link #appendPerText} writes per text. */
+    public int perTextBytes() {
+      int b = 4 * Integer.BYTES;
+      for (TextMetric m : TextMetric.values()) {
+        b += Integer.BYTES + Double.BYTES * TextMeasures.length(m.scope(), layers);
+      }
+      return b;
     }
 
     /**
@@ -433,11 +492,11 @@ public final class CorpusAnalysis {
       }
       int count = in.readInt();
       if (count == 0) {
+        restoring = 0;
         return;
       }
       int layersIn = in.readInt();
       int dIn = in.readInt();
-      List<CloudSequence.Entry> entries = new ArrayList<>();
       List<String> s = new ArrayList<>();
       double[] p = new double[layersIn];
       for (int l = 0; l < layersIn; l++) {
@@ -467,9 +526,6 @@ public final class CorpusAnalysis {
         read(in, sumSquaresPerText[l]);
         read(in, histogram[l]);
         read(in, paths[l]);
-        for (int i = 0; i < sample[l].length; i++) {
-          sample[l][i] = in.readFloat();
-        }
       }
       if (in.readInt() != words) {
         throw new java.io.IOException("the checkpoint tracks another set of words");
@@ -482,17 +538,46 @@ public final class CorpusAnalysis {
         wordCount[w] = in.readDouble();
         wordPairsWithin[w] = in.readDouble();
       }
+      restoring = count;
+    }
+
+    /** Texts that {@link #readState} announced and {@link #readRest} must bring. */
+    private int restoring;
+
+    /**
+     * Reads the sample rows and per-text values of the restored state (what {@link #appendSample} and
+     * {@link #appendPerText} wrote, from the start), after {@link #readState}.
+     *
+     * @return the number of texts restored
+     */
+    public int readRest(java.io.DataInputStream samples, java.io.DataInputStream texts) throws java.io.IOException {
+      int count = restoring;
+      restoring = 0;
+      int rows = count >= plan.texts() ? plan.sampleSize() : plan.sampleOffset()[count];
+      for (int r = 0; r < rows; r++) {
+        for (int l = 0; l < layers; l++) {
+          for (int k = 0; k < d; k++) {
+            sample[l][r * d + k] = samples.readFloat();
+          }
+        }
+      }
       for (int t = 0; t < count; t++) {
-        int index = in.readInt();
-        int tok = in.readInt();
-        int kp = in.readInt();
-        double[][] v = new double[in.readInt()][];
+        int index = texts.readInt();
+        int tok = texts.readInt();
+        int kp = texts.readInt();
+        double[][] v = new double[texts.readInt()][];
         for (int m = 0; m < v.length; m++) {
-          v[m] = new double[in.readInt()];
-          read(in, v[m]);
+          v[m] = new double[texts.readInt()];
+          read(texts, v[m]);
         }
         perText.add(new TextMeasures(index, tok, kp, v));
       }
+      return count;
+    }
+
+    /** The number of texts a state read by {@link #readState} holds. */
+    public int restoring() {
+      return restoring;
     }
 
     private static void doubles(java.io.DataOutputStream out, double[] v) throws java.io.IOException {
@@ -580,8 +665,9 @@ public final class CorpusAnalysis {
         IntrinsicDimension.Decimation dec = null;
         if (clouds[l] != null) {
           TokenCloud sub = head(clouds[l], CorpusParams.INTRINSIC_DIMENSION_SAMPLE);
-          id = IntrinsicDimension.estimate(sub, IntrinsicDimension.DEFAULT_DISCARD);
-          dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD, params.seed());
+          IntrinsicDimension.Estimate[] full = new IntrinsicDimension.Estimate[1];
+          dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD, params.seed(), full);
+          id = full[0];
         }
         pooled.add(new PooledLayer(baseline, every > 0 ? top / every : Double.NaN,
             words == 0 ? Double.NaN : self / words, words, id, dec, (int) total));

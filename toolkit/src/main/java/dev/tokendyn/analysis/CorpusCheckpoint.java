@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * The checkpoint of a long corpus analysis, so that an interrupted run can go on where it stopped: a
  * folder {@code .NAME.tokendyn-resume} beside the output folder NAME, holding the run's arguments and,
- * for each model, the accumulator's exact state after its last whole batch. The state is replaced
- * atomically after every batch, so a run killed at any moment leaves a usable checkpoint, and a resumed
+ * for each model, the accumulator's exact state after its last whole batch: the running sums, replaced
+ * atomically after every batch, and the pooled sample's rows and the per-text values, appended, so a run killed at any moment leaves a usable checkpoint, and a resumed
  * run redoes at most the batch that was under way. Resuming gives the same result, bit for bit, as an
  * uninterrupted run with the same arguments: the batches after the checkpoint are the same texts, and the
  * sums go on from the same doubles in the same order.
@@ -124,22 +124,61 @@ public final class CorpusCheckpoint {
     if (!Files.isRegularFile(state)) {
       return 0;
     }
+    Path samples = folder.resolve("model-" + slot + ".sample");
+    Path texts = folder.resolve("model-" + slot + ".texts");
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(state), 1 << 16))) {
       acc.readState(in);
-    } catch (java.io.EOFException e) {
-      throw new IOException(state + " is truncated; run without --resume to start over", e);
+      if (acc.restoring() == 0) {
+        return 0;
+      }
+      try (DataInputStream s = new DataInputStream(new BufferedInputStream(Files.newInputStream(samples), 1 << 16));
+           DataInputStream t = new DataInputStream(new BufferedInputStream(Files.newInputStream(texts), 1 << 16))) {
+        acc.readRest(s, t);
+      }
+    } catch (java.io.EOFException | java.nio.file.NoSuchFileException e) {
+      throw new IOException(state + " is incomplete; run without --resume to start over", e);
     }
+    // a save cut short may have appended beyond the state: drop it, so that the next appends follow on
+    truncate(samples, (long) acc.sampleRowsFilled() * acc.sampleRowBytes());
+    truncate(texts, (long) acc.count() * acc.perTextBytes());
+    savedRows.put(slot, acc.sampleRowsFilled());
+    savedTexts.put(slot, acc.count());
     return acc.count();
   }
 
-  /** Replaces model {@code slot}'s saved state with the accumulator's, atomically. */
+  private static void truncate(Path p, long size) throws IOException {
+    try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(size);
+    }
+  }
+
+  private final Map<Integer, Integer> savedRows = new java.util.HashMap<>();
+  private final Map<Integer, Integer> savedTexts = new java.util.HashMap<>();
+
+  /**
+   * Saves model {@code slot}'s accumulator: appends the sample rows and per-text values taken since the last
+   * save, then replaces the state (the sums) atomically. A save cut short leaves the previous state, whose
+   * counts say how much of the appended files to read.
+   */
   public void save(int slot, CorpusAnalysis.Accumulator acc) throws IOException {
     Path state = folder.resolve("model-" + slot + ".state");
     Path tmp = folder.resolve("model-" + slot + ".state.tmp");
+    var append = new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND};
+    try (DataOutputStream s = new DataOutputStream(new BufferedOutputStream(
+        Files.newOutputStream(folder.resolve("model-" + slot + ".sample"), append), 1 << 16))) {
+      acc.appendSample(s, savedRows.getOrDefault(slot, 0));
+    }
+    try (DataOutputStream t = new DataOutputStream(new BufferedOutputStream(
+        Files.newOutputStream(folder.resolve("model-" + slot + ".texts"), append), 1 << 16))) {
+      acc.appendPerText(t, savedTexts.getOrDefault(slot, 0));
+    }
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
       acc.writeState(out);
     }
     Files.move(tmp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    savedRows.put(slot, acc.sampleRowsFilled());
+    savedTexts.put(slot, acc.count());
   }
 
   /** Removes the checkpoint, once the output is in place. */
@@ -161,7 +200,7 @@ public final class CorpusCheckpoint {
     try (var s = Files.list(folder)) {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
-        if (n.equals(ARGS) || n.equals(ARGS + ".tmp") || n.matches("model-\\d+\\.state(\\.tmp)?")) {
+        if (n.equals(ARGS) || n.equals(ARGS + ".tmp") || n.matches("model-\\d+\\.(state|state\\.tmp|sample|texts)")) {
           Files.deleteIfExists(p);
         }
       }
@@ -188,6 +227,7 @@ public final class CorpusCheckpoint {
     m.put("--pooled-sample", Integer.toString(p.pooledSample()));
     m.put("--bootstrap", Integer.toString(p.resamples()));
     m.put("--seed", Long.toString(p.seed()));
+    m.put("--standardize", Boolean.toString(p.standardize()));
     m.put("batch_size", Integer.toString(batchSize));
     return m;
   }

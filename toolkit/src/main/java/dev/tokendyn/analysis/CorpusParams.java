@@ -18,13 +18,15 @@ import dev.tokendyn.metrics.TransitionParams;
  *     is measured, at least 0
  * @param requireRotation refuse a corpus whose pooled sample is too small for the rotational share's
  *     components (when the user chose them), instead of reporting the pooled share as undefined
+ * @param standardize measure every text in coordinates standardised over the corpus
+ *     ({@link dev.tokendyn.metrics.Standardization}), which takes a first pass over the corpus
  */
 public record CorpusParams(TextParams text, int pooledSample, int slicedProjections, double sinkhornScale, long seed,
-                           int resamples, int selfSimilarityWords, boolean requireRotation) {
+                           int resamples, int selfSimilarityWords, boolean requireRotation, boolean standardize) {
   /** The default size of the pooled sample. */
   public static final int DEFAULT_POOLED_SAMPLE = 1000;
   /** The default number of words whose self-similarity is measured. */
-  public static final int DEFAULT_WORDS = 500;
+  public static final int DEFAULT_WORDS = 200;
   /** The most tokens of the pooled sample on which the intrinsic dimension's decimation curve starts. */
   public static final int INTRINSIC_DIMENSION_SAMPLE = 1000;
 
@@ -51,27 +53,36 @@ public record CorpusParams(TextParams text, int pooledSample, int slicedProjecti
   /** Every default, seed 0. */
   public static CorpusParams defaults() {
     return new CorpusParams(TextParams.defaults(), DEFAULT_POOLED_SAMPLE, TransitionParams.DEFAULT_PROJECTIONS,
-        TransitionParams.DEFAULT_SINKHORN_SCALE, 0L, Summary.Resamples.DEFAULT, DEFAULT_WORDS, false);
+        TransitionParams.DEFAULT_SINKHORN_SCALE, 0L, Summary.Resamples.DEFAULT, DEFAULT_WORDS, false, false);
   }
 
   public CorpusParams withText(TextParams t) {
-    return new CorpusParams(t, pooledSample, slicedProjections, sinkhornScale, seed, resamples, selfSimilarityWords, requireRotation);
+    return new CorpusParams(t, pooledSample, slicedProjections, sinkhornScale, seed, resamples, selfSimilarityWords, requireRotation,
+        standardize);
   }
 
   public CorpusParams withPooledSample(int n) {
-    return new CorpusParams(text, n, slicedProjections, sinkhornScale, seed, resamples, selfSimilarityWords, requireRotation);
+    return new CorpusParams(text, n, slicedProjections, sinkhornScale, seed, resamples, selfSimilarityWords, requireRotation,
+        standardize);
   }
 
   public CorpusParams withSeed(long s) {
-    return new CorpusParams(text, pooledSample, slicedProjections, sinkhornScale, s, resamples, selfSimilarityWords, requireRotation);
+    return new CorpusParams(text, pooledSample, slicedProjections, sinkhornScale, s, resamples, selfSimilarityWords, requireRotation,
+        standardize);
   }
 
   public CorpusParams withRequireRotation(boolean r) {
     return new CorpusParams(text, pooledSample, slicedProjections, sinkhornScale, seed, resamples, selfSimilarityWords,
-        r);
+        r, standardize);
+  }
+
+  public CorpusParams withStandardize(boolean z) {
+    return new CorpusParams(text, pooledSample, slicedProjections, sinkhornScale, seed, resamples, selfSimilarityWords,
+        requireRotation, z);
   }
 
   public CorpusParams withResamples(int b) {
-    return new CorpusParams(text, pooledSample, slicedProjections, sinkhornScale, seed, b, selfSimilarityWords, requireRotation);
+    return new CorpusParams(text, pooledSample, slicedProjections, sinkhornScale, seed, b, selfSimilarityWords, requireRotation,
+        standardize);
   }
 }

@@ -17,7 +17,8 @@ import java.util.function.IntConsumer;
  * measured and folded into a {@link CorpusAnalysis.Accumulator} as soon as its batch is done, then
  * dropped. Measuring runs on its own thread, so that batch k is measured while batch k + 1 runs through
  * the model. Memory holds a few batches of hidden states, the per-text values and the pooled sample,
- * however many texts there are.
+ * however many texts there are. With {@link CorpusParams#standardize()} the model runs twice: first for
+ * the moments of each dimension, then for the measurements.
  *
  * <pre>{@code
  * ModelCorpus.Run r = ModelCorpus.analyze("all-minilm-l6-v2", texts, false, CorpusParams.defaults(), i -> { });
@@ -75,7 +76,15 @@ public final class ModelCorpus {
         special.add(t.special());
       }
       CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
-      CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params);
+      dev.tokendyn.metrics.Standardization z = null;
+      if (params.standardize()) {
+        // a first pass for the moments of each dimension over the corpus
+        dev.tokendyn.metrics.Standardization.Moments mo =
+            new dev.tokendyn.metrics.Standardization.Moments(params.text().dropSpecial());
+        ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate), (i, r) -> mo.add(r.toTextSequence()));
+        z = mo.result();
+      }
+      CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator(ex.info().name(), plan, params, z);
       int start = checkpoint == null ? 0 : checkpoint.restore(slot, acc);
       int batch = ExtractOptions.defaults().batchSize();
       progress.accept(start);

@@ -131,6 +131,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
   boolean noTransport;
 
+  @Option(names = "--standardize", description = "Standardise each dimension over the corpus before measuring (runs"
+      + " the model twice).")
+  boolean standardize;
+
   @Option(names = "--resume", description = "Continue an interrupted run into the same --out from its checkpoint.")
   boolean resume;
 
@@ -170,7 +174,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     try {
       params = CorpusParams.defaults()
           .withText(new TextParams(special == Special.DROP, threshold, rotationComponents, !noTransport))
-          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap)
+          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap).withStandardize(standardize)
           .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
@@ -206,7 +210,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       for (int slot = 0; slot < models.size(); slot++) {
         String m = models.get(slot);
-        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50)) {
+        try (Stages bar = new Stages("analyze " + m, texts.size(), texts.size() >= 50, "texts")) {
           ModelCorpus.Run run = ModelCorpus.analyze(m, texts, source.model.truncate, params, bar::stepTo, checkpoint,
               slot);
           analyses.add(run.result());

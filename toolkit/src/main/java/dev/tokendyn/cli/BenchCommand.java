@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Time tokendyn's hot paths against the peers (numpy, PyTorch, POT) in one run and print the ratios.",
-    subcommands = {BenchSimulateCommand.class, BenchOtCommand.class, BenchExtractCommand.class})
+    subcommands = {BenchSimulateCommand.class, BenchOtCommand.class, BenchExtractCommand.class,
+        BenchAnalyzeCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     description = "Token representations as interacting particles: simulate, extract and measure.",
     subcommands = {
       SimulateCommand.class,
+      ClosureCommand.class,
+      MeanFieldCommand.class,
       SweepCommand.class,
       OtCommand.class,
       MetricsCommand.class,

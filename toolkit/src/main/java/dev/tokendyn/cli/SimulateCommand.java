@@ -2,9 +2,11 @@ package dev.tokendyn.cli;
 
 import dev.tokendyn.analysis.SimulationRun;
 import dev.tokendyn.export.SimulationReport;
+import dev.tokendyn.sphere.Geometry;
 import dev.tokendyn.sphere.Init;
-import dev.tokendyn.sphere.Interaction;
+import dev.tokendyn.sphere.Mask;
 import dev.tokendyn.sphere.SimulationParams;
+import dev.tokendyn.sphere.StepControl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +49,7 @@ final class SimulateCommand implements Callable<Integer> {
     Integer steps;
   }
 
-  @Option(names = "--init", defaultValue = "uniform", paramLabel = "uniform|equiangular:RHO|FILE",
+  @Option(names = "--init", defaultValue = "uniform", paramLabel = "uniform|gaussian|equiangular:RHO|FILE",
       description = "Initial tokens (default: ${DEFAULT-VALUE}).")
   String init;
 
@@ -59,6 +61,20 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--save-points", description = "Include each frame's points in the output.")
   boolean savePoints;
+
+  @Option(names = "--mask", defaultValue = "none", paramLabel = "none|causal",
+      description = "none, or causal: token i attends only to tokens j <= i (default: ${DEFAULT-VALUE}).")
+  Mask mask;
+
+  @Option(names = "--geometry", defaultValue = "sphere", paramLabel = "sphere|euclidean",
+      description = "sphere (projected, renormalised) or euclidean (tokens in R^d, no projection; a norm past"
+          + " 1e150 stops the run) (default: ${DEFAULT-VALUE}).")
+  Geometry geometry;
+
+  @Option(names = "--step", defaultValue = "fixed", paramLabel = "fixed|adaptive",
+      description = "fixed steps of --dt, or adaptive: h = min(dt, 0.02 / max |v_i|), landing on the recorded"
+          + " times (for USA at large beta) (default: ${DEFAULT-VALUE}).")
+  StepControl step;
 
   @Option(names = "--out", required = true, description = "Output JSON file, or - for standard output.")
   Path out;
@@ -75,13 +91,16 @@ final class SimulateCommand implements Callable<Integer> {
     int steps = steps(duration, sim.dt);
     Init start = SimulationOptions.init(init);
     SimulationParams p = new SimulationParams(sim.dynamics, n, d, beta, sim.dt, steps, start, seed, sim.integrator,
-        sim.noise, recordEvery, sim.sinkhornIterations, Interaction.IDENTITY)
-        .withInteraction(sim.interaction(d, seed));
+        sim.noise, recordEvery, sim.sinkhornIterations, sim.interaction(d, seed), mask, geometry, step);
     Memory.require(SimulationRun.memoryBytes(p, sim.threads(), savePoints), String.format(Locale.ROOT,
         "simulate --n %d --d %d with %d recorded frames%s", n, d, steps / (long) Math.max(1, recordEvery) + 1,
         savePoints ? " and --save-points" : ""));
     // fail on an impossible initial condition before any work
-    start.points(n, d, seed);
+    if (geometry == Geometry.SPHERE) {
+      start.points(n, d, seed);
+    } else {
+      start.euclideanPoints(n, d, seed);
+    }
     List<SimulationRun.Frame> frames;
     try (Stages bar = new Stages("simulate", Math.max(1, steps))) {
       frames = SimulationRun.run(p, sim.threads(), sim.clusterEps, savePoints, bar::stepTo);
@@ -89,9 +108,10 @@ final class SimulateCommand implements Callable<Integer> {
     Outputs.nonFinite(spec, out, SimulationReport.write(target, p, sim.clusterEps, frames));
     SimulationRun.Frame last = frames.get(frames.size() - 1);
     PrintWriter o = Outputs.status(spec, out);
-    o.printf(Locale.ROOT, "%s n=%d d=%d beta=%s: t=%s mean cosine %.6f, %d cluster(s); wrote %d frames to %s%n",
-        sim.dynamics.name().toLowerCase(Locale.ROOT), n, d, beta, last.time(), last.meanCosine(), last.clusters(),
-        frames.size(), out);
+    o.printf(Locale.ROOT, "%s n=%d d=%d beta=%s%s%s: t=%s mean cosine %.6f, %d cluster(s)%s; wrote %d frames to %s%n",
+        sim.dynamics.name().toLowerCase(Locale.ROOT), n, d, beta, mask == Mask.CAUSAL ? " causal" : "",
+        geometry == Geometry.EUCLIDEAN ? " euclidean" : "", last.time(), last.meanCosine(), last.clusters(),
+        step == StepControl.ADAPTIVE ? " after " + last.step() + " adaptive steps" : "", frames.size(), out);
     return Main.OK;
   }
 

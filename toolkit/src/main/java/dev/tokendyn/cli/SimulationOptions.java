@@ -83,12 +83,15 @@ final class SimulationOptions {
     }
   }
 
-  /** Parses {@code uniform}, {@code equiangular:RHO} or a cloud file. */
+  /** Parses {@code uniform}, {@code gaussian}, {@code equiangular:RHO} or a cloud file. */
   static Init init(String spec) {
     String s = spec.strip();
     String lower = s.toLowerCase(Locale.ROOT);
     if (lower.equals("uniform")) {
       return Init.uniform();
+    }
+    if (lower.equals("gaussian")) {
+      return Init.gaussian();
     }
     if (lower.startsWith("equiangular")) {
       int colon = s.indexOf(':');
@@ -101,6 +104,6 @@ final class SimulationOptions {
         throw new UsageException("--init " + s + ": RHO is not a number; write equiangular:0.2", e);
       }
     }
-    return Init.of(Inputs.cloud(Path.of(s), "--init file (expected uniform, equiangular:RHO or a cloud file)"));
+    return Init.of(Inputs.cloud(Path.of(s), "--init file (expected uniform, gaussian, equiangular:RHO or a cloud file)"));
   }
 }

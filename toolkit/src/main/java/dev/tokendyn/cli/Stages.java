@@ -13,8 +13,18 @@ final class Stages implements AutoCloseable {
 
   /** @param worthShowing false keeps the bar hidden even on a terminal (for short runs) */
   Stages(String task, int stages, boolean worthShowing) {
-    bar = worthShowing && System.console() != null
-        ? new ProgressBarBuilder().setTaskName(task).setInitialMax(stages).build() : null;
+    this(task, stages, worthShowing, null);
+  }
+
+  /**
+   * @param unit the name of what is counted ("texts"), to show the rate in units per second; null for none
+   */
+  Stages(String task, int stages, boolean worthShowing, String unit) {
+    ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(stages);
+    if (unit != null) {
+      b = b.setUnit(" " + unit, 1).showSpeed();
+    }
+    bar = worthShowing && System.console() != null ? b.build() : null;
   }
 
   /**

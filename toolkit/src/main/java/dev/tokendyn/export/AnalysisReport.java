@@ -76,6 +76,7 @@ public final class AnalysisReport {
     p.put("sinkhorn_scale", a.params().sinkhornScale());
     p.put("bootstrap_resamples", a.params().resamples());
     p.put("seed", a.params().seed());
+    p.put("standardize", a.params().standardize());
     p.put("intrinsic_dimension_sample", Math.min(a.sampleSize(),
         dev.tokendyn.analysis.CorpusParams.INTRINSIC_DIMENSION_SAMPLE));
     ObjectNode undefined = m.putObject("undefined_texts");

@@ -17,7 +17,8 @@ import java.util.Map;
  * {"schema": "tokendyn.simulation/1",
  *  "parameters": {"dynamics": "sa", "n": 32, "d": 3, "beta": 1.0, "dt": 0.1, "steps": 300, "time": 30.0,
  *                 "init": "uniform", "seed": 7, "integrator": "euler", "noise": 0.0, "record_every": 10,
- *                 "sinkhorn_iterations": 1, "qkv": "identity", "cluster_eps": 0.001},
+ *                 "sinkhorn_iterations": 1, "qkv": "identity", "cluster_eps": 0.001,
+ *                 "mask": "none", "geometry": "sphere", "step": "fixed"},
  *  "frames": [{"step": 0, "time": 0.0,
  *              "metrics": {"mean_cosine": 0.01, "clusters": 32, "energy": 0.52},
  *              "points": [[...], ...]}]}
@@ -46,6 +47,12 @@ public final class SimulationReport {
     m.put("sinkhorn_iterations", p.sinkhornIterations());
     m.put("qkv", p.interaction().source());
     m.put("cluster_eps", clusterEps);
+    m.put("mask", p.mask().name().toLowerCase(Locale.ROOT));
+    m.put("geometry", p.geometry().name().toLowerCase(Locale.ROOT));
+    m.put("step", p.stepControl().name().toLowerCase(Locale.ROOT));
+    if (p.stepControl() == dev.tokendyn.sphere.StepControl.ADAPTIVE) {
+      m.put("max_step_displacement", dev.tokendyn.sphere.StepControl.MAX_DISPLACEMENT);
+    }
     return m;
   }
 

@@ -271,7 +271,26 @@ public final class IntrinsicDimension {
    */
   public static Decimation decimation(TokenCloud cloud, double discard, long seed) {
     int d = cloud.dimension();
+    return decimation(distinct(cloud.toFlatArray(), d), d, discard, seed, null);
+  }
+
+  /**
+   * The estimate and its decimation curve together, sharing the duplicate removal and the full-size
+   * estimate (the curve's first point).
+   */
+  public static Decimation decimation(TokenCloud cloud, double discard, long seed, Estimate[] full) {
+    int d = cloud.dimension();
+    int n = cloud.size();
     double[] x = distinct(cloud.toFlatArray(), d);
+    int m = x.length / d;
+    Estimate e = m < MIN_POINTS
+        ? Estimate.undefined(m, n - m, "needs at least " + MIN_POINTS + " distinct points, found " + m)
+        : fromNearest(Neighbours.nearest(x, d, 2), 2, discard, n - m);
+    full[0] = e;
+    return decimation(x, d, discard, seed, e);
+  }
+
+  private static Decimation decimation(double[] x, int d, double discard, long seed, Estimate first) {
     int n = x.length / d;
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -288,6 +307,11 @@ public final class IntrinsicDimension {
     java.util.List<Double> values = new java.util.ArrayList<>();
     for (int parts = 1; n / parts >= MIN_DECIMATED; parts *= 2) {
       int size = n / parts;
+      if (parts == 1 && first != null) {
+        sizes.add(size);
+        values.add(first.value());
+        continue;
+      }
       double sum = 0;
       int count = 0;
       for (int p = 0; p < parts; p++) {

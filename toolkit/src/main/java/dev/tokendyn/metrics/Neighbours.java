@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Nearest-neighbour distances among the distinct points of a cloud, by brute force in O(n^2 d);
- * shared by the TwoNN and Kozachenko-Leonenko estimators. Differences are taken coordinate by
- * coordinate (not through |x|^2 + |y|^2 - 2 x.y), so small distances keep their relative precision.
+ * shared by the TwoNN and Kozachenko-Leonenko estimators. Squared distances come from
+ * |x|^2 + |y|^2 - 2 x.y with SIMD dot products; where that falls below 1e-6 of the norms, cancellation would
+ * cost it its relative precision, and the difference is taken coordinate by coordinate instead.
  */
 final class Neighbours {
   private Neighbours() {}
@@ -65,10 +66,33 @@ final class Neighbours {
     int m = x.length / d;
     double[] best = new double[m * k];
     Arrays.fill(best, Double.POSITIVE_INFINITY);
+    double[] norm = new double[m];
+    for (int i = 0; i < m; i++) {
+      double s = 0;
+      for (int c = 0; c < d; c++) {
+        s += x[i * d + c] * x[i * d + c];
+      }
+      norm[i] = s;
+    }
+    double[] dots = new double[4];
     for (int i = 0; i < m; i++) {
       int oi = i * d;
-      for (int j = i + 1; j < m; j++) {
-        int oj = j * d;
+      int j = i + 1;
+      // |x_i - x_j|^2 = |x_i|^2 + |x_j|^2 - 2 <x_i, x_j>, four j at a time; where that is small against the
+      // norms (a near-duplicate), cancellation makes it inexact and the difference is taken directly
+      for (; j + 3 < m; j += 4) {
+        RowDots.dot4(x, oi, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, dots);
+        for (int q = 0; q < 4; q++) {
+          int jq = j + q;
+          double s = norm[i] + norm[jq] - 2 * dots[q];
+          if (s < 1e-6 * (norm[i] + norm[jq])) {
+            s = squaredDistance(x, i, x, jq, d);
+          }
+          insert(best, i * k, k, s);
+          insert(best, jq * k, k, s);
+        }
+      }
+      for (; j < m; j++) {
         double s = squaredDistance(x, i, x, j, d);
         insert(best, i * k, k, s);
         insert(best, j * k, k, s);

@@ -6,7 +6,9 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The velocity field of attention dynamics: v_i = P_{x_i}( sum_j A_ij V x_j ), with A the SA, USA or
- * Sinkformer attention of logits beta &lt;Q x_i, K x_j&gt;.
+ * Sinkformer attention of logits beta &lt;Q x_i, K x_j&gt;; in the Euclidean geometry v_i = sum_j A_ij V x_j
+ * (no projection). Under the causal mask row i of A keeps only the columns j &lt;= i (SA's softmax is
+ * taken over those).
  *
  * <p>States are n rows of stride {@code dp} (d rounded up to the SIMD width, zero padded). The work per
  * evaluation is two dense products (logits, then attention times values) of n*n*d multiply-adds each,
@@ -30,6 +32,8 @@ final class AttentionField {
   private final int np;
   private final double beta;
   private final int sinkhornIterations;
+  private final boolean causal;
+  private final boolean euclidean;
   private final double[] qt;
   private final double[] kt;
   private final double[] vt;
@@ -74,6 +78,8 @@ final class AttentionField {
     this.np = Kernels.padded(n);
     this.beta = p.beta();
     this.sinkhornIterations = p.sinkhornIterations();
+    this.causal = p.mask() == Mask.CAUSAL;
+    this.euclidean = p.geometry() == Geometry.EUCLIDEAN;
     Interaction qkv = p.interaction();
     this.qt = transposedPadded(qkv.q());
     this.kt = transposedPadded(qkv.k());
@@ -230,8 +236,11 @@ final class AttentionField {
         Kernels.multiply(qsrc, i0 * dp, dp, rows, d, keysT, 0, np, np, s, 0, np);
       }
       for (int r = 0; r < rows; r++) {
-        double shift = beta * max(s, r * np, n);
-        double sum = expScaled(s, r * np, n, beta, shift, tmp);
+        // causal: token i sees j <= i; the masked weights are zeroed so that the product ignores them
+        int seen = causal ? i0 + r + 1 : n;
+        double shift = beta * max(s, r * np, seen);
+        double sum = expScaled(s, r * np, seen, beta, shift, tmp);
+        java.util.Arrays.fill(s, r * np + seen, r * np + n, 0.0);
         factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
       }
       Kernels.multiply(s, 0, np, rows, n, vsrc, 0, dp, dp, out, i0 * dp, dp);
@@ -241,9 +250,15 @@ final class AttentionField {
     }
   }
 
-  /** out_i &lt;- P_{x_i}(factor * out_i). */
+  /** out_i &lt;- P_{x_i}(factor * out_i), or factor * out_i in the Euclidean geometry. */
   private void projectRow(int i, double factor) {
     int o = i * dp;
+    if (euclidean) {
+      for (int k = 0; k < d; k++) {
+        out[o + k] *= factor;
+      }
+      return;
+    }
     double dot = 0;
     for (int k = 0; k < d; k++) {
       out[o + k] *= factor;

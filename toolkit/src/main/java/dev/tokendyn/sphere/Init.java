@@ -4,11 +4,19 @@ import dev.tokendyn.cloud.TokenCloud;
 import java.util.SplittableRandom;
 
 /** Initial positions of the tokens on the unit sphere. */
-public sealed interface Init permits Init.Uniform, Init.Equiangular, Init.FromCloud {
+public sealed interface Init permits Init.Uniform, Init.Gaussian, Init.Equiangular, Init.FromCloud {
 
   /** Independent points uniform on S^{d-1}: normalised standard Gaussian vectors, from the seed. */
   static Init uniform() {
     return new Uniform();
+  }
+
+  /**
+   * Independent standard Gaussian points N(0, I_d) in R^d, from the seed. On the sphere they are
+   * normalised, which makes them the same points as {@link #uniform()}.
+   */
+  static Init gaussian() {
+    return new Gaussian();
   }
 
   /**
@@ -30,6 +38,14 @@ public sealed interface Init permits Init.Uniform, Init.Equiangular, Init.FromCl
    * @throws IllegalArgumentException when this initial condition cannot give n points in dimension d
    */
   double[] points(int n, int d, long seed);
+
+  /**
+   * The initial points in R^d, row-major n*d, for the Euclidean geometry: as {@link #points} except that
+   * Gaussian points and a cloud's points keep their norms.
+   */
+  default double[] euclideanPoints(int n, int d, long seed) {
+    return points(n, d, seed);
+  }
 
   /** A short text for reports, such as {@code equiangular:0.2}. */
   String describe();
@@ -61,6 +77,29 @@ public sealed interface Init permits Init.Uniform, Init.Equiangular, Init.FromCl
     @Override
     public String describe() {
       return "uniform";
+    }
+  }
+
+  /** Standard Gaussian in R^d; normalised (uniform) on the sphere. */
+  record Gaussian() implements Init {
+    @Override
+    public double[] points(int n, int d, long seed) {
+      return new Uniform().points(n, d, seed);
+    }
+
+    @Override
+    public double[] euclideanPoints(int n, int d, long seed) {
+      SplittableRandom rng = new SplittableRandom(seed);
+      double[] x = new double[n * d];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rng.nextGaussian();
+      }
+      return x;
+    }
+
+    @Override
+    public String describe() {
+      return "gaussian";
     }
   }
 
@@ -125,6 +164,15 @@ public sealed interface Init permits Init.Uniform, Init.Equiangular, Init.FromCl
             + " but the simulation asks for n=" + n + ", d=" + d);
       }
       return cloud.normalizedToSphere().toFlatArray();
+    }
+
+    @Override
+    public double[] euclideanPoints(int n, int d, long seed) {
+      if (cloud.size() != n || cloud.dimension() != d) {
+        throw new IllegalArgumentException("the initial cloud has shape " + cloud.size() + "x" + cloud.dimension()
+            + " but the simulation asks for n=" + n + ", d=" + d);
+      }
+      return cloud.toFlatArray();
     }
 
     @Override

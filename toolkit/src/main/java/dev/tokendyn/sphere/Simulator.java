@@ -7,12 +7,15 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Integrates attention dynamics on the unit sphere and hands each recorded frame to a consumer.
+ * Integrates attention dynamics on the unit sphere, or in R^d ({@link Geometry#EUCLIDEAN}: no projection,
+ * no renormalisation), and hands each recorded frame to a consumer.
  *
  * <p>Each step is projected explicit Euler (x &lt;- x + dt v(x)), Euler-Maruyama when sigma &gt; 0
  * (x &lt;- x + dt v(x) + sigma sqrt(dt) P_x(xi), xi standard Gaussian), or classical RK4; every step ends
  * by renormalising each token to unit length, so points stay on the sphere to rounding. Frames are
- * recorded at step 0, every {@code recordEvery} steps, and at the last step.
+ * recorded at step 0, every {@code recordEvery} steps, and at the last step; with
+ * {@link StepControl#ADAPTIVE} at the same times, reached by steps of at most dt. A Euclidean run stops
+ * with an {@link ArithmeticException} naming the time when a norm passes {@link #BLOW_UP_NORM}.
  *
  * <p>The same parameters give the same bits, whatever the thread count: rows are split between
  * threads, but each row's arithmetic is fixed, and the noise is drawn in one fixed order from
@@ -79,42 +82,121 @@ public final class Simulator {
     int n = p.n();
     int d = p.d();
     int dp = Kernels.padded(d);
+    boolean sphere = p.geometry() == Geometry.SPHERE;
     double[] x = new double[n * dp];
-    double[] start = p.init().points(n, d, p.seed());
+    double[] start = sphere ? p.init().points(n, d, p.seed()) : p.init().euclideanPoints(n, d, p.seed());
     for (int i = 0; i < n; i++) {
       System.arraycopy(start, i * d, x, i * dp, d);
     }
-    normalize(x, n, d, dp);
+    if (sphere) {
+      normalize(x, n, d, dp);
+    } else {
+      checkBounded(x, n, d, dp, 0.0);
+    }
     // fewer than 16 rows per thread is not worth a second thread
     int useful = Math.max(1, Math.min(threads, n / 16));
     try (Team team = new Team(useful)) {
       AttentionField field = new AttentionField(p, useful > 1 ? team : null);
       Stepper stepper = new Stepper(p, field, n, d, dp);
-      sink.accept(frame(p, 0, x, n, d, dp));
+      sink.accept(frame(0, 0.0, x, n, d, dp));
+      if (p.stepControl() == StepControl.ADAPTIVE) {
+        adaptive(p, stepper, x, sink);
+        return;
+      }
       for (int step = 1; step <= p.steps(); step++) {
-        stepper.step(x);
+        stepper.velocity(x);
+        stepper.step(x, p.dt());
+        if (!sphere) {
+          checkBounded(x, n, d, dp, step * p.dt());
+        }
         if (step % p.recordEvery() == 0 || step == p.steps()) {
-          checkFinite(x, step, p);
-          sink.accept(frame(p, step, x, n, d, dp));
+          checkFinite(x, step, step * p.dt(), p);
+          sink.accept(frame(step, step * p.dt(), x, n, d, dp));
         }
       }
     }
   }
 
-  private static Frame frame(SimulationParams p, int step, double[] x, int n, int d, int dp) {
+  /**
+   * Steps of h = min(dt, MAX_DISPLACEMENT / max_i |v_i|), each shortened where needed to land on the
+   * next recorded time (multiples of recordEvery * dt, and the end).
+   */
+  private static void adaptive(SimulationParams p, Stepper stepper, double[] x, Consumer<Frame> sink) {
+    int n = p.n();
+    int d = p.d();
+    int dp = Kernels.padded(d);
+    boolean sphere = p.geometry() == Geometry.SPHERE;
+    // a run that needs this many more steps than fixed ones would is on the wrong time scale
+    long budget = Math.max(100_000L, 1000L * p.steps());
+    long taken = 0;
+    double t = 0;
+    for (int rec = p.recordEvery(); ; rec += p.recordEvery()) {
+      int recStep = Math.min(rec, p.steps());
+      double target = recStep * p.dt();
+      while (t < target) {
+        double vmax = stepper.velocity(x);
+        double h = Math.min(p.dt(), target - t);
+        if (vmax > 0) {
+          h = Math.min(h, StepControl.MAX_DISPLACEMENT / vmax);
+        }
+        // land exactly on the target rather than a rounding error short of it
+        if (target - (t + h) <= 1e-12 * target) {
+          h = target - t;
+        }
+        stepper.step(x, h);
+        t = t + h >= target ? target : t + h;
+        if (!sphere) {
+          checkBounded(x, n, d, dp, t);
+        }
+        if (++taken > budget) {
+          throw new ArithmeticException("the adaptive step fell to h=" + h + " at t=" + t + " after " + taken
+              + " steps (the fastest token moves at " + vmax + ")" + (p.dynamics() == Dynamics.USA
+              ? "; USA at beta=" + p.beta() + " moves on the time scale exp(-beta)=" + Math.exp(-p.beta()) : "")
+              + ": shorten --time");
+        }
+      }
+      checkFinite(x, (int) Math.min(Integer.MAX_VALUE, taken), t, p);
+      sink.accept(frame((int) Math.min(Integer.MAX_VALUE, taken), t, x, n, d, dp));
+      if (recStep == p.steps()) {
+        return;
+      }
+    }
+  }
+
+  private static Frame frame(int step, double time, double[] x, int n, int d, int dp) {
     double[] flat = new double[n * d];
     for (int i = 0; i < n; i++) {
       System.arraycopy(x, i * dp, flat, i * d, d);
     }
-    return new Frame(step, step * p.dt(), TokenCloud.ofFlat(n, d, flat));
+    return new Frame(step, time, TokenCloud.ofFlat(n, d, flat));
   }
 
-  private static void checkFinite(double[] x, int step, SimulationParams p) {
+  private static void checkFinite(double[] x, int step, double time, SimulationParams p) {
     for (double v : x) {
       if (!Double.isFinite(v)) {
-        throw new ArithmeticException("the state stopped being finite at step " + step + " (t=" + step * p.dt()
+        throw new ArithmeticException("the state stopped being finite at step " + step + " (t=" + time
             + "); the velocity overflowed: lower beta" + (p.dynamics() == Dynamics.USA
-            ? " (USA's velocity grows like exp(beta))" : "") + " or dt");
+            ? " (USA's velocity grows like exp(beta))" : "") + " or dt"
+            + (p.dynamics() == Dynamics.USA && p.stepControl() == StepControl.FIXED ? ", or use --step adaptive" : ""));
+      }
+    }
+  }
+
+  /** The largest norm a Euclidean token may reach: past it the logits beta |x|^2 leave the double range. */
+  public static final double BLOW_UP_NORM = 1e150;
+
+  /** Throws when a token's norm passes {@link #BLOW_UP_NORM} or stops being finite. */
+  private static void checkBounded(double[] x, int n, int d, int dp, double time) {
+    double limit = BLOW_UP_NORM * BLOW_UP_NORM;
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (int k = 0; k < d; k++) {
+        s += x[i * dp + k] * x[i * dp + k];
+      }
+      if (!(s <= limit)) {
+        throw new ArithmeticException("the Euclidean dynamics blew up at t=" + time + ": token " + i
+            + " has norm " + (Double.isFinite(s) ? String.format(java.util.Locale.ROOT, "%.3g", Math.sqrt(s)) : "beyond"
+            + " the double range") + ", past 1e150; lower beta, V or --time");
       }
     }
   }
@@ -163,9 +245,22 @@ public final class Simulator {
       this.rng = p.noise() > 0 ? new SplittableRandom(p.seed()).split() : null;
     }
 
-    void step(double[] x) {
-      double dt = p.dt();
+    /** k1 = v(x); returns max_i |v_i|. */
+    double velocity(double[] x) {
       field.velocity(x, k1);
+      double m = 0;
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+          s += k1[i * dp + k] * k1[i * dp + k];
+        }
+        m = Math.max(m, s);
+      }
+      return Math.sqrt(m);
+    }
+
+    /** One step of length dt from x, with k1 = v(x) already computed by {@link #velocity}. */
+    void step(double[] x, double dt) {
       if (p.integrator() == Integrator.RK4) {
         axpy(x, 0.5 * dt, k1, tmp);
         field.velocity(tmp, k2);
@@ -200,7 +295,9 @@ public final class Simulator {
           x[i] += dt * k1[i];
         }
       }
-      normalize(x, n, d, dp);
+      if (p.geometry() == Geometry.SPHERE) {
+        normalize(x, n, d, dp);
+      }
     }
 
     private static void axpy(double[] x, double a, double[] v, double[] outBuf) {

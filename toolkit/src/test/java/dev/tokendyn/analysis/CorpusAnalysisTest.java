@@ -130,11 +130,25 @@ class CorpusAnalysisTest {
       first.accept(i, texts.get(i));
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    ByteArrayOutputStream perText = new ByteArrayOutputStream();
+    // the sample rows and per-text values go out in two appends, as the checkpoint writes them batch by batch
+    first.appendSample(new DataOutputStream(rows), 0);
+    first.appendPerText(new DataOutputStream(perText), 0);
+    int rowsSoFar = first.sampleRowsFilled();
+    int textsSoFar = first.count();
+    first.accept(8, texts.get(8));
+    first.appendSample(new DataOutputStream(rows), rowsSoFar);
+    first.appendPerText(new DataOutputStream(perText), textsSoFar);
     first.writeState(new DataOutputStream(bytes));
+    assertThat(rows.size()).isEqualTo(first.sampleRowsFilled() * first.sampleRowBytes());
+    assertThat(perText.size()).isEqualTo(first.count() * first.perTextBytes());
     CorpusAnalysis.Accumulator second = new CorpusAnalysis.Accumulator("t", CorpusAnalysis.plan(ids, special, params),
         params);
     second.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-    for (int i = 8; i < texts.size(); i++) {
+    assertThat(second.readRest(new DataInputStream(new ByteArrayInputStream(rows.toByteArray())),
+        new DataInputStream(new ByteArrayInputStream(perText.toByteArray())))).isEqualTo(9);
+    for (int i = 9; i < texts.size(); i++) {
       second.accept(i, texts.get(i));
     }
     CorpusAnalysis.Result resumed = second.finish();

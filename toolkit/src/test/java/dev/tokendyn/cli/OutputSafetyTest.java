@@ -61,6 +61,10 @@ class OutputSafetyTest {
         texts.toString()});
     runs.add(new String[] {"analyze", "--sequence", s, "--out", tmp.toString(), "--force"});
     runs.add(new String[] {"analyze", "--sequence", s, "--out", s});
+    runs.add(new String[] {"closure", "--beta", "1", "--time", "0.1", "--dt", "0.1", "--mean", c, "--out", c});
+    runs.add(new String[] {"closure", "--beta", "1", "--time", "0.1", "--dt", "0.1", "--qkv", qkv.toString(), "--out",
+        qkv.toString()});
+    runs.add(new String[] {"meanfield", "--beta", "1", "--time", "0.1", "--init", c, "--out", c});
     return runs;
   }
 

@@ -358,4 +358,52 @@ class MiniLmTest {
       assertThat(worst).isLessThanOrEqualTo(1e-4);
     }
   }
+
+  @Test
+  void theRotationalShareTellsARealLayerFromItsShuffledDisplacementsWhereTransportEfficiencyCannot()
+      throws Exception {
+    List<String> texts = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+        "src/main/resources/dev/tokendyn/demo/texts.txt"));
+    Extraction r = ex.extract(texts, ExtractOptions.defaults());
+    for (int l = 0; l < 6; l++) {
+      List<double[]> xs = new java.util.ArrayList<>();
+      List<double[]> ys = new java.util.ArrayList<>();
+      for (TextExtraction t : r.texts()) {
+        boolean[] special = t.special();
+        for (int i = 0; i < t.size(); i++) {
+          if (!special[i]) {
+            xs.add(t.cloud(l).point(i));
+            ys.add(t.cloud(l + 1).point(i));
+          }
+        }
+      }
+      int n = xs.size();
+      int d = 384;
+      Integer[] perm = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        perm[i] = i;
+      }
+      java.util.Collections.shuffle(java.util.Arrays.asList(perm), new java.util.Random(345));
+      double[] x = new double[n * d];
+      double[] y = new double[n * d];
+      double[] shuffled = new double[n * d];
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < d; k++) {
+          x[i * d + k] = xs.get(i)[k];
+          y[i * d + k] = ys.get(i)[k];
+          shuffled[i * d + k] = xs.get(i)[k] + ys.get(perm[i])[k] - xs.get(perm[i])[k];
+        }
+      }
+      double real = dev.tokendyn.metrics.RotationalShare.of(x, y, n, d, 10).share();
+      double random = dev.tokendyn.metrics.RotationalShare.of(x, shuffled, n, d, 10).share();
+      assertThat(random).as("layer %d", l).isGreaterThan(0.3).isGreaterThan(2 * real);
+      // transport efficiency cannot tell them apart: both are the optimal coupling to many digits
+      dev.tokendyn.cloud.TokenCloud cx = dev.tokendyn.cloud.TokenCloud.ofFlat(n, d, x);
+      for (double[] to : List.of(y, shuffled)) {
+        dev.tokendyn.cloud.TokenCloud cy = dev.tokendyn.cloud.TokenCloud.ofFlat(n, d, to);
+        assertThat(dev.tokendyn.metrics.TransportEfficiency.of(dev.tokendyn.transport.Transport.w2(cx, cy),
+            dev.tokendyn.metrics.IdentityCost.of(cx, cy))).isGreaterThan(0.9999);
+      }
+    }
+  }
 }

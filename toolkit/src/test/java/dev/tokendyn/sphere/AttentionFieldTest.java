@@ -11,6 +11,12 @@ class AttentionFieldTest {
 
   /** Naive velocity: logits, attention (SA, USA or Sinkhorn-scaled), values, projection. */
   static double[] reference(Dynamics dyn, double[] x, int n, int d, double beta, Interaction qkv, int sinkIt) {
+    return reference(dyn, x, n, d, beta, qkv, sinkIt, false, false);
+  }
+
+  /** As above; causal drops the terms j &gt; i, euclidean skips the projection. */
+  static double[] reference(Dynamics dyn, double[] x, int n, int d, double beta, Interaction qkv, int sinkIt,
+      boolean causal, boolean euclidean) {
     double[] q = qkv.q();
     double[] k = qkv.k();
     double[] v = qkv.v();
@@ -24,7 +30,7 @@ class AttentionFieldTest {
         for (int c = 0; c < d; c++) {
           s += qx[i][c] * kx[j][c];
         }
-        a[i][j] = beta * s;
+        a[i][j] = causal && j > i ? Double.NEGATIVE_INFINITY : beta * s;
       }
     }
     if (dyn == Dynamics.USA) {
@@ -84,7 +90,7 @@ class AttentionFieldTest {
         }
       }
       double dot = 0;
-      for (int c = 0; c < d; c++) {
+      for (int c = 0; c < d && !euclidean; c++) {
         dot += y[c] * x[i * d + c];
       }
       for (int c = 0; c < d; c++) {
@@ -151,6 +157,44 @@ class AttentionFieldTest {
     SimulationParams p = SimulationParams.of(dyn, n, d, beta, 0.1, 1, 1)
         .withSinkhornIterations(sinkIt).withInteraction(qkv);
     double[] expected = reference(dyn, x, n, d, beta, qkv, sinkIt);
+    double scale = 0;
+    for (double e : expected) {
+      scale = Math.max(scale, Math.abs(e));
+    }
+    for (int threads : new int[] {1, 2}) {
+      double[] got = fieldVelocity(p, x, threads);
+      for (int i = 0; i < got.length; i++) {
+        assertThat(got[i]).as("component %d with %d threads", i, threads)
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-11 * Math.max(1, scale)));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "SA, CAUSAL, SPHERE, 1, 5, 2.0, false",
+    "SA, CAUSAL, SPHERE, 37, 5, 2.0, true",
+    "SA, CAUSAL, SPHERE, 70, 13, 64.0, false",
+    "USA, CAUSAL, SPHERE, 41, 9, 0.7, true",
+    "USA, CAUSAL, SPHERE, 33, 4, 3.0, false",
+    "SINKFORMER, CAUSAL, SPHERE, 21, 3, 2.0, true",
+    "SA, NONE, EUCLIDEAN, 37, 5, 0.5, true",
+    "SA, NONE, EUCLIDEAN, 64, 3, 0.3, false",
+    "USA, NONE, EUCLIDEAN, 29, 6, 0.2, true",
+    "SA, CAUSAL, EUCLIDEAN, 45, 7, 0.4, true",
+    "USA, CAUSAL, EUCLIDEAN, 45, 2, 0.4, false"
+  })
+  void masksAndGeometriesMatchTheDefiningFormula(Dynamics dyn, Mask mask, Geometry geometry, int n, int d,
+      double beta, boolean randomQkv) {
+    Random rnd = new Random(345);
+    boolean euclidean = geometry == Geometry.EUCLIDEAN;
+    double[] x = euclidean ? Init.gaussian().euclideanPoints(n, d, rnd.nextLong())
+        : Init.uniform().points(n, d, rnd.nextLong());
+    Interaction qkv = randomQkv ? Interaction.gaussian(d, 11) : Interaction.IDENTITY;
+    SimulationParams p = SimulationParams.of(dyn, n, d, beta, 0.1, 1, 1).withSinkhornIterations(1)
+        .withInteraction(qkv).withMask(mask).withGeometry(geometry);
+    double[] expected = reference(dyn == Dynamics.SINKFORMER ? Dynamics.SA : dyn, x, n, d, beta, qkv, 1,
+        mask == Mask.CAUSAL, euclidean);
     double scale = 0;
     for (double e : expected) {
       scale = Math.max(scale, Math.abs(e));
