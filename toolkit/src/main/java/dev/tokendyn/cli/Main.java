@@ -83,8 +83,12 @@ public final class Main implements Runnable {
       }
     }
     String msg = t.getMessage();
-    if (t instanceof java.io.IOException || t instanceof UsageException || t instanceof IllegalArgumentException) {
-      return msg != null ? msg : t.toString();
+    // the documented failures, each with a message that says what went wrong: bad input, failed I/O, a broken
+    // model file, and numerical trouble past recovery (a blow-up names the time and the fix)
+    if (msg != null && (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+        || t instanceof UsageException || t instanceof IllegalArgumentException || t instanceof ArithmeticException
+        || t instanceof dev.tokendyn.model.ModelException)) {
+      return msg;
     }
     return "internal error: " + t + "; please report it with the command line (TOKENDYN_DEBUG=1 shows where it"
         + " happened)";
