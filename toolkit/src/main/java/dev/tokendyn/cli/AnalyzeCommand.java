@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
 final class AnalyzeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 

@@ -3,6 +3,8 @@ package dev.tokendyn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokendyn.bench.AttentionBenchmark;
 import dev.tokendyn.bench.Peers;
+import dev.tokendyn.bench.TileBenchmark;
+import dev.tokendyn.bench.WholeProcess;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +75,31 @@ final class BenchSimulateCommand implements Callable<Integer> {
     out.println("* nominal rate: 4 n^2 d flops a step (the logits and the attention product), whatever the kernel saves");
     out.printf(Locale.ROOT, "tokendyn threads: %d; SIMD lanes: %d doubles%n", t,
         jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length());
+    double tile = TileBenchmark.gflops(4096, AttentionBenchmark.D, runs);
+    out.printf(Locale.ROOT, "squared-distance tile kernel (n = m = 4096, d = 64, %d threads): %.1f GFLOP/s%n",
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1, tile);
     if (gemm != null) {
       double rate = gemm.path("gflops_median").asDouble(Double.NaN);
-      out.printf(Locale.ROOT, "numpy float64 GEMM 1024^3: %.1f GFLOP/s (OpenBLAS core %s); tokendyn n=1024 reaches %.0f%% of it%n",
-          rate, gemm.path("openblas_core").asText("?"), 100 * ours.get(1).gflops() / rate);
+      out.printf(Locale.ROOT, "numpy float64 GEMM 1024^3: %.1f GFLOP/s (OpenBLAS core %s); tokendyn n=1024 reaches %.0f%% of it,"
+          + " the distance tile kernel %.0f%%%n", rate, gemm.path("openblas_core").asText("?"),
+          100 * ours.get(1).gflops() / rate, 100 * tile / rate);
+    }
+    // whole process, as a user runs each side, on the same start file
+    WholeProcess.Run[] w = AttentionBenchmark.whole(1024, 500, !noPeers && peer.size() > 0);
+    if (w != null) {
+      out.printf(Locale.ROOT, "whole process, SA n=1024 d=64 500 steps: tokendyn %.3f s (%.0f MiB)", w[0].wallSeconds(),
+          w[0].maxRssMib());
+      if (w[1] != null) {
+        out.printf(Locale.ROOT, ", PyTorch %.3f s (%.0f MiB): ratio %.2f (bar 0.80)", w[1].wallSeconds(),
+            w[1].maxRssMib(), w[0].wallSeconds() / w[1].wallSeconds());
+      }
+      out.println();
+    }
+    // the thread team on a busy machine: another process keeps one core busy during both timings
+    for (int[] c : new int[][] {{32, 384, 60}, {256, 64, 60}}) {
+      double[] b = AttentionBenchmark.withBusyCore(c[0], c[1], c[2], runs);
+      out.printf(Locale.ROOT, "one core busy, SA RK4 n=%d d=%d %d steps: 1 thread %.4f s, 2 threads %.4f s: ratio %.2f"
+          + " (bar 1.20)%n", c[0], c[1], c[2], b[0], b[1], b[1] / b[0]);
     }
     return Main.OK;
   }

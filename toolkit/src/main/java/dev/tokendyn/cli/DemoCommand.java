@@ -34,6 +34,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder, which is"
       + " replaced when tokendyn wrote it).")
   Path out;
@@ -56,7 +58,9 @@ final class DemoCommand implements Callable<Integer> {
     o.flush();
     ModelSequences m;
     CorpusAnalysis.Result a;
-    DynamicsFit.Options opts = DynamicsFit.Options.defaults();
+    DynamicsFit.Options d = DynamicsFit.Options.defaults();
+    DynamicsFit.Options opts = new DynamicsFit.Options(d.stepsPerLayer(), d.betaGrid(), d.tauGrid(), d.maxEvaluations(),
+        threads.count());
     DynamicsFit.Result fit;
     int layers;
     // stages: extract, measure, fit, write

@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
 final class ExtractCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
       description = "A catalog name (see 'tokendyn models') or a Hugging Face directory with config.json,"
           + " model.safetensors and tokenizer.json.")

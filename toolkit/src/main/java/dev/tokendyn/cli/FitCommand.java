@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
 final class FitCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
@@ -60,7 +62,7 @@ final class FitCommand implements Callable<Integer> {
     }
     DynamicsFit.Options d = DynamicsFit.Options.defaults();
     DynamicsFit.Options o = new DynamicsFit.Options(stepsPerLayer, d.betaGrid(), d.tauGrid(), d.maxEvaluations(),
-        d.threads());
+        threads.count());
     String name;
     List<CloudSequence> seqs;
     if (source.model != null) {

@@ -102,6 +102,11 @@ public final class Main implements Runnable {
     // picocli consults this mapper for bad options too (ParameterException): those are usage errors
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
         || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
+    // a command with --threads runs inside a pool of that many threads
+    cl.setExecutionStrategy(parsed -> {
+      ThreadsOption t = ThreadsOption.of(parsed);
+      return t == null ? new CommandLine.RunLast().execute(parsed) : t.execute(parsed);
+    });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       String cmd = commandLine.getCommandName();
       PrintWriter e = commandLine.getErr();

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
 final class MetricsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--input", required = true, paramLabel = "SEQ",
       description = "the sequence: JSON {\"clouds\": [...]}, a simulation saved with points, a 3-D .npy (L,n,d)"
           + " or a folder of .npy clouds")

@@ -54,6 +54,8 @@ public final class OtCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin ThreadsOption threads;
+
   @Option(names = "--source", required = true, paramLabel = "A", description = "source cloud file (.json or .npy)")
   Path source;
 
@@ -88,6 +90,12 @@ public final class OtCommand implements Callable<Integer> {
       description = "seed of the projections for sliced (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "memory budget of Sinkhorn's kernel and cost, in bytes or with k, m, g (KiB, MiB, GiB): the kernel"
+          + " is held dense in float32 when it fits, else recomputed in tiles each sweep (default: a quarter of the"
+          + " maximum heap)")
+  Long memory;
+
   @Option(names = "--plan", paramLabel = "PLAN.json",
       description = "also write the plan: sparse entries for emd, dual potentials for sinkhorn")
   Path plan;
@@ -117,11 +125,25 @@ public final class OtCommand implements Callable<Integer> {
     if (method != Method.SINKHORN && method != Method.DIVERGENCE && reg != null) {
       err.println("tokendyn ot: warning: --reg is not used by --method " + method.name().toLowerCase(Locale.ROOT));
     }
+    if (method != Method.SINKHORN && method != Method.DIVERGENCE && memory != null) {
+      err.println("tokendyn ot: warning: --memory is not used by --method " + method.name().toLowerCase(Locale.ROOT));
+    }
+    long budget = memory != null ? memory : Sinkhorn.defaultMemory();
     TokenCloud x = Inputs.cloud(source, "--source " + source);
     TokenCloud y = Inputs.cloud(target, "--target " + target);
     if (x.dimension() != y.dimension()) {
       throw new UsageException("source and target must have the same dimension, found d=" + x.dimension()
           + " (" + source + ") vs d=" + y.dimension() + " (" + target + ")");
+    }
+    if ((method == Method.SINKHORN || method == Method.DIVERGENCE) && memory != null) {
+      int big = Math.max(x.size(), y.size());
+      long least = Math.max(Sinkhorn.minimumMemory(x.size(), y.size(), x.dimension()),
+          method == Method.DIVERGENCE ? Sinkhorn.minimumMemory(big, big, x.dimension()) : 0);
+      if (memory < least) {
+        throw new UsageException(String.format("--memory %s is below the %s that the smallest tiles of this problem"
+            + " (n=%d, m=%d, d=%d) need; give --memory %s or more", ByteSize.format(memory), ByteSize.format(least),
+            x.size(), y.size(), x.dimension(), ByteSize.roundUpToMiB(least)));
+      }
     }
     List<String> warnings = new ArrayList<>();
     checkWeights(x, "source " + source, warnings);
@@ -137,7 +159,7 @@ public final class OtCommand implements Callable<Integer> {
     }
     TransportResult result;
     try (Stages bar = Stages.elapsed("ot")) {
-      result = solve(json, x, y);
+      result = solve(json, x, y, budget);
     }
     json.put("n", x.size());
     json.put("m", y.size());
@@ -158,7 +180,7 @@ public final class OtCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y) {
+  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y, long budget) {
     TransportResult result;
     switch (method) {
       case EMD -> {
@@ -169,18 +191,20 @@ public final class OtCommand implements Callable<Integer> {
         json.put("plan_non_zeros", r.plan().nonZeros());
       }
       case SINKHORN -> {
-        SinkhornResult r = new Sinkhorn(sinkhornParams()).between(x, y);
+        SinkhornResult r = new Sinkhorn(sinkhornParams(), budget).between(x, y);
         result = r;
         putCommon(json, r);
+        json.put("kernel", r.kernel().label());
         json.put("reg", reg);
         json.put("regularized_value", r.regularizedValue());
         json.put("marginal_error", r.marginalError());
         json.put("tol", stopThr);
       }
       case DIVERGENCE -> {
-        DivergenceResult r = new SinkhornDivergence(sinkhornParams()).between(x, y);
+        DivergenceResult r = new SinkhornDivergence(sinkhornParams(), budget).between(x, y);
         result = r;
         putCommon(json, r);
+        json.put("kernel", r.xy().kernel().label());
         json.put("reg", reg);
         json.put("ot_xy", r.xy().regularizedValue());
         json.put("ot_xx", r.xx().regularizedValue());

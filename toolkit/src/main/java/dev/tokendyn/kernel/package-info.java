@@ -1,6 +1,10 @@
 /**
- * SIMD building blocks shared by the numerical packages (sphere, transport, metrics): operations on
- * the JDK's Vector API whose results are the same bit for bit whether the code runs interpreted or
- * compiled. Depends on nothing else in the project.
+ * The numeric kernels of the project, each written once and tested against a plain scalar loop, on the
+ * JDK's Vector API: the register-blocked matrix product ({@link dev.tokendyn.kernel.MatrixProduct}),
+ * squared distances as |x|^2 + |y|^2 - 2 X Y^T tiles ({@link dev.tokendyn.kernel.SquaredDistances}),
+ * kernels on stretches of arrays (dot products, axpy, minima, rows of a Gibbs kernel;
+ * {@link dev.tokendyn.kernel.ArrayOps}), and the exponential and lane sums whose results are the same bit
+ * for bit whether the code runs interpreted or compiled ({@link dev.tokendyn.kernel.VectorMath}). Used by
+ * sphere, transport and metrics; depends on nothing else in the project.
  */
 package dev.tokendyn.kernel;

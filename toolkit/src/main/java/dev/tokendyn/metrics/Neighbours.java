@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * Nearest-neighbour distances among the distinct points of a cloud, by brute force in O(n^2 d);
  * shared by the TwoNN and Kozachenko-Leonenko estimators. Squared distances come from
- * |x|^2 + |y|^2 - 2 x.y with SIMD dot products; where that falls below 1e-6 of the norms, cancellation would
+ * |x|^2 + |y|^2 - 2 x.y in tiles of the kernel package's matrix product ({@code SquaredDistances}); where
+ * that falls below 1e-6 of the norms, cancellation would
  * cost it its relative precision, and the difference is taken coordinate by coordinate instead.
  */
 final class Neighbours {
@@ -66,36 +67,29 @@ final class Neighbours {
     int m = x.length / d;
     double[] best = new double[m * k];
     Arrays.fill(best, Double.POSITIVE_INFINITY);
-    double[] norm = new double[m];
-    for (int i = 0; i < m; i++) {
-      double s = 0;
-      for (int c = 0; c < d; c++) {
-        s += x[i * d + c] * x[i * d + c];
-      }
-      norm[i] = s;
+    if (m < 2) {
+      return best;
     }
-    double[] dots = new double[4];
-    for (int i = 0; i < m; i++) {
-      int oi = i * d;
-      int j = i + 1;
-      // |x_i - x_j|^2 = |x_i|^2 + |x_j|^2 - 2 <x_i, x_j>, four j at a time; where that is small against the
-      // norms (a near-duplicate), cancellation makes it inexact and the difference is taken directly
-      for (; j + 3 < m; j += 4) {
-        RowDots.dot4(x, oi, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, dots);
-        for (int q = 0; q < 4; q++) {
-          int jq = j + q;
-          double s = norm[i] + norm[jq] - 2 * dots[q];
-          if (s < 1e-6 * (norm[i] + norm[jq])) {
-            s = squaredDistance(x, i, x, jq, d);
+    // |x_i - x_j|^2 = |x_i|^2 + |x_j|^2 - 2 <x_i, x_j> in tiles of the matrix product; where that is small
+    // against the norms (a near-duplicate), cancellation makes it inexact and the difference is taken directly
+    dev.tokendyn.kernel.SquaredDistances sq = dev.tokendyn.kernel.SquaredDistances.between(x, m, x, m, d);
+    int rows = Math.max(1, Math.min(m, (1 << 16) / m));
+    double[] tile = new double[rows * m];
+    for (int i0 = 0; i0 < m; i0 += rows) {
+      int i1 = Math.min(m, i0 + rows);
+      sq.tile(i0, i1, 0, m, tile, 0, m);
+      for (int i = i0; i < i1; i++) {
+        int o = (i - i0) * m;
+        for (int j = 0; j < m; j++) {
+          if (j == i) {
+            continue;
+          }
+          double s = tile[o + j];
+          if (s < 1e-6 * (sq.rowNorm(i) + sq.rowNorm(j))) {
+            s = squaredDistance(x, i, x, j, d);
           }
           insert(best, i * k, k, s);
-          insert(best, jq * k, k, s);
         }
-      }
-      for (; j < m; j++) {
-        double s = squaredDistance(x, i, x, j, d);
-        insert(best, i * k, k, s);
-        insert(best, j * k, k, s);
       }
     }
     for (int i = 0; i < best.length; i++) {

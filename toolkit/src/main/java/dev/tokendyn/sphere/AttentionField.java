@@ -1,5 +1,7 @@
 package dev.tokendyn.sphere;
 
+import dev.tokendyn.kernel.ArrayOps;
+import dev.tokendyn.kernel.MatrixProduct;
 import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
@@ -21,7 +23,9 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class AttentionField {
   private static final int BLOCK = 8;
-  private static final int L = Kernels.LANES;
+  /** Shares of a parallel loop per thread of the team. */
+  private static final int SHARES_PER_THREAD = 4;
+  private static final int L = VectorMath.LANES;
   /** Largest n * n the symmetric path keeps in memory (128 MiB of doubles). */
   private static final long SYMMETRIC_MAX = 1L << 24;
 
@@ -58,13 +62,13 @@ final class AttentionField {
   static long[] memoryBytes(SimulationParams p, int threads) {
     long n = p.n();
     long d = p.d();
-    long dp = Kernels.padded(p.d());
-    long np = Kernels.padded(p.n());
+    long dp = MatrixProduct.padded(p.d());
+    long np = MatrixProduct.padded(p.n());
     Interaction qkv = p.interaction();
     int projected = (qkv.q() == null ? 0 : 1) + (qkv.k() == null ? 0 : 1) + (qkv.v() == null ? 0 : 1);
     boolean sink = p.dynamics() == Dynamics.SINKFORMER && p.sinkhornIterations() > 1;
     boolean symmetric = qkv.q() == null && qkv.k() == null && n * np <= SYMMETRIC_MAX;
-    long tasks = Math.max(1, Math.min(threads, n / (2 * BLOCK)));
+    long tasks = Math.max(1, Math.min((long) SHARES_PER_THREAD * threads, n / (2 * BLOCK)));
     long square = sink || symmetric ? n * np : 0;
     long doubles = projected * n * dp + d * np + square + 2 * np + tasks * BLOCK * np;
     return new long[] {8 * doubles, 8 * Math.max(Math.max(n * dp, d * np), Math.max(square, BLOCK * np))};
@@ -74,8 +78,8 @@ final class AttentionField {
     this.dynamics = p.dynamics();
     this.n = p.n();
     this.d = p.d();
-    this.dp = Kernels.padded(d);
-    this.np = Kernels.padded(n);
+    this.dp = MatrixProduct.padded(d);
+    this.np = MatrixProduct.padded(n);
     this.beta = p.beta();
     this.sinkhornIterations = p.sinkhornIterations();
     this.causal = p.mask() == Mask.CAUSAL;
@@ -94,7 +98,8 @@ final class AttentionField {
     this.gram = symmetric ? (sink ? logits : new double[n * np]) : null;
     this.f = sink ? new double[n] : null;
     this.g = sink ? new double[np] : null;
-    int tasks = team == null ? 1 : Math.max(1, Math.min(team.size(), n / (2 * BLOCK)));
+    // a few shares per thread, claimed as threads come free, so that one slow thread delays little
+    int tasks = team == null ? 1 : Math.max(1, Math.min(SHARES_PER_THREAD * team.size(), n / (2 * BLOCK)));
     this.bounds = new int[tasks + 1];
     for (int t = 0; t <= tasks; t++) {
       bounds[t] = Math.min(n, (int) ((long) n * t / tasks / 4 * 4));
@@ -102,7 +107,7 @@ final class AttentionField {
     bounds[tasks] = n;
     this.scratch = new double[tasks][BLOCK * np];
     this.triangleBounds = triangleBounds(tasks);
-    this.team = tasks > 1 && tasks == team.size() ? team : null;
+    this.team = tasks > 1 ? team : null;
   }
 
   /**
@@ -133,7 +138,7 @@ final class AttentionField {
   private void upperGram(int lo, int hi, double[] src) {
     for (int i0 = lo; i0 < hi; i0 += L) {
       int rows = Math.min(L, hi - i0);
-      Kernels.multiply(src, i0 * dp, dp, rows, d, keysT, i0, np, np - i0, gram, i0 * np + i0, np);
+      MatrixProduct.multiply(src, i0 * dp, dp, rows, d, keysT, i0, np, np - i0, gram, i0 * np + i0, np);
     }
   }
 
@@ -201,7 +206,7 @@ final class AttentionField {
     if (gram != null) {
       forRows((lo, hi, t) -> mirrorInPlace(lo, hi));
     } else {
-      forRows((lo, hi, t) -> Kernels.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, 0, np, np, logits, lo * np, np));
+      forRows((lo, hi, t) -> MatrixProduct.multiply(qsrc, lo * dp, dp, hi - lo, d, keysT, 0, np, np, logits, lo * np, np));
     }
     java.util.Arrays.fill(f, 0);
     java.util.Arrays.fill(g, 0);
@@ -220,7 +225,7 @@ final class AttentionField {
     if (mt == null) {
       return x;
     }
-    forRows((lo, hi, t) -> Kernels.multiply(x, lo * dp, dp, hi - lo, d, mt, 0, dp, dp, buffer, lo * dp, dp));
+    forRows((lo, hi, t) -> MatrixProduct.multiply(x, lo * dp, dp, hi - lo, d, mt, 0, dp, dp, buffer, lo * dp, dp));
     return buffer;
   }
 
@@ -233,7 +238,7 @@ final class AttentionField {
       if (gram != null) {
         mirroredRows(i0, rows, s);
       } else {
-        Kernels.multiply(qsrc, i0 * dp, dp, rows, d, keysT, 0, np, np, s, 0, np);
+        MatrixProduct.multiply(qsrc, i0 * dp, dp, rows, d, keysT, 0, np, np, s, 0, np);
       }
       for (int r = 0; r < rows; r++) {
         // causal: token i sees j <= i; the masked weights are zeroed so that the product ignores them
@@ -243,7 +248,7 @@ final class AttentionField {
         java.util.Arrays.fill(s, r * np + seen, r * np + n, 0.0);
         factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
       }
-      Kernels.multiply(s, 0, np, rows, n, vsrc, 0, dp, dp, out, i0 * dp, dp);
+      MatrixProduct.multiply(s, 0, np, rows, n, vsrc, 0, dp, dp, out, i0 * dp, dp);
       for (int r = 0; r < rows; r++) {
         projectRow(i0 + r, factor[r]);
       }
@@ -271,24 +276,24 @@ final class AttentionField {
 
   /** f_i = -log sum_j exp(beta s_ij + g_j). */
   private void rowPotentials(int lo, int hi) {
-    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
     double[] tmp = new double[L];
     int full = n / L * L;
     for (int i = lo; i < hi; i++) {
       int o = i * np;
-      DoubleVector mv = DoubleVector.broadcast(Kernels.SPECIES, Double.NEGATIVE_INFINITY);
+      DoubleVector mv = DoubleVector.broadcast(VectorMath.SPECIES, Double.NEGATIVE_INFINITY);
       for (int j = 0; j < full; j += L) {
-        mv = mv.max(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(Kernels.SPECIES, g, j)));
+        mv = mv.max(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(VectorMath.SPECIES, g, j)));
       }
       double m = mv.reduceLanes(VectorOperators.MAX);
       for (int j = full; j < n; j++) {
         m = Math.max(m, Math.fma(logits[o + j], beta, g[j]));
       }
-      DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
+      DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
       for (int j = 0; j < full; j += L) {
-        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(Kernels.SPECIES, g, j)).sub(m)));
+        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(VectorMath.SPECIES, g, j)).sub(m)));
       }
       double sum = VectorMath.sumLanes(acc, tmp);
       for (int j = full; j < n; j++) {
@@ -300,19 +305,19 @@ final class AttentionField {
 
   /** g_j = -log sum_i exp(beta s_ij + f_i), for columns [c0, c1), c0 and c1 multiples of the SIMD width. */
   private void columnPotentials(int c0, int c1) {
-    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
     double[] mt = new double[L];
     double[] st = new double[L];
     for (int c = c0; c < c1; c += L) {
-      DoubleVector m = DoubleVector.broadcast(Kernels.SPECIES, Double.NEGATIVE_INFINITY);
+      DoubleVector m = DoubleVector.broadcast(VectorMath.SPECIES, Double.NEGATIVE_INFINITY);
       for (int i = 0; i < n; i++) {
-        m = m.max(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
-            DoubleVector.broadcast(Kernels.SPECIES, f[i])));
+        m = m.max(DoubleVector.fromArray(VectorMath.SPECIES, logits, i * np + c).fma(bv,
+            DoubleVector.broadcast(VectorMath.SPECIES, f[i])));
       }
-      DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
+      DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
       for (int i = 0; i < n; i++) {
-        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, i * np + c).fma(bv,
-            DoubleVector.broadcast(Kernels.SPECIES, f[i])).sub(m)));
+        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, i * np + c).fma(bv,
+            DoubleVector.broadcast(VectorMath.SPECIES, f[i])).sub(m)));
       }
       m.intoArray(mt, 0);
       acc.intoArray(st, 0);
@@ -324,19 +329,19 @@ final class AttentionField {
 
   /** A_ij = exp(beta s_ij + f_i + g_j) in place, then the product and the projection. */
   private void sinkformerRows(int lo, int hi, double[] vsrc) {
-    DoubleVector bv = DoubleVector.broadcast(Kernels.SPECIES, beta);
+    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
     int full = n / L * L;
     for (int i = lo; i < hi; i++) {
       int o = i * np;
       for (int j = 0; j < full; j += L) {
-        VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(Kernels.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
+        VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
+            DoubleVector.fromArray(VectorMath.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
       }
       for (int j = full; j < n; j++) {
         logits[o + j] = VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
       }
     }
-    Kernels.multiply(logits, lo * np, np, hi - lo, n, vsrc, 0, dp, dp, out, lo * dp, dp);
+    MatrixProduct.multiply(logits, lo * np, np, hi - lo, n, vsrc, 0, dp, dp, out, lo * dp, dp);
     for (int i = lo; i < hi; i++) {
       projectRow(i, 1.0);
     }
@@ -344,7 +349,7 @@ final class AttentionField {
 
   private static double max(double[] s, int off, int len) {
     int full = len / L * L;
-    double m = full > 0 ? Kernels.max(s, off, full) : Double.NEGATIVE_INFINITY;
+    double m = full > 0 ? ArrayOps.max(s, off, full) : Double.NEGATIVE_INFINITY;
     for (int j = full; j < len; j++) {
       m = Math.max(m, s[off + j]);
     }
@@ -354,9 +359,9 @@ final class AttentionField {
   /** s_j &lt;- exp(scale s_j - shift) for j &lt; len; returns their sum, added in a fixed order. */
   private static double expScaled(double[] s, int off, int len, double scale, double shift, double[] tmp) {
     int full = len / L * L;
-    DoubleVector acc = DoubleVector.zero(Kernels.SPECIES);
+    DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
     for (int j = 0; j < full; j += L) {
-      DoubleVector e = VectorMath.exp(DoubleVector.fromArray(Kernels.SPECIES, s, off + j).fma(scale, -shift));
+      DoubleVector e = VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, s, off + j).fma(scale, -shift));
       e.intoArray(s, off + j);
       acc = acc.add(e);
     }
@@ -382,7 +387,7 @@ final class AttentionField {
       task.run(0, n, 0);
       return;
     }
-    team.run(t -> task.run(ranges[t], ranges[t + 1], t));
+    team.run(ranges.length - 1, t -> task.run(ranges[t], ranges[t + 1], t));
   }
 
   private void forColumns(java.util.function.BiConsumer<Integer, Integer> task) {
@@ -392,6 +397,6 @@ final class AttentionField {
     }
     int tasks = bounds.length - 1;
     int chunks = np / L;
-    team.run(t -> task.accept(chunks * t / tasks * L, chunks * (t + 1) / tasks * L));
+    team.run(tasks, t -> task.accept(chunks * t / tasks * L, chunks * (t + 1) / tasks * L));
   }
 }

@@ -1,6 +1,7 @@
 package dev.tokendyn.sphere;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.MatrixProduct;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,6 +28,12 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Simulator {
+  /**
+   * Multiply-adds n^2 d of one velocity below which the simulation runs on the calling thread: about
+   * 50 microseconds of work, less than what waking a second thread and waiting for it can cost on a
+   * busy machine (32 tokens in d = 384 is a fifth of it).
+   */
+  static final long PARALLEL_WORK = 1L << 21;
   private Simulator() {}
 
   /** One recorded state: the step, the time and the tokens. */
@@ -56,7 +63,7 @@ public final class Simulator {
    */
   public static long memoryBytes(SimulationParams p, int threads) {
     long n = p.n();
-    long dp = Kernels.padded(p.d());
+    long dp = MatrixProduct.padded(p.d());
     long[] field = AttentionField.memoryBytes(p, Math.max(1, Math.min(threads, p.n() / 16)));
     long largest = Math.max(8 * n * dp, field[1]);
     if (largest / 8 > Integer.MAX_VALUE - 16) {
@@ -76,12 +83,17 @@ public final class Simulator {
    * @throws ArithmeticException when the state stops being finite (for USA, exp(beta) overflows)
    */
   public static void run(SimulationParams p, int threads, Consumer<Frame> sink) {
+    run(p, threads, PARALLEL_WORK, sink);
+  }
+
+  /** As {@link #run(SimulationParams, int, Consumer)}, with another work threshold for a second thread (tests). */
+  static void run(SimulationParams p, int threads, long parallelWork, Consumer<Frame> sink) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, found " + threads);
     }
     int n = p.n();
     int d = p.d();
-    int dp = Kernels.padded(d);
+    int dp = MatrixProduct.padded(d);
     boolean sphere = p.geometry() == Geometry.SPHERE;
     double[] x = new double[n * dp];
     double[] start = sphere ? p.init().points(n, d, p.seed()) : p.init().euclideanPoints(n, d, p.seed());
@@ -93,8 +105,8 @@ public final class Simulator {
     } else {
       checkBounded(x, n, d, dp, 0.0);
     }
-    // fewer than 16 rows per thread is not worth a second thread
-    int useful = Math.max(1, Math.min(threads, n / 16));
+    // below PARALLEL_WORK multiply-adds per velocity, or 16 rows per thread, a second thread costs more than it saves
+    int useful = (long) n * n * d < parallelWork ? 1 : Math.max(1, Math.min(threads, n / 16));
     try (Team team = new Team(useful)) {
       AttentionField field = new AttentionField(p, useful > 1 ? team : null);
       Stepper stepper = new Stepper(p, field, n, d, dp);
@@ -124,7 +136,7 @@ public final class Simulator {
   private static void adaptive(SimulationParams p, Stepper stepper, double[] x, Consumer<Frame> sink) {
     int n = p.n();
     int d = p.d();
-    int dp = Kernels.padded(d);
+    int dp = MatrixProduct.padded(d);
     boolean sphere = p.geometry() == Geometry.SPHERE;
     // a run that needs this many more steps than fixed ones would is on the wrong time scale
     long budget = Math.max(100_000L, 1000L * p.steps());

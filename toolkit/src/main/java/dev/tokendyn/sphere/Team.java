@@ -5,10 +5,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed team of threads for short parallel loops that repeat many times a second (one per
- * integrator stage). The caller runs share 0 itself and {@code size - 1} workers run the others. Between
- * loops the workers spin for a short while before parking, so that the next loop, which usually
- * follows within microseconds, does not pay a thread wake-up; a pool that parks its threads at once
- * spends about as long waking them as a 256-token step computes.
+ * integrator stage). A loop is cut into shares; the caller and {@code size - 1} workers claim shares
+ * one at a time until none is left, so a worker that the operating system has not scheduled (the
+ * other core busy with another program) delays nothing: the caller runs its shares too. Between
+ * loops, and while the caller waits for shares still running, a thread spins for at most
+ * {@value #SPIN_NANOS} ns and then parks, so an idle team costs no processor time and a busy
+ * machine's other programs are not starved by spinning.
  *
  * <p>Not reentrant; one caller at a time. Close it to stop the workers.
  */
@@ -19,24 +21,55 @@ final class Team implements AutoCloseable {
     void run(int index);
   }
 
-  private static final int SPINS = 1 << 16;
+  /** How long a thread spins for the next loop or for the last share before it parks. */
+  static final long SPIN_NANOS = 50_000;
+
+  /** One loop: the shares still to claim, those done, and the first failure. */
+  private static final class Job {
+    final Share work;
+    final int shares;
+    final Thread caller;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    volatile Throwable failure;
+
+    Job(Share work, int shares, Thread caller) {
+      this.work = work;
+      this.shares = shares;
+      this.caller = caller;
+    }
+
+    /** Claims and runs shares until none is left. */
+    void help() {
+      int s;
+      while ((s = next.getAndIncrement()) < shares) {
+        try {
+          work.run(s);
+        } catch (RuntimeException | Error e) {
+          if (failure == null) {
+            failure = e;
+          }
+        } finally {
+          if (done.incrementAndGet() == shares) {
+            LockSupport.unpark(caller);
+          }
+        }
+      }
+    }
+  }
 
   private final Thread[] workers;
-  private final AtomicInteger pending = new AtomicInteger();
-  private volatile int generation;
+  private volatile Job current;
   private volatile boolean closed;
-  private volatile Share work;
-  private volatile Throwable failure;
 
-  /** @param size the number of shares, &gt;= 1; size - 1 worker threads are started */
+  /** @param size the number of threads, &gt;= 1; size - 1 worker threads are started */
   Team(int size) {
     if (size < 1) {
       throw new IllegalArgumentException("a team needs at least one thread, found " + size);
     }
     workers = new Thread[size - 1];
     for (int w = 0; w < workers.length; w++) {
-      int index = w + 1;
-      workers[w] = new Thread(() -> loop(index), "tokendyn-team-" + index);
+      workers[w] = new Thread(this::loop, "tokendyn-team-" + (w + 1));
       workers[w].setDaemon(true);
       workers[w].start();
     }
@@ -46,34 +79,32 @@ final class Team implements AutoCloseable {
     return workers.length + 1;
   }
 
-  /** Runs share 0 here and the others on the workers; returns when all are done. */
-  void run(Share share) {
-    if (workers.length == 0) {
-      share.run(0);
+  /**
+   * Runs share.run(s) for s in [0, shares), on this thread and the workers; returns when all are done,
+   * rethrowing the first failure.
+   */
+  void run(int shares, Share share) {
+    if (workers.length == 0 || shares <= 1) {
+      for (int s = 0; s < shares; s++) {
+        share.run(s);
+      }
       return;
     }
-    work = share;
-    failure = null;
-    pending.set(workers.length);
-    generation++;
+    Job job = new Job(share, shares, Thread.currentThread());
+    current = job;
     for (Thread t : workers) {
       LockSupport.unpark(t);
     }
-    Throwable mine = null;
-    try {
-      share.run(0);
-    } catch (RuntimeException | Error e) {
-      mine = e;
-    }
-    int spins = 0;
-    while (pending.get() > 0) {
-      if (++spins < SPINS) {
+    job.help();
+    long start = System.nanoTime();
+    while (job.done.get() < shares) {
+      if (System.nanoTime() - start < SPIN_NANOS) {
         Thread.onSpinWait();
       } else {
-        Thread.yield();
+        LockSupport.park(this);
       }
     }
-    Throwable f = mine != null ? mine : failure;
+    Throwable f = job.failure;
     if (f instanceof RuntimeException re) {
       throw re;
     }
@@ -82,12 +113,13 @@ final class Team implements AutoCloseable {
     }
   }
 
-  private void loop(int index) {
-    int seen = 0;
+  private void loop() {
+    Job seen = null;
     while (true) {
-      int spins = 0;
-      while (generation == seen && !closed) {
-        if (++spins < SPINS) {
+      long start = System.nanoTime();
+      Job job;
+      while ((job = current) == seen && !closed) {
+        if (System.nanoTime() - start < SPIN_NANOS) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
@@ -96,14 +128,8 @@ final class Team implements AutoCloseable {
       if (closed) {
         return;
       }
-      seen = generation;
-      try {
-        work.run(index);
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      } finally {
-        pending.decrementAndGet();
-      }
+      seen = job;
+      job.help();
     }
   }
 

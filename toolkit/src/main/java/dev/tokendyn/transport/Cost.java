@@ -1,6 +1,7 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
 
 /**
  * The ground cost c(x, y) between a point of one cloud and a point of the other.
@@ -18,25 +19,46 @@ public enum Cost {
   SQEUCLIDEAN {
     @Override
     double between(double[] x, int xo, double[] y, int yo, int d) {
-      return Simd.squaredDistance(x, xo, y, yo, d);
+      return ArrayOps.squaredDistance(x, xo, y, yo, d);
     }
   },
   /** |x - y|. */
   EUCLIDEAN {
     @Override
     double between(double[] x, int xo, double[] y, int yo, int d) {
-      return Math.sqrt(Simd.squaredDistance(x, xo, y, yo, d));
+      return Math.sqrt(ArrayOps.squaredDistance(x, xo, y, yo, d));
     }
   },
   /** arccos(clamp(&lt;x, y&gt;, -1, 1))^2. */
   GEODESIC {
     @Override
     double between(double[] x, int xo, double[] y, int yo, int d) {
-      double ip = Math.max(-1.0, Math.min(1.0, Simd.dot(x, xo, y, yo, d)));
+      double ip = Math.max(-1.0, Math.min(1.0, ArrayOps.dot(x, xo, y, yo, d)));
       double angle = Math.acos(ip);
       return angle * angle;
     }
   };
+
+  /**
+   * Whether a tile of this cost is computed from the inner products X Y^T (geodesic) rather than from the
+   * squared distances |x|^2 + |y|^2 - 2 X Y^T.
+   */
+  boolean tiledByInnerProducts() {
+    return this == GEODESIC;
+  }
+
+  /** The cost from a tile entry: a squared distance, or an inner product for {@link #GEODESIC}. */
+  double fromTile(double v) {
+    switch (this) {
+      case SQEUCLIDEAN:
+        return v;
+      case EUCLIDEAN:
+        return Math.sqrt(v);
+      default:
+        double angle = Math.acos(Math.max(-1.0, Math.min(1.0, v)));
+        return angle * angle;
+    }
+  }
 
   /** The cost between x[xo..xo+d) and y[yo..yo+d); neither array is modified. */
   abstract double between(double[] x, int xo, double[] y, int yo, int d);

@@ -1,15 +1,20 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.SquaredDistances;
 import java.util.Arrays;
 
 /**
  * An n x m cost matrix M, M[i][j] = c(x_i, y_j), held either in memory (row-major) or implicitly as two
  * clouds and a {@link Cost}, so that a solver can compute rows on the fly when n*m is too large to hold.
+ * Rows are computed in blocks as a matrix product, |x|^2 + |y|^2 - 2 X Y^T ({@link SquaredDistances}),
+ * for every cost: the Euclidean cost is its square root, the geodesic one arccos of the clamped X Y^T.
  *
  * <p>Immutable: factories copy their input and {@link #toFlatArray()} returns a copy.
  */
 public final class CostMatrix {
+  /** Rows per block of {@link #rows} calls when the whole matrix is computed. */
+  static final int ROW_BLOCK = 32;
   private final int n;
   private final int m;
   private final double[] values;
@@ -17,6 +22,8 @@ public final class CostMatrix {
   private final double[] x;
   private final double[] y;
   private final int d;
+  /** The tile kernel over x and y; null when the values are held. */
+  private final SquaredDistances tiles;
 
   private CostMatrix(int n, int m, double[] values, Cost cost, double[] x, double[] y, int d) {
     this.n = n;
@@ -26,6 +33,7 @@ public final class CostMatrix {
     this.x = x;
     this.y = y;
     this.d = d;
+    this.tiles = values == null ? SquaredDistances.between(x, n, y, m, d) : null;
   }
 
   /**
@@ -96,21 +104,41 @@ public final class CostMatrix {
     return values != null;
   }
 
-  /** M[i][j]. */
+  /** M[i][j]; the same bits as the entry of {@link #rows}. */
   public double get(int i, int j) {
-    return values != null ? values[i * m + j] : cost.between(x, i * d, y, j * d, d);
+    if (values != null) {
+      return values[i * m + j];
+    }
+    return cost.fromTile(cost.tiledByInnerProducts() ? tiles.innerProduct(i, j) : tiles.get(i, j));
   }
 
   /** Writes row i into out[off..off+m). */
   void row(int i, double[] out, int off) {
+    rows(i, i + 1, out, off);
+  }
+
+  /** Writes rows [i0, i1) into out, row i at off + (i - i0) * m. */
+  void rows(int i0, int i1, double[] out, int off) {
     if (values != null) {
-      System.arraycopy(values, i * m, out, off, m);
+      System.arraycopy(values, i0 * m, out, off, (i1 - i0) * m);
+      return;
+    }
+    if (cost.tiledByInnerProducts()) {
+      tiles.innerProducts(i0, i1, 0, m, out, off, m);
     } else {
-      int xo = i * d;
-      for (int j = 0; j < m; j++) {
-        out[off + j] = cost.between(x, xo, y, j * d, d);
+      tiles.tile(i0, i1, 0, m, out, off, m);
+    }
+    if (cost != Cost.SQEUCLIDEAN) {
+      int end = off + (i1 - i0) * m;
+      for (int k = off; k < end; k++) {
+        out[k] = cost.fromTile(out[k]);
       }
     }
+  }
+
+  /** The dimension of the points, 0 for a matrix given by its values. */
+  int dimension() {
+    return d;
   }
 
   /**
@@ -160,8 +188,9 @@ public final class CostMatrix {
     int chunks = Chunks.count(n, (long) m * d);
     Chunks.run(chunks, c -> {
       int end = Chunks.start(c + 1, chunks, n);
-      for (int i = Chunks.start(c, chunks, n); i < end; i++) {
-        row(i, v, i * m);
+      for (int i = Chunks.start(c, chunks, n); i < end; i += ROW_BLOCK) {
+        int i1 = Math.min(end, i + ROW_BLOCK);
+        rows(i, i1, v, i * m);
       }
     });
     return new CostMatrix(n, m, v, null, null, null, 0);

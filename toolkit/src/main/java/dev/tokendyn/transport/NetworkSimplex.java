@@ -1,6 +1,7 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -235,7 +236,7 @@ public final class NetworkSimplex implements CloudDistance {
         int len = Math.min(Math.min(block, m - j), total - scanned);
         double pi = pot[i];
         int base = i * m;
-        if (Simd.minDifference(c, base + j, pot, n + j, len) + pi < best) {
+        if (ArrayOps.minDifference(c, base + j, pot, n + j, len) + pi < best) {
           for (int k = j; k < j + len; k++) {
             double rc = c[base + k] + pi - pot[n + k];
             if (rc < best) {

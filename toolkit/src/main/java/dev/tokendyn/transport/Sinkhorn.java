@@ -1,10 +1,13 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
+import dev.tokendyn.kernel.MatrixProduct;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -63,16 +66,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * the exact kernel. When that check fails (a rounding error above stopThr, as with very small reg on small
  * problems), the iterations go on with a double kernel.
  *
- * <p>Memory. When n*m is at most 2^23 the kernel is held (n*m floats, or doubles up to 2^18 entries, beside
- * the cost matrix); above, the cost and kernel are computed on the fly, row block by row block, from the two
- * clouds, so that memory is O((n + m) d): n = m = 20,000 in d = 64 fits in well under 2 GiB of heap. Rows are
- * processed in parallel, in a number of chunks that depends on the problem size only, so results are
- * reproducible.
+ * <p>Memory. The kernel is held (n*m floats, or doubles up to 2^18 entries, beside the cost matrix in double:
+ * 12 bytes an entry) when that fits the memory budget, by default a quarter of the maximum heap
+ * ({@link #defaultMemory()}); otherwise the cost and kernel are recomputed in every sweep, {@value #ROW_BLOCK}
+ * rows at a time, as |x|^2 + |y|^2 - 2 X Y^T by a register-blocked matrix-product kernel
+ * ({@link dev.tokendyn.kernel.SquaredDistances}), so that memory is O((n + m) d) and a sweep costs about a
+ * matrix product: n = m = 20,000 in d = 64 runs in a few hundred MiB. The result says which path ran
+ * ({@link SinkhornResult#kernel()}). Rows are processed in parallel, in a number of chunks that depends on the
+ * problem size only, so results are reproducible.
  *
  * <p>Zero-weight points are left out; their potentials are reported as -infinity.
  */
 public final class Sinkhorn implements CloudDistance {
-  /** Largest n*m for which the kernel is held in memory. */
+  /** Cost rows computed per block, as a matrix product, in a sweep over a kernel computed on the fly. */
+  static final int ROW_BLOCK = 32;
+  /** A limit on n*m for holding the kernel that tests give, above every problem they solve held. */
   static final long STORE_LIMIT = 1L << 23;
   /** Largest n*m for which a held kernel is held in double precision (2 MiB, cache-sized); above, in float. */
   static final long DOUBLE_LIMIT = 1L << 18;
@@ -89,6 +97,7 @@ public final class Sinkhorn implements CloudDistance {
   private static final int MAX_NEWTON_STEPS = 50;
 
   private final SinkhornParams params;
+  private final long memory;
   private final long storeLimit;
   private final long doubleLimit;
   private final boolean newtonFinish;
@@ -99,13 +108,24 @@ public final class Sinkhorn implements CloudDistance {
    */
   private final AtomicReference<SoftReference<float[]>> spare = new AtomicReference<>();
 
+  /** With the default memory budget, {@link #defaultMemory()}. */
   public Sinkhorn(SinkhornParams params) {
-    this(params, STORE_LIMIT);
+    this(params, defaultMemory());
   }
 
-  /** With another limit on n*m for holding the kernel; tests use it to run the blocked path on small clouds. */
-  Sinkhorn(SinkhornParams params, long storeLimit) {
-    this(params, storeLimit, DOUBLE_LIMIT, true);
+  /**
+   * With a memory budget in bytes for the kernel and the cost: when the dense kernel does not fit it, the
+   * solver computes them on the fly.
+   *
+   * @throws IllegalArgumentException when the budget is not positive
+   */
+  public Sinkhorn(SinkhornParams params, long memoryBytes) {
+    this(params, memoryBytes, Long.MAX_VALUE, DOUBLE_LIMIT, true);
+  }
+
+  /** With a limit on n*m for holding the kernel; tests use it to run the online path on small clouds. */
+  static Sinkhorn withStoreLimit(SinkhornParams params, long storeLimit) {
+    return new Sinkhorn(params, defaultMemory(), storeLimit, DOUBLE_LIMIT, true);
   }
 
   /**
@@ -113,10 +133,18 @@ public final class Sinkhorn implements CloudDistance {
    * precision, and with or without the Newton finish of a stalled solve; tests use them to run each path.
    */
   Sinkhorn(SinkhornParams params, long storeLimit, long doubleLimit, boolean newtonFinish) {
+    this(params, defaultMemory(), storeLimit, doubleLimit, newtonFinish);
+  }
+
+  private Sinkhorn(SinkhornParams params, long memory, long storeLimit, long doubleLimit, boolean newtonFinish) {
     if (params == null) {
       throw new IllegalArgumentException("params must be given, found null");
     }
+    if (memory < 1) {
+      throw new IllegalArgumentException("the memory budget must be > 0 bytes, found " + memory);
+    }
     this.params = params;
+    this.memory = memory;
     this.storeLimit = storeLimit;
     this.doubleLimit = doubleLimit;
     this.newtonFinish = newtonFinish;
@@ -124,6 +152,43 @@ public final class Sinkhorn implements CloudDistance {
 
   public SinkhornParams params() {
     return params;
+  }
+
+  /** The memory budget in bytes. */
+  public long memory() {
+    return memory;
+  }
+
+  /** A quarter of the JVM's maximum heap: the default memory budget. */
+  public static long defaultMemory() {
+    return Runtime.getRuntime().maxMemory() / 4;
+  }
+
+  /** Bytes of the dense path for an n x m problem: the cost in double and the kernel in float (or double). */
+  public static long denseBytes(int n, int m) {
+    long entries = (long) n * m;
+    return entries * (entries <= DOUBLE_LIMIT ? 16 : 12);
+  }
+
+  /**
+   * Bytes of the online path for an n x m problem in dimension d, the least a solve needs: the two clouds
+   * and the packed copy of the targets of the tile kernel, a block of {@value #ROW_BLOCK} cost rows and a row of
+   * partial column sums per chunk of rows, and the potentials and scalings.
+   */
+  public static long minimumMemory(int n, int m, int d) {
+    long chunks = Chunks.count(n, m);
+    long clouds = (2L * n + 3L * m + 2L * dev.tokendyn.kernel.MatrixProduct.STRIP) * d * 8;
+    long blocks = Math.min(chunks, Runtime.getRuntime().availableProcessors() + 1) * (ROW_BLOCK + 1L) * m * 8;
+    return clouds + blocks + chunks * m * 8 + 8L * (n + m) * 8;
+  }
+
+  /** The storage a solve of an n x m problem in dimension d would use within this solver's budget. */
+  public KernelStorage storageFor(int n, int m) {
+    long entries = (long) n * m;
+    if (entries > storeLimit || entries > Integer.MAX_VALUE - 16 || denseBytes(n, m) > memory) {
+      return KernelStorage.ONLINE;
+    }
+    return entries <= doubleLimit ? KernelStorage.DENSE_DOUBLE : KernelStorage.DENSE_FLOAT;
   }
 
   @Override
@@ -144,7 +209,15 @@ public final class Sinkhorn implements CloudDistance {
     int[] rows = NetworkSimplex.support(an);
     int[] cols = NetworkSimplex.support(bn);
     CostMatrix c = cost.restrict(rows, cols);
-    boolean store = (long) c.rows() * c.cols() <= storeLimit;
+    boolean store = storageFor(c.rows(), c.cols()) != KernelStorage.ONLINE;
+    if (!store && !c.isMaterialized()) {
+      long least = minimumMemory(c.rows(), c.cols(), c.dimension());
+      if (memory < least) {
+        throw new IllegalArgumentException(String.format("a memory budget of %d bytes is below the %d bytes (%.1f MiB)"
+            + " that the smallest tiles of a %d x %d problem in d = %d need; give at least that", memory, least,
+            least / 1048576.0, c.rows(), c.cols(), c.dimension()));
+      }
+    }
     if (store) {
       c = c.materialize();
     }
@@ -175,8 +248,10 @@ public final class Sinkhorn implements CloudDistance {
     for (int s = 0; s < cols.length; s++) {
       g[cols[s]] = run.gFull[s];
     }
+    KernelStorage storage = run.kernelF != null ? KernelStorage.DENSE_FLOAT
+        : run.kernelD != null ? KernelStorage.DENSE_DOUBLE : KernelStorage.ONLINE;
     return new SinkhornResult(f, g, params.reg(), run.value, run.regularizedValue, run.iterations, run.converged,
-        run.error, warnings);
+        run.error, warnings, storage);
   }
 
   /** The kept single-precision kernel, now this solve's (null when there is none). */
@@ -204,7 +279,7 @@ public final class Sinkhorn implements CloudDistance {
     int[] keep = NetworkSimplex.support(an);
     CostMatrix c = cost.restrict(keep, keep);
     int n = keep.length;
-    if ((long) n * n <= storeLimit) {
+    if (storageFor(n, n) != KernelStorage.ONLINE) {
       c = c.materialize();
     }
     double[] w = new double[n];
@@ -261,7 +336,8 @@ public final class Sinkhorn implements CloudDistance {
     for (int r = 0; r < n; r++) {
       full[keep[r]] = f[r];
     }
-    return new SinkhornResult(full, full, eps, value, regValue, iterations, converged, err, warnings);
+    return new SinkhornResult(full, full, eps, value, regValue, iterations, converged, err, warnings,
+        cc.isMaterialized() ? KernelStorage.DENSE_DOUBLE : KernelStorage.ONLINE);
   }
 
   /** Row masses of P_ij = exp((f_i + f_j - M_ij) / eps) into rowMass, and sum P M per chunk. */
@@ -277,9 +353,9 @@ public final class Sinkhorn implements CloudDistance {
       int end = Chunks.start(ch + 1, chunks, n);
       for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
         c.row(i, cr, 0);
-        Simd.gibbs(f[i], f, cr, 0, eps, p, 0, n);
-        rowMass[i] = Simd.dot(p, 0, ones, 0, n);
-        val += Simd.weightedDot(p, 0, cr, 0, ones, n);
+        ArrayOps.gibbs(f[i], f, cr, 0, eps, p, 0, n);
+        rowMass[i] = ArrayOps.dot(p, 0, ones, 0, n);
+        val += ArrayOps.weightedDot(p, 0, cr, 0, ones, n);
       }
       chunkValue[ch] = val;
     });
@@ -319,6 +395,8 @@ public final class Sinkhorn implements CloudDistance {
     final double[][] partial;
     final double[] chunkErr;
     final double[] chunkValue;
+    /** Buffers of cost rows for sweeps computed on the fly, reused from sweep to sweep. */
+    final ConcurrentLinkedQueue<double[]> blocks = new ConcurrentLinkedQueue<>();
     /** f_i = min_j M_ij is still to be set, in the next sweep over the cost. */
     boolean rowsUnset = true;
     /** The held kernel no longer matches f, g and eps; the next sweep recomputes it from the cost. */
@@ -557,12 +635,22 @@ public final class Sinkhorn implements CloudDistance {
       Chunks.run(chunks, ch -> {
         double[] t = partial[ch];
         Arrays.fill(t, 0);
+        boolean online = !held() && cv == null;
         double[] row = held() ? null : new double[m];
+        double[] block = online ? takeBlock() : null;
         double err2 = 0;
         int end = Chunks.start(ch + 1, chunks, n);
-        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          err2 += sweepRow(i, row, t, relaxed, initRows, build, cv);
+        for (int i0 = Chunks.start(ch, chunks, n); i0 < end; i0 += ROW_BLOCK) {
+          int i1 = Math.min(end, i0 + ROW_BLOCK);
+          if (online) {
+            c.rows(i0, i1, block, 0);
+          }
+          for (int i = i0; i < i1; i++) {
+            err2 += online ? sweepRow(i, row, t, relaxed, initRows, build, block, (i - i0) * m)
+                : sweepRow(i, row, t, relaxed, initRows, build, cv, i * m);
+          }
         }
+        giveBlock(block);
         chunkErr[ch] = err2;
       });
       rowsUnset = false;
@@ -571,7 +659,7 @@ public final class Sinkhorn implements CloudDistance {
       double err2 = 0;
       for (int ch = 0; ch < chunks; ch++) {
         // the vector kernel the sweeps use (fma(t, 1, s) is t + s exactly), compiled from the first solve
-        Simd.axpy(1, partial[ch], 0, colSumNew, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, colSumNew, 0, m);
         err2 += chunkErr[ch];
       }
       // the column error of the current plan, from the sums of the last committed sweep (or of finish): zero to
@@ -585,36 +673,29 @@ public final class Sinkhorn implements CloudDistance {
 
     /**
      * Row i of {@link #pass}: u'_i into uNew, u'_i K_i. added into t; returns the squared row error (infinite
-     * when the row had to be rescued). {@code row} is scratch for a kernel computed on the fly, {@code cv} the
-     * held cost or null. A method of its own, called once per row, so that the JIT compiles it within the
+     * when the row had to be rescued). {@code row} is scratch for a kernel computed on the fly; cost row i is
+     * cv[co .. co + m) (the held cost, or a block of rows computed for this sweep), read only when the kernel is
+     * computed on the fly or rebuilt. A method of its own, called once per row, so that the JIT compiles it within the
      * first solve.
      */
     private double sweepRow(int i, double[] row, double[] t, boolean relaxed, boolean initRows, boolean build,
-        double[] cv) {
+        double[] cv, int co) {
       int off = i * m;
       if (kernelF == null && kernelD == null) {
-        if (cv != null) {
-          if (initRows) {
-            fh[i] = Simd.min(cv, off, m);
-          }
-          Simd.gibbs(fh[i], gh, cv, off, eps, row, 0, m);
-        } else {
-          c.row(i, row, 0);
-          if (initRows) {
-            fh[i] = Simd.min(row, 0, m);
-          }
-          Simd.gibbs(fh[i], gh, row, 0, eps, row, 0, m);
+        if (initRows) {
+          fh[i] = ArrayOps.min(cv, co, m);
         }
+        ArrayOps.gibbs(fh[i], gh, cv, co, eps, row, 0, m);
         off = 0;
       } else if (build) {
         if (initRows) {
-          fh[i] = Simd.min(cv, off, m);
+          fh[i] = ArrayOps.min(cv, off, m);
         }
         buildRow(i, cv, off);
       }
       float[] kf = kernelF;
       double[] kd = kernelD != null ? kernelD : row;
-      double s = kf != null ? Simd.dot(kf, off, v, 0, m) : Simd.dot(kd, off, v, 0, m);
+      double s = kf != null ? ArrayOps.dot(kf, off, v, 0, m) : ArrayOps.dot(kd, off, v, 0, m);
       double un;
       double r2;
       if (s > 0 && s < Double.POSITIVE_INFINITY) {
@@ -628,19 +709,31 @@ public final class Sinkhorn implements CloudDistance {
       }
       uNew[i] = un;
       if (kf != null) {
-        Simd.axpy(un, kf, off, t, 0, m);
+        ArrayOps.axpy(un, kf, off, t, 0, m);
       } else {
-        Simd.axpy(un, kd, off, t, 0, m);
+        ArrayOps.axpy(un, kd, off, t, 0, m);
       }
       return r2;
+    }
+
+    /** A buffer of {@link #ROW_BLOCK} cost rows for a sweep computed on the fly: one per running chunk. */
+    private double[] takeBlock() {
+      double[] b = blocks.poll();
+      return b != null ? b : new double[ROW_BLOCK * m];
+    }
+
+    private void giveBlock(double[] b) {
+      if (b != null) {
+        blocks.add(b);
+      }
     }
 
     /** Writes the held kernel's row i, exp((f_i + g_j - M_ij) / eps), from the held cost values. */
     private void buildRow(int i, double[] cv, int off) {
       if (kernelF != null) {
-        Simd.gibbs(fh[i], gh, cv, off, eps, kernelF, off, m);
+        ArrayOps.gibbs(fh[i], gh, cv, off, eps, kernelF, off, m);
       } else {
-        Simd.gibbs(fh[i], gh, cv, off, eps, kernelD, off, m);
+        ArrayOps.gibbs(fh[i], gh, cv, off, eps, kernelD, off, m);
       }
     }
 
@@ -666,7 +759,7 @@ public final class Sinkhorn implements CloudDistance {
       if (held()) {
         buildRow(i, c.values(), i * m);
       } else {
-        Simd.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+        ArrayOps.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
       }
     }
 
@@ -754,19 +847,27 @@ public final class Sinkhorn implements CloudDistance {
         double[] t = partial[ch];
         Arrays.fill(t, 0);
         double[] row = new double[m];
-        double[] cr = cv == null ? new double[m] : null;
+        double[] block = cv == null ? takeBlock() : null;
         double val = 0;
         int end = Chunks.start(ch + 1, chunks, n);
-        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          val += finishRow(i, row, cr, cv, t, rowMass);
+        for (int i0 = Chunks.start(ch, chunks, n); i0 < end; i0 += ROW_BLOCK) {
+          int i1 = Math.min(end, i0 + ROW_BLOCK);
+          if (block != null) {
+            c.rows(i0, i1, block, 0);
+          }
+          for (int i = i0; i < i1; i++) {
+            val += block != null ? finishRow(i, row, block, (i - i0) * m, t, rowMass)
+                : finishRow(i, row, cv, i * m, t, rowMass);
+          }
         }
+        giveBlock(block);
         chunkValue[ch] = val;
       });
       double val = 0;
       Arrays.fill(colSum, 0);
       for (int ch = 0; ch < chunks; ch++) {
         val += chunkValue[ch];
-        Simd.axpy(1, partial[ch], 0, colSum, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, colSum, 0, m);
       }
       double rowErr2 = 0;
       double reg = 0;
@@ -788,20 +889,13 @@ public final class Sinkhorn implements CloudDistance {
 
     /**
      * Row i of {@link #finish}: the exact kernel row into {@code row}, its mass into rowMass, u_i K_i. added
-     * into t; returns sum_j P_ij M_ij. The cost row is read from {@code cv} when held, else computed into cr.
+     * into t; returns sum_j P_ij M_ij. Cost row i is cc[co .. co + m).
      */
-    private double finishRow(int i, double[] row, double[] cr, double[] cv, double[] t, double[] rowMass) {
-      double[] cc = cv;
-      int co = i * m;
-      if (cv == null) {
-        c.row(i, cr, 0);
-        cc = cr;
-        co = 0;
-      }
-      Simd.gibbs(fh[i], gh, cc, co, eps, row, 0, m);
-      rowMass[i] = u[i] * Simd.dot(row, 0, v, 0, m);
-      Simd.axpy(u[i], row, 0, t, 0, m);
-      return u[i] * Simd.weightedDot(row, 0, cc, co, v, m);
+    private double finishRow(int i, double[] row, double[] cc, int co, double[] t, double[] rowMass) {
+      ArrayOps.gibbs(fh[i], gh, cc, co, eps, row, 0, m);
+      rowMass[i] = u[i] * ArrayOps.dot(row, 0, v, 0, m);
+      ArrayOps.axpy(u[i], row, 0, t, 0, m);
+      return u[i] * ArrayOps.weightedDot(row, 0, cc, co, v, m);
     }
   }
 }

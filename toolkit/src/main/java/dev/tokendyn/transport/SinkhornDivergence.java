@@ -22,6 +22,11 @@ public final class SinkhornDivergence implements CloudDistance {
     this.sinkhorn = new Sinkhorn(params);
   }
 
+  /** With a memory budget in bytes for each of the three solves (see {@link Sinkhorn#Sinkhorn(SinkhornParams, long)}). */
+  public SinkhornDivergence(SinkhornParams params, long memoryBytes) {
+    this.sinkhorn = new Sinkhorn(params, memoryBytes);
+  }
+
   public SinkhornParams params() {
     return sinkhorn.params();
   }

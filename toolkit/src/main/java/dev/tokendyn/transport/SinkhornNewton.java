@@ -1,9 +1,9 @@
 package dev.tokendyn.transport;
 
+import dev.tokendyn.kernel.ArrayOps;
+import dev.tokendyn.kernel.MatrixProduct;
 import dev.tokendyn.kernel.VectorMath;
 import java.util.Arrays;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Newton's method on the dual of entropic optimal transport, to finish ("polish") a Sinkhorn solve whose
@@ -88,7 +88,6 @@ final class SinkhornNewton {
   private static final int TILE = 4;
   /** Columns per block of the Cholesky factorisation, a multiple of TILE and of the vector length. */
   private static final int BLOCK = 64;
-  private static final VectorSpecies<Double> S = VectorMath.SPECIES;
   private static final int L = VectorMath.LANES;
 
   private SinkhornNewton() {}
@@ -395,7 +394,7 @@ final class SinkhornNewton {
         Arrays.fill(mx, Double.NEGATIVE_INFINITY);
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          maxDifference(f[i], cost, i * m, mx, m);
+          ArrayOps.maxDifference(f[i], cost, i * m, mx, m);
         }
       });
       double[] shift = new double[m];
@@ -414,13 +413,13 @@ final class SinkhornNewton {
         double[] row = scratch[ch];
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
-          Simd.gibbs(f[i], shift, cost, i * m, eps, row, 0, m);
-          Simd.axpy(1, row, 0, t, 0, m);
+          ArrayOps.gibbs(f[i], shift, cost, i * m, eps, row, 0, m);
+          ArrayOps.axpy(1, row, 0, t, 0, m);
         }
       });
       double[] mass = new double[m];
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, mass, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, mass, 0, m);
       }
       for (int j = 0; j < m; j++) {
         current.g[j] = eps * Math.log(b[j] / mass[j]) + shift[j];
@@ -443,12 +442,12 @@ final class SinkhornNewton {
           int off = i * m;
           double[] row = p != null ? p : scratch[ch];
           int ro = p != null ? off : 0;
-          double h = -Simd.minDifference(cost, off, s.g, 0, m);
-          Simd.gibbs(-h, s.g, cost, off, eps, row, ro, m);
-          double mass = sum(row, ro, m);
+          double h = -ArrayOps.minDifference(cost, off, s.g, 0, m);
+          ArrayOps.gibbs(-h, s.g, cost, off, eps, row, ro, m);
+          double mass = ArrayOps.sum(row, ro, m);
           s.f[i] = eps * Math.log(a[i] / mass) - h;
-          s.r[i] = scale(row, ro, m, a[i] / mass);
-          Simd.axpy(1, row, ro, t, 0, m);
+          s.r[i] = ArrayOps.scale(row, ro, m, a[i] / mass);
+          ArrayOps.axpy(1, row, ro, t, 0, m);
           err2 += (s.r[i] - a[i]) * (s.r[i] - a[i]);
         }
         rowErr[ch] = err2;
@@ -456,7 +455,7 @@ final class SinkhornNewton {
       Arrays.fill(s.c, 0);
       double rowErr2 = 0;
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, s.c, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, s.c, 0, m);
         rowErr2 += rowErr[ch];
       }
       double colErr2 = 0;
@@ -529,7 +528,7 @@ final class SinkhornNewton {
         double[] lanes = new double[L];
         int j0 = jb * TILE;
         for (int k0 = j0; k0 < m; k0 += TILE) {
-          tile(qt, nl, j0, k0, nl, dots, lanes);
+          MatrixProduct.rowDots4x4(qt, nl, j0, k0, nl, dots, lanes);
           for (int x = 0; x < TILE && j0 + x < m; x++) {
             for (int y = 0; y < TILE && k0 + y < m; y++) {
               int j = j0 + x;
@@ -557,74 +556,6 @@ final class SinkhornNewton {
     }
 
     /**
-     * The TILE x TILE dot products over [0, len) of rows j0.. and k0.. of v (row stride nl; len a multiple of
-     * the vector length) into dots, row-major.
-     */
-    private static void tile(double[] qt, int nl, int j0, int k0, int len, double[] dots, double[] lanes) {
-      DoubleVector s00 = DoubleVector.zero(S);
-      DoubleVector s01 = s00;
-      DoubleVector s02 = s00;
-      DoubleVector s03 = s00;
-      DoubleVector s10 = s00;
-      DoubleVector s11 = s00;
-      DoubleVector s12 = s00;
-      DoubleVector s13 = s00;
-      DoubleVector s20 = s00;
-      DoubleVector s21 = s00;
-      DoubleVector s22 = s00;
-      DoubleVector s23 = s00;
-      DoubleVector s30 = s00;
-      DoubleVector s31 = s00;
-      DoubleVector s32 = s00;
-      DoubleVector s33 = s00;
-      int x0 = j0 * nl;
-      int y0 = k0 * nl;
-      for (int i = 0; i < len; i += L) {
-        DoubleVector x = DoubleVector.fromArray(S, qt, x0 + i);
-        DoubleVector y = DoubleVector.fromArray(S, qt, y0 + i);
-        s00 = x.fma(y, s00);
-        DoubleVector y1 = DoubleVector.fromArray(S, qt, y0 + nl + i);
-        s01 = x.fma(y1, s01);
-        DoubleVector y2 = DoubleVector.fromArray(S, qt, y0 + 2 * nl + i);
-        s02 = x.fma(y2, s02);
-        DoubleVector y3 = DoubleVector.fromArray(S, qt, y0 + 3 * nl + i);
-        s03 = x.fma(y3, s03);
-        x = DoubleVector.fromArray(S, qt, x0 + nl + i);
-        s10 = x.fma(y, s10);
-        s11 = x.fma(y1, s11);
-        s12 = x.fma(y2, s12);
-        s13 = x.fma(y3, s13);
-        x = DoubleVector.fromArray(S, qt, x0 + 2 * nl + i);
-        s20 = x.fma(y, s20);
-        s21 = x.fma(y1, s21);
-        s22 = x.fma(y2, s22);
-        s23 = x.fma(y3, s23);
-        x = DoubleVector.fromArray(S, qt, x0 + 3 * nl + i);
-        s30 = x.fma(y, s30);
-        s31 = x.fma(y1, s31);
-        s32 = x.fma(y2, s32);
-        s33 = x.fma(y3, s33);
-      }
-      // one call per accumulator: an array of vectors would keep the JIT from holding them in registers
-      dots[0] = VectorMath.sumLanes(s00, lanes);
-      dots[1] = VectorMath.sumLanes(s01, lanes);
-      dots[2] = VectorMath.sumLanes(s02, lanes);
-      dots[3] = VectorMath.sumLanes(s03, lanes);
-      dots[4] = VectorMath.sumLanes(s10, lanes);
-      dots[5] = VectorMath.sumLanes(s11, lanes);
-      dots[6] = VectorMath.sumLanes(s12, lanes);
-      dots[7] = VectorMath.sumLanes(s13, lanes);
-      dots[8] = VectorMath.sumLanes(s20, lanes);
-      dots[9] = VectorMath.sumLanes(s21, lanes);
-      dots[10] = VectorMath.sumLanes(s22, lanes);
-      dots[11] = VectorMath.sumLanes(s23, lanes);
-      dots[12] = VectorMath.sumLanes(s30, lanes);
-      dots[13] = VectorMath.sumLanes(s31, lanes);
-      dots[14] = VectorMath.sumLanes(s32, lanes);
-      dots[15] = VectorMath.sumLanes(s33, lanes);
-    }
-
-    /**
      * In-place Cholesky S = L L^T of the m x m matrix s (row stride m, rows padded with zeros to a multiple
      * of TILE), left-looking in blocks of BLOCK columns: the block's columns are first updated by the rows'
      * products with all earlier columns (TILE x TILE tiles of dot products), then the diagonal block is
@@ -645,7 +576,7 @@ final class SinkhornNewton {
             for (int q = Chunks.start(ch, chunks, groups); q < end; q++) {
               int j0 = start + q * TILE;
               for (int c0 = start; c0 < k1; c0 += TILE) {
-                tile(s, m, j0, c0, start, dots, lanes);
+                MatrixProduct.rowDots4x4(s, m, j0, c0, start, dots, lanes);
                 for (int x = 0; x < TILE && j0 + x < m; x++) {
                   for (int y = 0; y < TILE && c0 + y < k1; y++) {
                     s[(j0 + x) * m + c0 + y] -= dots[x * TILE + y];
@@ -656,13 +587,13 @@ final class SinkhornNewton {
           });
         }
         for (int k = k0; k < k1; k++) {
-          double d = s[k * m + k] - Simd.dot(s, k * m + k0, s, k * m + k0, k - k0);
+          double d = s[k * m + k] - ArrayOps.dot(s, k * m + k0, s, k * m + k0, k - k0);
           if (!(d > 0) || Double.isInfinite(d)) {
             return false;
           }
           s[k * m + k] = Math.sqrt(d);
           for (int j = k + 1; j < k1; j++) {
-            s[j * m + k] = (s[j * m + k] - Simd.dot(s, j * m + k0, s, k * m + k0, k - k0)) / s[k * m + k];
+            s[j * m + k] = (s[j * m + k] - ArrayOps.dot(s, j * m + k0, s, k * m + k0, k - k0)) / s[k * m + k];
           }
         }
         int below = m - k1;
@@ -671,7 +602,7 @@ final class SinkhornNewton {
           int end = k1 + Chunks.start(ch + 1, chunks, below);
           for (int j = k1 + Chunks.start(ch, chunks, below); j < end; j++) {
             for (int k = start; k < k1; k++) {
-              s[j * m + k] = (s[j * m + k] - Simd.dot(s, j * m + start, s, k * m + start, k - start)) / s[k * m + k];
+              s[j * m + k] = (s[j * m + k] - ArrayOps.dot(s, j * m + start, s, k * m + start, k - start)) / s[k * m + k];
             }
           }
         });
@@ -682,11 +613,11 @@ final class SinkhornNewton {
     /** x with L L^T x = rhs for the factor in the lower triangle of s; rhs is overwritten. */
     private static double[] solveFactored(double[] s, int m, double[] rhs) {
       for (int j = 0; j < m; j++) {
-        rhs[j] = (rhs[j] - Simd.dot(s, j * m, rhs, 0, j)) / s[j * m + j];
+        rhs[j] = (rhs[j] - ArrayOps.dot(s, j * m, rhs, 0, j)) / s[j * m + j];
       }
       for (int j = m - 1; j >= 0; j--) {
         rhs[j] /= s[j * m + j];
-        Simd.axpy(-rhs[j], s, j * m, rhs, 0, j);
+        ArrayOps.axpy(-rhs[j], s, j * m, rhs, 0, j);
       }
       return rhs;
     }
@@ -756,7 +687,7 @@ final class SinkhornNewton {
       });
       double[] diag = new double[m];
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, diag, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, diag, 0, m);
       }
       return diag;
     }
@@ -770,91 +701,21 @@ final class SinkhornNewton {
         int end = Chunks.start(ch + 1, chunks, n);
         for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
           int off = i * m;
-          double mean = Simd.dot(p, off, x, 0, m) / current.r[i];
-          deviation(p, off, x, mean, t, m);
+          double mean = ArrayOps.dot(p, off, x, 0, m) / current.r[i];
+          ArrayOps.deviation(p, off, x, mean, t, m);
         }
       });
       for (int j = 0; j < m; j++) {
         out[j] = damping * current.c[j] * x[j];
       }
       for (int ch = 0; ch < chunks; ch++) {
-        Simd.axpy(1, partial[ch], 0, out, 0, m);
+        ArrayOps.axpy(1, partial[ch], 0, out, 0, m);
       }
       out[ground] = 0;
     }
   }
 
   private static double dot(double[] x, double[] y) {
-    return Simd.dot(x, 0, y, 0, x.length);
-  }
-
-  /** sum_k x[xo..xo+len). */
-  private static double sum(double[] x, int xo, int len) {
-    int k = 0;
-    double s = 0;
-    if (len >= L) {
-      DoubleVector acc = DoubleVector.zero(S);
-      int bound = S.loopBound(len);
-      for (; k < bound; k += L) {
-        acc = acc.add(DoubleVector.fromArray(S, x, xo + k));
-      }
-      s = VectorMath.sumLanes(acc);
-    }
-    for (; k < len; k++) {
-      s += x[xo + k];
-    }
-    return s;
-  }
-
-  /** x[xo..xo+len) *= alpha; returns the sum of the scaled entries. */
-  private static double scale(double[] x, int xo, int len, double alpha) {
-    int k = 0;
-    double s = 0;
-    if (len >= L) {
-      DoubleVector acc = DoubleVector.zero(S);
-      int bound = S.loopBound(len);
-      for (; k < bound; k += L) {
-        DoubleVector v = DoubleVector.fromArray(S, x, xo + k).mul(alpha);
-        v.intoArray(x, xo + k);
-        acc = acc.add(v);
-      }
-      s = VectorMath.sumLanes(acc);
-    }
-    for (; k < len; k++) {
-      x[xo + k] *= alpha;
-      s += x[xo + k];
-    }
-    return s;
-  }
-
-  /** mx[j] = max(mx[j], f - c[co+j]), j &lt; len. */
-  private static void maxDifference(double f, double[] c, int co, double[] mx, int len) {
-    int j = 0;
-    if (len >= L) {
-      DoubleVector vf = DoubleVector.broadcast(S, f);
-      int bound = S.loopBound(len);
-      for (; j < bound; j += L) {
-        vf.sub(DoubleVector.fromArray(S, c, co + j)).max(DoubleVector.fromArray(S, mx, j)).intoArray(mx, j);
-      }
-    }
-    for (; j < len; j++) {
-      mx[j] = Math.max(mx[j], f - c[co + j]);
-    }
-  }
-
-  /** t[j] += p[po+j] * (x[j] - mean), j &lt; len. */
-  private static void deviation(double[] p, int po, double[] x, double mean, double[] t, int len) {
-    int j = 0;
-    if (len >= L) {
-      DoubleVector vm = DoubleVector.broadcast(S, mean);
-      int bound = S.loopBound(len);
-      for (; j < bound; j += L) {
-        DoubleVector dx = DoubleVector.fromArray(S, x, j).sub(vm);
-        dx.fma(DoubleVector.fromArray(S, p, po + j), DoubleVector.fromArray(S, t, j)).intoArray(t, j);
-      }
-    }
-    for (; j < len; j++) {
-      t[j] += p[po + j] * (x[j] - mean);
-    }
+    return ArrayOps.dot(x, 0, y, 0, x.length);
   }
 }

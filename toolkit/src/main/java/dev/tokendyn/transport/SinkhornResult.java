@@ -17,13 +17,18 @@ import java.util.List;
  * @param marginalError the larger of the L2 norms of P 1 - a and P^T 1 - b, for the plan of these
  *     potentials with the kernel computed in double precision
  * @param warnings non-convergence with its fix, normalised weights
+ * @param kernel where the kernel lived while the solver iterated (the last storage when it changed)
  */
 public record SinkhornResult(double[] f, double[] g, double reg, double value, double regularizedValue,
-    long iterations, boolean converged, double marginalError, List<String> warnings) implements TransportResult {
+    long iterations, boolean converged, double marginalError, List<String> warnings, KernelStorage kernel)
+    implements TransportResult {
   public SinkhornResult {
     f = f.clone();
     g = g.clone();
     warnings = List.copyOf(warnings);
+    if (kernel == null) {
+      throw new IllegalArgumentException("kernel storage must be given, found null");
+    }
   }
 
   @Override

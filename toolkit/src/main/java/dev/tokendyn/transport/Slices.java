@@ -1,5 +1,6 @@
 package dev.tokendyn.transport;
 
+import dev.tokendyn.kernel.ArrayOps;
 import java.util.SplittableRandom;
 
 /** Random directions, projections and the one-dimensional W_2 shared by the sliced estimators. */
@@ -65,7 +66,7 @@ final class Slices {
   /** out[i] = &lt;x_i, theta&gt; for the n points of the row-major x. */
   static void project(double[] x, int n, int d, double[] theta, int to, double[] out) {
     for (int i = 0; i < n; i++) {
-      out[i] = Simd.dot(x, i * d, theta, to, d);
+      out[i] = ArrayOps.dot(x, i * d, theta, to, d);
     }
   }
 

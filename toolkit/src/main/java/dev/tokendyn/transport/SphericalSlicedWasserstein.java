@@ -1,6 +1,7 @@
 package dev.tokendyn.transport;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,18 +83,18 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
         for (int k = 0; k < 2 * d; k++) {
           p[o + k] = rng.nextGaussian();
         }
-        double n1 = Math.sqrt(Simd.dot(p, o, p, o, d));
+        double n1 = Math.sqrt(ArrayOps.dot(p, o, p, o, d));
         if (n1 == 0) {
           continue;
         }
         for (int k = 0; k < d; k++) {
           p[o + k] /= n1;
         }
-        double proj = Simd.dot(p, o, p, o + d, d);
+        double proj = ArrayOps.dot(p, o, p, o + d, d);
         for (int k = 0; k < d; k++) {
           p[o + d + k] -= proj * p[o + k];
         }
-        double n2 = Math.sqrt(Simd.dot(p, o + d, p, o + d, d));
+        double n2 = Math.sqrt(ArrayOps.dot(p, o + d, p, o + d, d));
         if (n2 < 1e-12) {
           continue;
         }
@@ -109,8 +110,8 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
   /** The angle in [0, 1) (in turns) of each point's projection on the plane at planes[po..po+2d). */
   static void angles(double[] x, int n, int d, double[] planes, int po, double[] out) {
     for (int i = 0; i < n; i++) {
-      double c = Simd.dot(x, i * d, planes, po, d);
-      double s = Simd.dot(x, i * d, planes, po + d, d);
+      double c = ArrayOps.dot(x, i * d, planes, po, d);
+      double s = ArrayOps.dot(x, i * d, planes, po + d, d);
       double t = (Math.atan2(-s, -c) + Math.PI) / (2 * Math.PI);
       out[i] = t >= 1 ? 0 : t;
     }

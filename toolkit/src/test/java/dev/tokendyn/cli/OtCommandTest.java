@@ -171,4 +171,49 @@ class OtCommandTest {
       assertThat(r.err()).contains(f);
     }
   }
+
+  @Test
+  void sinkhornSaysWhichKernelRanAndAMemoryBudgetBelowTheSmallestTilesIsAUsageErrorGivingTheMinimum()
+      throws IOException {
+    StringBuilder a = new StringBuilder("{\"points\": [");
+    StringBuilder b = new StringBuilder("{\"points\": [");
+    java.util.Random rng = new java.util.Random(345);
+    for (int i = 0; i < 40; i++) {
+      a.append(i > 0 ? ", " : "").append("[").append(rng.nextGaussian()).append(", ").append(rng.nextGaussian()).append("]");
+      b.append(i > 0 ? ", " : "").append("[").append(rng.nextGaussian() + 1).append(", ").append(rng.nextGaussian()).append("]");
+    }
+    Path pa = file("a40.json", a.append("]}").toString());
+    Path pb = file("b40.json", b.append("]}").toString());
+    Run dense = ot("--source", pa.toString(), "--target", pb.toString(), "--method", "sinkhorn", "--reg", "0.5");
+    assertThat(dense.code()).as(dense.err()).isZero();
+    assertThat(dense.json().get("kernel").asText()).isEqualTo("dense_double");
+    // 40 x 40 entries need 25,600 bytes dense: 24 KiB is below that and above the online minimum
+    Run online = ot("--source", pa.toString(), "--target", pb.toString(), "--method", "sinkhorn", "--reg", "0.5",
+        "--memory", "24k");
+    assertThat(online.code()).as(online.err()).isZero();
+    assertThat(online.json().get("kernel").asText()).isEqualTo("online");
+    assertThat(online.json().get("value").asDouble()).isCloseTo(dense.json().get("value").asDouble(),
+        within(1e-9 * dense.json().get("value").asDouble()));
+    Run tiny = ot("--source", pa.toString(), "--target", pb.toString(), "--method", "sinkhorn", "--reg", "0.5",
+        "--memory", "1k");
+    assertThat(tiny.code()).isEqualTo(Main.USAGE);
+    assertThat(tiny.out()).isEmpty();
+    assertThat(tiny.err()).contains("--memory 1.0 KiB is below the").contains("give --memory");
+    Run bad = ot("--source", pa.toString(), "--target", pb.toString(), "--method", "sinkhorn", "--reg", "0.5",
+        "--memory", "lots");
+    assertThat(bad.code()).isEqualTo(Main.USAGE);
+    assertThat(bad.err()).contains("'lots' is not a size");
+  }
+
+  @Test
+  void threadsBelowOneIsAUsageErrorAndOneThreadGivesTheSameValue() throws IOException {
+    Path[] c = lineClouds();
+    Run zero = ot("--source", c[0].toString(), "--target", c[1].toString(), "--threads", "0");
+    assertThat(zero.code()).isEqualTo(Main.USAGE);
+    assertThat(zero.err()).contains("--threads must be >= 1, found 0");
+    assertThat(zero.out()).isEmpty();
+    Run one = ot("--source", c[0].toString(), "--target", c[1].toString(), "--threads", "1");
+    assertThat(one.code()).as(one.err()).isZero();
+    assertThat(one.json().get("value").asDouble()).isCloseTo(2.0, within(1e-15));
+  }
 }

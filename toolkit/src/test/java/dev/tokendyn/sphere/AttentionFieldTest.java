@@ -2,6 +2,7 @@ package dev.tokendyn.sphere;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokendyn.kernel.MatrixProduct;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -121,7 +122,7 @@ class AttentionFieldTest {
   static double[] fieldVelocity(SimulationParams p, double[] x, int threads) {
     int n = p.n();
     int d = p.d();
-    int dp = Kernels.padded(d);
+    int dp = MatrixProduct.padded(d);
     double[] xp = new double[n * dp];
     for (int i = 0; i < n; i++) {
       System.arraycopy(x, i * d, xp, i * dp, d);

@@ -20,6 +20,13 @@ class SimulatorTest {
     return frames;
   }
 
+  /** With a second thread whatever the size of the problem. */
+  private static List<Simulator.Frame> runThreaded(SimulationParams p, int threads) {
+    List<Simulator.Frame> frames = new ArrayList<>();
+    Simulator.run(p, threads, 0, frames::add);
+    return frames;
+  }
+
   private static double dot(TokenCloud c, int i, int j) {
     double s = 0;
     for (int k = 0; k < c.dimension(); k++) {
@@ -178,8 +185,8 @@ class SimulatorTest {
   void sameSeedGivesTheSameBitsWhateverTheThreads() {
     SimulationParams p = SimulationParams.of(Dynamics.SA, 70, 9, 3.0, 0.05, 30, 77).withNoise(0.2).withRecordEvery(10);
     List<Simulator.Frame> a = run(p, 1);
-    List<Simulator.Frame> b = run(p, 2);
-    List<Simulator.Frame> c = run(p, 2);
+    List<Simulator.Frame> b = runThreaded(p, 2);
+    List<Simulator.Frame> c = runThreaded(p, 3);
     assertThat(a).hasSize(4);
     for (int f = 0; f < a.size(); f++) {
       assertThat(b.get(f).cloud().toFlatArray()).isEqualTo(a.get(f).cloud().toFlatArray());

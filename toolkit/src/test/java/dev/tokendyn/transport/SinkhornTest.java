@@ -150,7 +150,7 @@ class SinkhornTest {
     for (double f : new double[] {0.1, 0.005}) {
       SinkhornParams p = SinkhornParams.of(f * lazy.median()).withMaxIter(50_000);
       SinkhornResult held = new Sinkhorn(p).solve(a, b, lazy);
-      SinkhornResult blocked = new Sinkhorn(p, 0).solve(a, b, lazy);
+      SinkhornResult blocked = Sinkhorn.withStoreLimit(p, 0).solve(a, b, lazy);
       assertThat(held.converged()).isTrue();
       assertThat(blocked.converged()).isTrue();
       assertThat(blocked.value()).isCloseTo(held.value(), within(1e-8 * held.value()));
@@ -191,5 +191,38 @@ class SinkhornTest {
     assertThatThrownBy(() -> SinkhornParams.of(1).withMaxIter(0)).hasMessage("maxIter must be >= 1, found 0");
     assertThatThrownBy(() -> new SinkhornParams(Cost.SQEUCLIDEAN, 1, 10, 1e-9, 1.5))
         .hasMessage("scaling must be in (0, 1), found 1.5");
+  }
+
+  @Test
+  void theKernelIsHeldDenseWhenItFitsTheMemoryBudgetAndComputedInTilesOtherwiseWithTheSameResult() {
+    Random rng = new Random(31);
+    int n = 700;
+    int m = 500;
+    TokenCloud x = Problems.gaussian(rng, n, 16, 0);
+    TokenCloud y = Problems.gaussian(rng, m, 16, 0.3);
+    double reg = 0.05 * CostMatrix.between(Cost.SQEUCLIDEAN, x, y).median();
+    SinkhornParams p = SinkhornParams.of(reg);
+    long dense = Sinkhorn.denseBytes(n, m);
+    SinkhornResult held = new Sinkhorn(p, dense).between(x, y);
+    SinkhornResult online = new Sinkhorn(p, dense - 1).between(x, y);
+    assertThat(held.kernel()).isEqualTo(KernelStorage.DENSE_FLOAT);
+    assertThat(online.kernel()).isEqualTo(KernelStorage.ONLINE);
+    assertThat(held.converged()).isTrue();
+    assertThat(online.converged()).isTrue();
+    assertThat(online.marginalError()).isLessThan(1e-9);
+    assertThat(online.value()).isCloseTo(held.value(), within(1e-9 * held.value()));
+    assertThat(new Sinkhorn(p).storageFor(20, 30)).isEqualTo(KernelStorage.DENSE_DOUBLE);
+  }
+
+  @Test
+  void aMemoryBudgetBelowTheSmallestTilesIsRefusedGivingTheMinimum() {
+    Random rng = new Random(37);
+    TokenCloud x = Problems.gaussian(rng, 300, 8, 0);
+    TokenCloud y = Problems.gaussian(rng, 200, 8, 0);
+    long least = Sinkhorn.minimumMemory(300, 200, 8);
+    assertThatThrownBy(() -> new Sinkhorn(SinkhornParams.of(1), least - 1).between(x, y))
+        .hasMessageContaining("below the " + least + " bytes").hasMessageContaining("300 x 200 problem in d = 8");
+    assertThat(new Sinkhorn(SinkhornParams.of(1), least).between(x, y).kernel()).isEqualTo(KernelStorage.ONLINE);
+    assertThatThrownBy(() -> new Sinkhorn(SinkhornParams.of(1), 0)).hasMessage("the memory budget must be > 0 bytes, found 0");
   }
 }

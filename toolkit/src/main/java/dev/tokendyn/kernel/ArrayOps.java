@@ -1,6 +1,5 @@
-package dev.tokendyn.transport;
+package dev.tokendyn.kernel;
 
-import dev.tokendyn.kernel.VectorMath;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -8,21 +7,24 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector kernels of the solvers (incubating Vector API), each with a scalar tail. Sums and
- * exponentials go through {@link VectorMath}, so the same input gives the same bits whether the code
- * runs interpreted or compiled. The float variants read or write a kernel held in single precision: each
- * float is widened exactly to double before any arithmetic, and written rounded to nearest.
+ * Vector kernels on stretches of arrays (incubating Vector API), each with a scalar tail: dot products,
+ * axpy, minima and maxima, squared distances, and rows of a Gibbs kernel exp((f + g_j - c_j) / eps), used
+ * by the transport solvers, the simulator and the metrics. Sums and exponentials go through
+ * {@link VectorMath}, so the same input gives the same bits whether the code runs interpreted or
+ * compiled. The float variants read or write a kernel held in single precision: each float is widened
+ * exactly to double before any arithmetic, and written rounded to nearest. No array is modified except
+ * the one named as the output.
  */
-final class Simd {
+public final class ArrayOps {
   private static final VectorSpecies<Double> S = VectorMath.SPECIES;
   private static final int L = VectorMath.LANES;
   /** Floats with as many lanes as {@link #S}: one load of them widens to one double vector. */
   private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
-  private Simd() {}
+  private ArrayOps() {}
 
   /** sum_k x[xo+k] * y[yo+k], k < len. */
-  static double dot(double[] x, int xo, double[] y, int yo, int len) {
+  public static double dot(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double s = 0;
     if (len >= L) {
@@ -40,7 +42,7 @@ final class Simd {
   }
 
   /** sum_k (x[xo+k] - y[yo+k])^2, k < len. */
-  static double squaredDistance(double[] x, int xo, double[] y, int yo, int len) {
+  public static double squaredDistance(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double s = 0;
     if (len >= L) {
@@ -59,8 +61,8 @@ final class Simd {
     return s;
   }
 
-  /** y[yo+k] += alpha * x[xo+k], k < len. */
-  static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
+  /** y[yo+k] += alpha * x[xo+k], k < len, as one fused multiply-add per element. */
+  public static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     if (len >= L) {
       DoubleVector va = DoubleVector.broadcast(S, alpha);
@@ -70,12 +72,12 @@ final class Simd {
       }
     }
     for (; k < len; k++) {
-      y[yo + k] += alpha * x[xo + k];
+      y[yo + k] = Math.fma(x[xo + k], alpha, y[yo + k]);
     }
   }
 
   /** out[oo+j] = exp((f + g[j] - c[co+j]) / eps), j < len. */
-  static void gibbs(double f, double[] g, double[] c, int co, double eps, double[] out, int oo, int len) {
+  public static void gibbs(double f, double[] g, double[] c, int co, double eps, double[] out, int oo, int len) {
     double inv = 1 / eps;
     int j = 0;
     if (len >= L) {
@@ -93,7 +95,7 @@ final class Simd {
   }
 
   /** out[oo+j] = exp((f + g[j] - c[co+j]) / eps) rounded to float, j < len. */
-  static void gibbs(double f, double[] g, double[] c, int co, double eps, float[] out, int oo, int len) {
+  public static void gibbs(double f, double[] g, double[] c, int co, double eps, float[] out, int oo, int len) {
     double inv = 1 / eps;
     int j = 0;
     if (len >= L) {
@@ -111,7 +113,7 @@ final class Simd {
   }
 
   /** sum_k x[xo+k] * y[yo+k], k < len, for x in single precision. */
-  static double dot(float[] x, int xo, double[] y, int yo, int len) {
+  public static double dot(float[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double s = 0;
     if (len >= L) {
@@ -128,8 +130,8 @@ final class Simd {
     return s;
   }
 
-  /** y[yo+k] += alpha * x[xo+k], k < len, for x in single precision. */
-  static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int len) {
+  /** y[yo+k] += alpha * x[xo+k], k < len, for x in single precision, as one fused multiply-add per element. */
+  public static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     if (len >= L) {
       DoubleVector va = DoubleVector.broadcast(S, alpha);
@@ -139,7 +141,7 @@ final class Simd {
       }
     }
     for (; k < len; k++) {
-      y[yo + k] += alpha * x[xo + k];
+      y[yo + k] = Math.fma(x[xo + k], alpha, y[yo + k]);
     }
   }
 
@@ -148,7 +150,7 @@ final class Simd {
   }
 
   /** sum_j p[po+j] * c[co+j] * v[j], j < len. */
-  static double weightedDot(double[] p, int po, double[] c, int co, double[] v, int len) {
+  public static double weightedDot(double[] p, int po, double[] c, int co, double[] v, int len) {
     int j = 0;
     double s = 0;
     if (len >= L) {
@@ -167,7 +169,7 @@ final class Simd {
   }
 
   /** min_k (x[xo+k] - y[yo+k]), k < len. */
-  static double minDifference(double[] x, int xo, double[] y, int yo, int len) {
+  public static double minDifference(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double mn = Double.POSITIVE_INFINITY;
     if (len >= L) {
@@ -185,7 +187,7 @@ final class Simd {
   }
 
   /** Smallest of x[xo..xo+len). */
-  static double min(double[] x, int xo, int len) {
+  public static double min(double[] x, int xo, int len) {
     int k = 0;
     double mn = Double.POSITIVE_INFINITY;
     if (len >= L) {
@@ -200,5 +202,93 @@ final class Simd {
       mn = Math.min(mn, x[xo + k]);
     }
     return mn;
+  }
+
+  /** The largest of x[xo..xo+len). */
+  public static double max(double[] x, int xo, int len) {
+    int k = 0;
+    double mx = Double.NEGATIVE_INFINITY;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.max(DoubleVector.fromArray(S, x, xo + k));
+      }
+      mx = acc.reduceLanes(VectorOperators.MAX);
+    }
+    for (; k < len; k++) {
+      mx = Math.max(mx, x[xo + k]);
+    }
+    return mx;
+  }
+
+  /** sum_k x[xo..xo+len). */
+  public static double sum(double[] x, int xo, int len) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        acc = acc.add(DoubleVector.fromArray(S, x, xo + k));
+      }
+      s = VectorMath.sumLanes(acc);
+    }
+    for (; k < len; k++) {
+      s += x[xo + k];
+    }
+    return s;
+  }
+
+  /** x[xo..xo+len) *= alpha; returns the sum of the scaled entries. */
+  public static double scale(double[] x, int xo, int len, double alpha) {
+    int k = 0;
+    double s = 0;
+    if (len >= L) {
+      DoubleVector acc = DoubleVector.zero(S);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        DoubleVector v = DoubleVector.fromArray(S, x, xo + k).mul(alpha);
+        v.intoArray(x, xo + k);
+        acc = acc.add(v);
+      }
+      s = VectorMath.sumLanes(acc);
+    }
+    for (; k < len; k++) {
+      x[xo + k] *= alpha;
+      s += x[xo + k];
+    }
+    return s;
+  }
+
+  /** mx[j] = max(mx[j], f - c[co+j]), j &lt; len. */
+  public static void maxDifference(double f, double[] c, int co, double[] mx, int len) {
+    int j = 0;
+    if (len >= L) {
+      DoubleVector vf = DoubleVector.broadcast(S, f);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        vf.sub(DoubleVector.fromArray(S, c, co + j)).max(DoubleVector.fromArray(S, mx, j)).intoArray(mx, j);
+      }
+    }
+    for (; j < len; j++) {
+      mx[j] = Math.max(mx[j], f - c[co + j]);
+    }
+  }
+
+  /** t[j] += p[po+j] * (x[j] - mean), j &lt; len, as one fused multiply-add per element. */
+  public static void deviation(double[] p, int po, double[] x, double mean, double[] t, int len) {
+    int j = 0;
+    if (len >= L) {
+      DoubleVector vm = DoubleVector.broadcast(S, mean);
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        DoubleVector dx = DoubleVector.fromArray(S, x, j).sub(vm);
+        dx.fma(DoubleVector.fromArray(S, p, po + j), DoubleVector.fromArray(S, t, j)).intoArray(t, j);
+      }
+    }
+    for (; j < len; j++) {
+      t[j] = Math.fma(x[j] - mean, p[po + j], t[j]);
+    }
   }
 }
