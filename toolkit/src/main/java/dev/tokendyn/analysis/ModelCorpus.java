@@ -117,7 +117,8 @@ public final class ModelCorpus {
       measurer.setDaemon(true);
       measurer.start();
       try {
-        ex.extract(texts.subList(start, texts.size()), ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
+        ex.extract(texts.subList(start, texts.size()),
+            ExtractOptions.defaults().withTruncate(truncate).withAttentions(true), (i, r) -> {
           try {
             // offer with a timeout, so that a measurement that failed cannot leave the model waiting
             while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package dev.tokendyn.cli;
 
+import dev.tokendyn.analysis.Coordinates;
 import dev.tokendyn.analysis.DynamicsFit;
 import dev.tokendyn.analysis.CorpusAnalysis;
 import dev.tokendyn.analysis.CorpusParams;
@@ -58,9 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     o.flush();
     ModelSequences m;
     CorpusAnalysis.Result a;
-    DynamicsFit.Options d = DynamicsFit.Options.defaults();
-    DynamicsFit.Options opts = new DynamicsFit.Options(d.stepsPerLayer(), d.betaGrid(), d.tauGrid(), d.maxEvaluations(),
-        threads.count());
+    DynamicsFit.Options opts = DynamicsFit.Options.defaults().withThreads(threads.count());
     DynamicsFit.Result fit;
     int layers;
     // stages: extract, measure, fit, write
@@ -74,8 +73,8 @@ final class DemoCommand implements Callable<Integer> {
       layers = a.sites().size();
       AtomicFiles.writeFolder(dir, replace, tmp -> {
         AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
-        Outputs.nonFinite(spec, dir.resolve("fit.json"), FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts));
-        FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
+        FitReport.write(tmp.resolve("fit.json"), m.name(), m.name(), Coordinates.SPHERE, fit, null);
+        FitReport.writePlots(tmp, "fit", m.name(), fit, null);
       });
       bar.step();
     }
@@ -97,9 +96,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     o.println("(mean cos: within a text; intra-adj: cosine to the text's mean minus the baseline, the cosine across"
         + " texts; int.dim, W2 next and rot.share: the pooled tokens)");
-    o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
-        + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
-        100 * (1 - fit.residual() / fit.staticResidual()));
+    o.printf(Locale.ROOT, "%nfit of SA dynamics (positions, from layer 0): beta %s, time per layer %s; residual %.4f"
+        + " against %.4f for tokens that stay put (%.1f%% explained; any V = I flow at most %.1f%%)%n",
+        fit.beta().identifiable() ? String.format(Locale.ROOT, "%.3f", fit.beta().atMinimum()) : "not identifiable",
+        fit.time().identifiable() ? String.format(Locale.ROOT, "%.4f", fit.time().atMinimum()) : "not identifiable",
+        fit.residual(), fit.staticResidual(), 100 * fit.explained(), 100 * fit.ceiling());
     o.println("wrote " + dir);
     return Main.OK;
   }

@@ -1,7 +1,7 @@
 package dev.tokendyn.cli;
 
 import dev.tokendyn.model.ExtractOptions;
-import dev.tokendyn.model.Extraction;
+import dev.tokendyn.model.Hooks;
 import dev.tokendyn.model.ExtractionFiles;
 import dev.tokendyn.model.Extractor;
 import dev.tokendyn.model.ModelException;
@@ -57,6 +57,11 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--attentions", description = "Also keep the attention probabilities of the blocks that produce the kept layers.")
   boolean attentions;
 
+  @Option(names = "--sites", split = ",", paramLabel = "SITE",
+      description = "Also record these activation sites, by TransformerLens name; * and ? are globs"
+          + " (blocks.*.hook_attn_out, blocks.3.attn.*). See README for the list and what each is.")
+  List<String> sites = List.of();
+
   @Option(names = "--batch-size", defaultValue = "16", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
@@ -86,16 +91,15 @@ final class ExtractCommand implements Callable<Integer> {
     List<String> texts = texts();
     try (Extractor ex = Extractor.open(model)) {
       long t0 = System.nanoTime();
+      Hooks hooks = Hooks.sites(sites);
       if (json) {
-        Extraction r;
         try (Stages bar = Stages.elapsed("extract")) {
-          r = ex.extract(texts, options);
+          ExtractionFiles.writeJson(target, ex.info(), ex.run(texts, options, hooks));
         }
-        Outputs.nonFinite(spec, out, ExtractionFiles.writeJson(target, r));
       } else {
         try (ExtractionFiles.NpyDirectory dir = new ExtractionFiles.NpyDirectory(target, ex.info());
             Stages bar = new Stages("extract", texts.size(), texts.size() > options.batchSize())) {
-          ex.extract(texts, options, (i, r) -> {
+          ex.run(texts, options, hooks, (i, r) -> {
             dir.accept(i, r);
             bar.step();
           });

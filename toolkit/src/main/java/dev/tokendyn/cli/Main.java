@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       MetricsCommand.class,
       AnalyzeCommand.class,
       FitCommand.class,
+      InterveneCommand.class,
       DemoCommand.class,
       ExtractCommand.class,
       ModelsCommand.class,

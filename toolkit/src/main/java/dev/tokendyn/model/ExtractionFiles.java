@@ -64,15 +64,44 @@ public final class ExtractionFiles {
     return r;
   }
 
+  /** Writes the whole extraction as one JSON file, atomically. */
+  public static void writeJson(Path path, Extraction r) throws IOException {
+    writeJson(path, r, null);
+  }
+
   /**
-   * Writes the whole extraction as one JSON file, atomically.
-   *
-   * @return how many numbers were not finite and were written as null
+   * Writes a hooked run as one JSON file, atomically: the extraction, and per text an {@code activations}
+   * object from site name to its nested array ([n][d], [n][H][d_h] or [H][n][n]); the header lists the
+   * recorded sites under {@code activation_sites}.
    */
-  public static int writeJson(Path path, Extraction r) throws IOException {
+  public static void writeJson(Path path, ModelInfo info, List<HookedText> run) throws IOException {
+    writeJson(path, new Extraction(info, run.stream().map(HookedText::text).toList()), run);
+  }
+
+  /** The nested array of an activation, by its shape. */
+  static Object nested(SiteActivation a) {
+    int[] s = a.shape();
+    float[] v = a.values();
+    if (s.length == 2) {
+      return rows(v, s[0], s[1]);
+    }
+    float[][][] out = new float[s[0]][s[1]][s[2]];
+    for (int i = 0; i < s[0]; i++) {
+      for (int j = 0; j < s[1]; j++) {
+        System.arraycopy(v, (i * s[1] + j) * s[2], out[i][j], 0, s[2]);
+      }
+    }
+    return out;
+  }
+
+  private static void writeJson(Path path, Extraction r, List<HookedText> hooked) throws IOException {
     Map<String, Object> root = header(r.model(), r.texts().get(0).hiddenStates());
+    if (hooked != null && !hooked.get(0).activations().isEmpty()) {
+      root.put("activation_sites", hooked.get(0).activations().stream().map(SiteActivation::name).toList());
+    }
     List<Map<String, Object>> texts = new ArrayList<>();
-    for (TextExtraction t : r.texts()) {
+    for (int ti = 0; ti < r.texts().size(); ti++) {
+      TextExtraction t = r.texts().get(ti);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("text", t.text());
       m.put("tokens", t.tokens());
@@ -100,10 +129,17 @@ public final class ExtractionFiles {
         }
         m.put("attentions", at);
       }
+      if (hooked != null && !hooked.get(ti).activations().isEmpty()) {
+        Map<String, Object> acts = new LinkedHashMap<>();
+        for (SiteActivation a : hooked.get(ti).activations()) {
+          acts.put(a.name(), nested(a));
+        }
+        m.put("activations", acts);
+      }
       texts.add(m);
     }
     root.put("texts", texts);
-    return Json.write(path, root);
+    Json.write(path, root);
   }
 
   /**
@@ -127,6 +163,29 @@ public final class ExtractionFiles {
       this.folder = AtomicFiles.Folder.open(target, false);
       this.work = folder.path();
     }
+
+    /**
+     * As {@link #accept}, and each recorded site as {@code text_00000.<site>.npy} (float32 of the site's
+     * shape), listed in the text's {@code activations} object.
+     */
+    public void accept(int i, HookedText h) throws IOException {
+      accept(i, h.text());
+      if (h.activations().isEmpty()) {
+        return;
+      }
+      String base = String.format(Locale.ROOT, "text_%05d", i);
+      Map<String, Object> files = new LinkedHashMap<>();
+      for (SiteActivation a : h.activations()) {
+        String f = base + "." + a.name() + ".npy";
+        Npy.writeFloat32(work.resolve(f), a.shape(), a.values());
+        files.put(a.name(), f);
+      }
+      index.get(index.size() - 1).put("activations", files);
+      sites = h.activations().stream().map(SiteActivation::name).toList();
+    }
+
+    private List<String> sites;
+
     @Override
     public void accept(int i, TextExtraction t) throws IOException {
       if (kept == null) {
@@ -171,6 +230,9 @@ public final class ExtractionFiles {
       }
       index.sort(Comparator.comparingInt(m -> (Integer) m.get("index")));
       Map<String, Object> root = header(info, kept);
+      if (sites != null) {
+        root.put("activation_sites", sites);
+      }
       root.put("texts", index);
       Json.write(work.resolve("index.json"), root);
       folder.commit();
