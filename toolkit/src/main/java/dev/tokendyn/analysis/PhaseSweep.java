@@ -109,6 +109,26 @@ public final class PhaseSweep {
                      double[] singleClusterProbability) {}
 
   /**
+   * An estimate of the heap that {@link #run} needs, in bytes: {@code threads} simulations at once at the
+   * largest d ({@link Simulator#memoryBytes}), and every simulation's recorded fractions (three copies:
+   * the runs, the cells and the report).
+   *
+   * @throws IllegalArgumentException when a simulation's arrays would exceed Java's limit
+   */
+  public static long memoryBytes(Grid g, int threads) {
+    int dMax = java.util.Arrays.stream(g.ds()).max().orElse(2);
+    SimulationParams p = params(g.dynamics(), g.n(), g.betas()[0], dMax, g.seed(), g.dt(), g.steps(), g.recordEvery());
+    long runs = (long) g.betas().length * g.ds().length * g.seeds();
+    long frames = g.steps() / g.recordEvery() + 2L;
+    try {
+      return Math.addExact(Math.multiplyExact((long) threads, Simulator.memoryBytes(p, 1)),
+          Math.multiplyExact(Math.multiplyExact(runs, frames), 24L));
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * Runs the grid: every run of {@link #simulate} spread over {@code threads}, then {@link #cells}.
    *
    * @param threads simulations run at once, &gt;= 1

@@ -94,8 +94,11 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder; must not exist or be empty unless --force.")
   Path out;
 
-  @Option(names = "--force", description = "Replace an existing output folder.")
+  @Option(names = "--force", description = "Replace an existing output folder that tokendyn wrote (it holds the"
+      + " marker file .tokendyn and nothing else).")
   boolean force;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Option(names = "--per-text", paramLabel = "FILE.jsonl",
       description = "Also write one JSON line per text: its index, token counts and every per-text metric.")
@@ -124,13 +127,24 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private Integer analyze() throws Exception {
-    Inputs.checkOutputFolder(out, force);
+    List<Outputs.In> ins = new ArrayList<>();
+    if (source.model != null) {
+      if (!Outputs.isStdout(Path.of(source.model.input))) {
+        ins.add(Outputs.in("--input", Path.of(source.model.input)));
+      }
+      ins.add(Outputs.in("--model", Path.of(source.model.model)));
+    } else {
+      source.sequences.forEach(p -> ins.add(Outputs.in("--sequence", p)));
+    }
+    if (compare != null) {
+      ins.add(Outputs.in("--compare", Path.of(compare)));
+    }
+    Outputs.folder(spec, out, "--out", force, output.parents, ins.toArray(Outputs.In[]::new));
     if (compare != null && source.model == null) {
       throw new UsageException("--compare goes with --model: it draws a second model beside the first");
     }
-    if (perText != null) {
-      Inputs.checkOutput(perText, "--per-text");
-    }
+    Path perTextTarget = perText == null ? null
+        : Outputs.file(spec, perText, "--per-text", output.parents, ins.toArray(Outputs.In[]::new));
     CorpusParams params;
     try {
       params = measure.params(spec).withStandardize(standardize);
@@ -186,11 +200,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
           seqs.addAll(CloudFiles.readTextSequences(p));
         } catch (IOException e) {
-          throw new UsageException("cannot read --sequence: " + e.getMessage(), e);
+          throw new UsageException("cannot read --sequence " + p + ": " + e.getMessage(), e);
         }
       }
       String n = name == null ? "sequence" : name;
-      analyses.add(CorpusAnalysis.of(n, seqs, params));
+      try (Stages bar = Stages.elapsed("analyze")) {
+        analyses.add(CorpusAnalysis.of(n, seqs, params));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--sequence " + source.sequences + ": " + e.getMessage(), e);
+      }
       info.put(n, Map.of("sources", source.sequences.stream().map(Path::toString).toList()));
     }
     int layers = analyses.get(0).sites().size();
@@ -198,7 +216,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<String> plots = new ArrayList<>();
     AtomicFiles.writeFolder(out, force, dir -> plots.addAll(AnalysisReport.write(dir, analyses, info, hist)));
     if (perText != null) {
-      AtomicFiles.write(perText, tmp -> {
+      AtomicFiles.write(perTextTarget, tmp -> {
         try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(tmp, StandardCharsets.UTF_8))) {
           for (CorpusAnalysis.Result a : analyses) {
             AnalysisReport.writePerText(w, a.perText(), params.text().transport());

@@ -78,13 +78,22 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Output JSON (default: print the JSON to standard output, no plots).")
   Path out;
 
+  @picocli.CommandLine.Mixin OutputOptions output;
+
   @Option(names = "--steps-per-layer", defaultValue = "10", description = "RK4 steps per layer (default: ${DEFAULT-VALUE}).")
   int stepsPerLayer;
 
   @Override
   public Integer call() throws Exception {
-    if (out != null) {
-      Inputs.checkOutput(out, "--out");
+    Outputs.In[] inputs = {Outputs.in("--sequence", source.sequence),
+        Outputs.in("--input", source.model == null ? null : source.model.input),
+        Outputs.in("--model", source.model == null ? null : Path.of(source.model.model))};
+    Path target = null;
+    if (out != null && !Outputs.isStdout(out)) {
+      target = Outputs.file(spec, out, "--out", output.parents, inputs);
+      for (String plot : new String[] {".png", "-layers.png", "-profile.png"}) {
+        Outputs.file(spec, out.resolveSibling(stem(out) + plot), "the plot beside --out", output.parents, inputs);
+      }
     }
     if (ridge != 0 && !fitValue) {
       throw new UsageException("--ridge applies to --fit-value; add --fit-value or drop --ridge");
@@ -109,35 +118,27 @@ final class FitCommand implements Callable<Integer> {
             + " use --coordinates sphere with --sequence");
       }
       name = source.sequence.getFileName().toString();
-      List<CloudSequence> seqs = Inputs.sequences(source.sequence, "--sequence");
-      r = DynamicsFit.fit(seqs, o);
+      List<CloudSequence> seqs = Inputs.sequences(source.sequence, "--sequence " + source.sequence);
+      Memory.require(fitBytes(seqs, o.threads()), "fit of " + seqs.size() + " sequence(s)");
+      try (Stages bar = Stages.elapsed("fit")) {
+        r = DynamicsFit.fit(seqs, o);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--sequence " + source.sequence + ": " + e.getMessage(), e);
+      }
     }
     PrintWriter w = spec.commandLine().getOut();
-    if (out == null) {
-      w.println(dev.tokendyn.cloud.Json.toString(FitReport.document(name, model, coordinates, r, attention)));
+    if (target == null) {
+      dev.tokendyn.cloud.Json.Text text = dev.tokendyn.cloud.Json.text(FitReport.document(name, model, coordinates, r,
+          attention));
+      Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+      w.println(text.json());
       return Main.OK;
     }
     String stem = stem(out);
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    // the JSON and its plots are written to temporaries and moved into place together
-    Path work = Files.createTempDirectory(dir, "." + stem + ".");
-    try {
-      FitReport.write(work.resolve(stem + ".json"), name, model, coordinates, r, attention);
-      List<Path> plots = FitReport.writePlots(work, stem, name, r, attention);
-      for (Path p : plots) {
-        Files.move(p, dir.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.move(work.resolve(stem + ".json"), out.toAbsolutePath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      try (var s = Files.list(work)) {
-        for (Path p : s.toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-      Files.deleteIfExists(work);
-    }
+    Path dir = target.toAbsolutePath().getParent();
+    // each file is written atomically (AtomicFiles); the plots first, so that the JSON marks a finished run
+    FitReport.writePlots(dir, stem, name, r, attention);
+    FitReport.write(target, name, model, coordinates, r, attention);
     String betaText = r.beta() == null ? "per layer"
         : r.beta().identifiable() ? String.format(Locale.ROOT, "%.4g", r.beta().atMinimum())
         : String.format(Locale.ROOT, "not identifiable (flat over %.3g..%.3g)", r.beta().flatRange()[0],
@@ -148,6 +149,21 @@ final class FitCommand implements Callable<Integer> {
         + " %s.png, %s-layers.png, %s-profile.png%n", name, objective.name().toLowerCase(Locale.ROOT), betaText, 100 * r.explained(),
         ci, 100 * r.ceiling(), out, stem, stem, stem);
     return Main.OK;
+  }
+
+  /**
+   * The fit holds each sequence twice more (on the sphere, and the simulated trajectory it compares), and
+   * each thread simulates one text at a time with RK4's stages.
+   */
+  private static long fitBytes(List<CloudSequence> seqs, int threads) {
+    long values = 0;
+    long widest = 0;
+    for (CloudSequence q : seqs) {
+      long text = (long) q.cloud(0).size() * q.cloud(0).dimension();
+      values += text * q.size();
+      widest = Math.max(widest, text);
+    }
+    return 8 * (2 * values + 8L * threads * widest);
   }
 
   private static String stem(Path p) {

@@ -68,12 +68,16 @@ final class InterveneCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--force", description = "Replace an existing output folder.")
+  @Option(names = "--force", description = "Replace an existing output folder that tokendyn wrote (it holds the"
+      + " marker file .tokendyn and nothing else).")
   boolean force;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutputFolder(out, force);
+    Outputs.folder(spec, out, "--out", force, output.parents, Outputs.in("--input", source.input),
+        Outputs.in("--model", Path.of(source.model)), Outputs.in("--from-fit", fromFit));
     if (layer < 0) {
       throw new UsageException("--layer must be >= 0 (a block index), found " + layer);
     }

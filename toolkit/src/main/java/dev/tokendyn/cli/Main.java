@@ -45,16 +45,54 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // a failure on another thread is reported in one line too, never as a stack trace
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+      System.err.println("tokendyn: error: " + describe(e));
+      System.err.flush();
+    });
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs the command line with the given streams and returns the exit code; for tests and notebooks. */
+  /**
+   * Runs the command line with the given streams and returns the exit code; for tests and notebooks. No
+   * exception or error leaves it: each becomes one line on {@code err} and an exit code.
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine(out, err);
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = commandLine(out, err).execute(args);
+    } catch (Throwable t) {
+      // what picocli does not hand to the handler below: an Error such as OutOfMemoryError
+      err.println("tokendyn: error: " + describe(t));
+      code = FAILURE;
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** One line for a failure that is not the user's: the heap, the stack, or a fault to report. */
+  static String describe(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError) {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory (the Java heap holds at most " + mb + " MiB); give more, for example"
+            + " TOKENDYN_JAVA_OPTS=-Xmx" + Math.max(2, 2 * mb / 1024 + 1) + "g, or make the problem smaller";
+      }
+      if (c instanceof StackOverflowError) {
+        return "the input is nested too deeply (stack overflow); give more stack with TOKENDYN_JAVA_OPTS=-Xss64m";
+      }
+    }
+    String msg = t.getMessage();
+    // the documented failures, each with a message that says what went wrong: bad input, failed I/O, a broken
+    // model file, and numerical trouble past recovery (a blow-up names the time and the fix)
+    if (msg != null && (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+        || t instanceof UsageException || t instanceof IllegalArgumentException || t instanceof ArithmeticException
+        || t instanceof dev.tokendyn.model.ModelException)) {
+      return msg;
+    }
+    return "internal error: " + t + "; please report it with the command line (TOKENDYN_DEBUG=1 shows where it"
+        + " happened)";
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -84,12 +122,12 @@ public final class Main implements Runnable {
       String cmd = name + " " + commandLine.getCommandName();
       PrintWriter e = commandLine.getErr();
       if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
-        e.println(cmd + ": error: " + ex.getMessage());
+        e.println(cmd + ": error: " + OptionNames.inUserWords(ex.getMessage(), commandLine));
         e.println("Try '" + cmd + " --help' for the options.");
         e.flush();
         return USAGE;
       }
-      e.println(cmd + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+      e.println(cmd + ": error: " + OptionNames.inUserWords(describe(ex), commandLine));
       if (System.getenv("TOKENDYN_DEBUG") != null) {
         ex.printStackTrace(e);
       }

@@ -80,7 +80,7 @@ public final class OtCommand implements Callable<Integer> {
 
   @Option(names = "--tol", defaultValue = "1e-9", paramLabel = "T",
       description = "Sinkhorn stopping threshold on the marginal error (default: ${DEFAULT-VALUE})")
-  double tol;
+  double stopThr;
 
   @Option(names = "--projections", defaultValue = "50", paramLabel = "L",
       description = "number of random projections for sliced (default: ${DEFAULT-VALUE})")
@@ -100,16 +100,20 @@ public final class OtCommand implements Callable<Integer> {
       description = "also write the plan: sparse entries for emd, dual potentials for sinkhorn")
   Path plan;
 
+  @CommandLine.Mixin OutputOptions output;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Path planTarget = null;
     if (plan != null) {
       if (method != Method.EMD && method != Method.SINKHORN) {
         throw new UsageException("--plan is available for --method emd and sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
-      Inputs.checkOutput(plan, "--plan");
+      planTarget = Outputs.file(spec, plan, "--plan", output.parents, Outputs.in("--source", source),
+          Outputs.in("--target", target));
     }
     if (method == Method.SLICED && cost == Cost.EUCLIDEAN) {
       throw new UsageException("--method sliced takes --cost sqeuclidean (sliced W2) or geodesic (spherical sliced W2),"
@@ -149,6 +153,34 @@ public final class OtCommand implements Callable<Integer> {
     json.put("schema", Json.schema("ot"));
     json.put("method", method.name().toLowerCase(Locale.ROOT));
     json.put("cost", cost.name().toLowerCase(Locale.ROOT));
+    if (method == Method.EMD) {
+      // the network simplex holds the cost, the flow and the arcs' indices of every pair
+      Memory.require(32L * x.size() * y.size(), "ot --method emd on " + x.size() + " x " + y.size() + " points");
+    }
+    TransportResult result;
+    try (Stages bar = Stages.elapsed("ot")) {
+      result = solve(json, x, y, budget);
+    }
+    json.put("n", x.size());
+    json.put("m", y.size());
+    json.put("d", x.dimension());
+    // the solvers' warnings name their parameters (maxIter, stopThr); the user knows the options
+    result.warnings().forEach(w -> warnings.add(OptionNames.inUserWords(w, spec.commandLine())));
+    json.put("warnings", warnings);
+    if (plan != null) {
+      Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, x, y)));
+    }
+    for (String w : result.warnings()) {
+      err.println("tokendyn ot: warning: " + OptionNames.inUserWords(w, spec.commandLine()));
+    }
+    err.flush();
+    Json.Text text = Json.text(json);
+    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+    out.println(text.json());
+    return Main.OK;
+  }
+
+  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y, long budget) {
     TransportResult result;
     switch (method) {
       case EMD -> {
@@ -166,7 +198,7 @@ public final class OtCommand implements Callable<Integer> {
         json.put("reg", reg);
         json.put("regularized_value", r.regularizedValue());
         json.put("marginal_error", r.marginalError());
-        json.put("tol", tol);
+        json.put("tol", stopThr);
       }
       case DIVERGENCE -> {
         DivergenceResult r = new SinkhornDivergence(sinkhornParams(), budget).between(x, y);
@@ -177,7 +209,7 @@ public final class OtCommand implements Callable<Integer> {
         json.put("ot_xy", r.xy().regularizedValue());
         json.put("ot_xx", r.xx().regularizedValue());
         json.put("ot_yy", r.yy().regularizedValue());
-        json.put("tol", tol);
+        json.put("tol", stopThr);
       }
       case SLICED -> {
         SlicedParams p = new SlicedParams(projections, seed);
@@ -192,24 +224,11 @@ public final class OtCommand implements Callable<Integer> {
       }
       default -> throw new IllegalStateException("unknown method " + method);
     }
-    json.put("n", x.size());
-    json.put("m", y.size());
-    json.put("d", x.dimension());
-    warnings.addAll(result.warnings());
-    json.put("warnings", warnings);
-    if (plan != null) {
-      Json.write(plan, planJson(result, x, y));
-    }
-    for (String w : result.warnings()) {
-      err.println("tokendyn ot: warning: " + w);
-    }
-    err.flush();
-    out.println(Json.toString(json));
-    return Main.OK;
+    return result;
   }
 
   private SinkhornParams sinkhornParams() {
-    return new SinkhornParams(cost, reg, maxIter == null ? SinkhornParams.DEFAULT_MAX_ITER : maxIter, tol,
+    return new SinkhornParams(cost, reg, maxIter == null ? SinkhornParams.DEFAULT_MAX_ITER : maxIter, stopThr,
         SinkhornParams.DEFAULT_SCALING);
   }
 

@@ -60,25 +60,39 @@ public class SweepCommand implements Callable<Integer> {
 
   @Mixin SimulationOptions sim;
 
+  @Mixin OutputOptions output;
+
   @Override
   public final Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
+    if (Outputs.isStdout(out) && !noPlot) {
+      throw new UsageException("--out - writes the JSON to standard output and has no folder for the heat maps;"
+          + " add --no-plot");
+    }
+    Outputs.In qkv = Outputs.in("--qkv", sim.qkvFile());
+    Path target = Outputs.file(spec, out, "--out", output.parents, qkv);
+    List<Path> pngs = new ArrayList<>();
+    if (!noPlot) {
+      for (int d : ds) {
+        pngs.add(Outputs.file(spec, heatMapPath(out, d), "heat map of --out", output.parents, qkv));
+      }
+    }
+    for (int d : ds) {
+      if (d < 2) {
+        throw new UsageException("--ds must hold dimensions >= 2 (the sphere S^{d-1}), found " + d);
+      }
+    }
     int steps = SimulateCommand.steps(duration, sim.dt);
     PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
         recordEvery);
     int total = grid.runs();
+    Memory.require(PhaseSweep.memoryBytes(grid, sim.threads()), String.format(Locale.ROOT,
+        "sweep over %d simulations of --n %d", total, n));
     List<PhaseSweep.Cell> cells = compute(grid);
-    List<Path> pngs = new ArrayList<>();
-    if (!noPlot) {
-      for (int d : ds) {
-        pngs.add(heatMapPath(out, d));
-      }
-    }
-    SweepReport.write(out, grid, cells);
+    Outputs.nonFinite(spec, out, SweepReport.write(target, grid, cells));
     for (int i = 0; i < pngs.size(); i++) {
       SweepReport.writeHeatMap(pngs.get(i), grid, cells, ds[i]);
     }
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "%d simulations (%d betas x %d dims x %d seeds); wrote %s%s%n", total, grid.betas().length,
         ds.length, seeds, out, pngs.isEmpty() ? "" : " and " + pngs);
     return Main.OK;

@@ -1,18 +1,16 @@
 package dev.tokendyn.model;
 
+import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.cloud.Json;
 import dev.tokendyn.cloud.Npy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writing extractions ({@code tokendyn.extraction/1}), all at once or not at all.
@@ -149,33 +147,21 @@ public final class ExtractionFiles {
    * in place and the directory at its name. Closing without commit removes everything written.
    */
   public static final class NpyDirectory implements Extractor.TextSink, AutoCloseable {
-    private final Path target;
+    private final AtomicFiles.Folder folder;
     private final Path work;
     private final ModelInfo info;
     private final List<Map<String, Object>> index = new ArrayList<>();
     private List<TextExtraction.HiddenState> kept;
-    private boolean committed;
 
     /**
      * @param target the directory to create; it must not exist, or be empty
-     * @throws IllegalArgumentException when the target is a file or a non-empty directory
+     * @throws IOException naming the target when it is a file or a non-empty directory, or its parent
+     *     folder is missing
      */
     public NpyDirectory(Path target, ModelInfo info) throws IOException {
-      this.target = target.toAbsolutePath().normalize();
       this.info = info;
-      if (Files.exists(this.target)) {
-        if (!Files.isDirectory(this.target)) {
-          throw new IllegalArgumentException(target + " exists and is a file; give a new directory or a .json file");
-        }
-        try (Stream<Path> s = Files.list(this.target)) {
-          if (s.findAny().isPresent()) {
-            throw new IllegalArgumentException(target + " is a directory that is not empty; give a new directory");
-          }
-        }
-      }
-      Path parent = this.target.getParent();
-      Files.createDirectories(parent);
-      this.work = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".");
+      this.folder = AtomicFiles.Folder.open(target, false);
+      this.work = folder.path();
     }
 
     /**
@@ -249,27 +235,13 @@ public final class ExtractionFiles {
       }
       root.put("texts", index);
       Json.write(work.resolve("index.json"), root);
-      if (Files.isDirectory(target)) {
-        Files.delete(target); // empty, checked on construction
-      }
-      if (work.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        // temporary directories are private; the result gets the usual rwxr-xr-x
-        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      }
-      Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-      committed = true;
+      folder.commit();
     }
 
     /** Removes the temporary directory unless committed. */
     @Override
     public void close() throws IOException {
-      if (!committed && Files.exists(work)) {
-        try (Stream<Path> s = Files.walk(work)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
+      folder.close();
     }
   }
 }

@@ -117,11 +117,15 @@ public final class Extractor implements AutoCloseable {
       try (InputStream in = tokenizerFile.open()) {
         plain = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "true", "truncation", "false",
             "padding", "false", "modelMaxLength", Integer.toString(1 << 20)));
+      } catch (RuntimeException e) {
+        throw unreadableTokenizer(tokenizerName, e);
       }
       try (InputStream in = tokenizerFile.open()) {
         cut = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "true", "truncation", "true",
             "padding", "false", "maxLength", Integer.toString(maxTokens), "modelMaxLength",
             Integer.toString(maxTokens)));
+      } catch (RuntimeException e) {
+        throw unreadableTokenizer(tokenizerName, e);
       }
       base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
       Transformer t = ModelLoader.transformer(loaded, base);
@@ -133,6 +137,12 @@ public final class Extractor implements AutoCloseable {
       closeQuietly(plain, cut, base);
       throw e;
     }
+  }
+
+  /** The tokenizers library (Rust) says what is wrong but not with which file. */
+  private static ModelException unreadableTokenizer(String file, RuntimeException e) {
+    return new ModelException(file + ": not a readable Hugging Face tokenizer.json (" + e.getMessage()
+        + "); give the tokenizer.json saved with the model", e);
   }
 
   private static void closeQuietly(HuggingFaceTokenizer a, HuggingFaceTokenizer b, NDManager m) {

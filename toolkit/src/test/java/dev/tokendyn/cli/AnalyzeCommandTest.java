@@ -87,18 +87,31 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void refusesToOverwriteAFolderUnlessForced() throws Exception {
+  void forceReplacesOnlyAFolderThatTokendynWrote() throws Exception {
     Path out = tmp.resolve("taken");
     Files.createDirectories(out);
     Files.writeString(out.resolve("mine.txt"), "keep");
     CliRun r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--force");
+    // a folder that tokendyn did not write is refused even with --force, naming what it holds
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("mine.txt").contains("not written by tokendyn");
     assertThat(Files.readString(out.resolve("mine.txt"))).isEqualTo("keep");
+    // an output of tokendyn is replaced with --force, and a file added to it afterwards stops that
+    Files.delete(out.resolve("mine.txt"));
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--no-transport");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(out.resolve(".tokendyn")).exists();
     r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(out.resolve("report.json")).exists();
-    assertThat(out.resolve("mine.txt")).doesNotExist();
+    Files.writeString(out.resolve("notes.txt"), "mine");
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("notes.txt").contains("did not write");
+    assertThat(out.resolve("notes.txt")).exists();
   }
 
   private CliRun modelRun(Path input, Path out, String... more) {

@@ -107,7 +107,7 @@ class OtCommandTest {
   void writesTheSparsePlanAtomically() throws IOException {
     Path[] c = lineClouds();
     Path plan = dir.resolve("out/plan.json");
-    Run r = ot("--source", c[0].toString(), "--target", c[1].toString(), "--plan", plan.toString());
+    Run r = ot("--source", c[0].toString(), "--target", c[1].toString(), "--plan", plan.toString(), "--parents");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode p = Json.readTree(plan);
     assertThat(p.get("entries")).hasSize(2);
@@ -160,7 +160,7 @@ class OtCommandTest {
     expectUsage(ot("--source", a, "--target", b, "--method", "sliced", "--projections", "0"), "projections must be >= 1");
     expectUsage(ot("--source", a, "--target", b, "--method", "sliced", "--plan", plan.toString()), "--plan");
     expectUsage(ot("--source", a, "--target", b, "--method", "wasserstein"), "wasserstein");
-    expectUsage(ot("--source", a, "--target", b, "--max-iter", "0"), "maxIter must be >= 1");
+    expectUsage(ot("--source", a, "--target", b, "--max-iter", "0"), "--max-iter must be >= 1");
     assertThat(plan).doesNotExist();
   }
 
