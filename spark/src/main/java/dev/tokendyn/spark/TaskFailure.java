@@ -39,12 +39,13 @@ public final class TaskFailure extends RuntimeException {
 
   /**
    * What a command throws for an exception out of a Spark action: a failed job becomes an
-   * {@link IllegalStateException} with {@link #describe}; anything else passes unchanged (or wrapped when
+   * {@link java.io.UncheckedIOException} with {@link #describe}; anything else passes unchanged (or wrapped when
    * checked).
    */
   public static RuntimeException ofJob(Exception e) {
     if (e instanceof org.apache.spark.SparkException || e.getCause() instanceof org.apache.spark.SparkException) {
-      return new IllegalStateException(describe(e), e);
+      // a failed run, reported as one (exit 1, the message as is), like a failed read or write
+      return new java.io.UncheckedIOException(describe(e), new java.io.IOException(describe(e), e));
     }
     return e instanceof RuntimeException re ? re : new IllegalStateException(e);
   }
