@@ -227,7 +227,8 @@ public final class AnalysisReport {
           case SEQUENCE -> number(seq, m.jsonName(), v[0]);
         }
       }
-      w.write(Json.mapper().writeValueAsString(o));
+      w.write(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(o));
       w.write('\n');
     }
   }

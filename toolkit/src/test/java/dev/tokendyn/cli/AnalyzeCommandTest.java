@@ -30,8 +30,18 @@ class AnalyzeCommandTest {
   @Test
   void writesTheReportAndEveryPlot() throws Exception {
     Path out = tmp.resolve("report");
-    CliRun r = CliRun.of("analyze", "--sequence", a.toString(), b.toString(), "--name", "sa", "--out", out.toString());
+    Path perText = tmp.resolve("texts.jsonl");
+    CliRun r = CliRun.of("analyze", "--sequence", a.toString(), b.toString(), "--name", "sa", "--out", out.toString(),
+        "--per-text", perText.toString());
     assertThat(r.code()).as(r.err()).isZero();
+    // JSON Lines: one object a line, one line a text
+    List<String> lines = Files.readAllLines(perText);
+    assertThat(lines).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonNode t = Json.mapper().readTree(lines.get(i));
+      assertThat(t.get("index").asInt()).isEqualTo(i);
+      assertThat(t.get("layers").get("mean_cosine")).hasSize(5);
+    }
     JsonNode doc = Json.readTree(out.resolve("report.json"));
     assertThat(dev.tokendyn.export.SchemaTest.validate(doc)).isEmpty();
     JsonNode m = doc.get("models").get(0);
