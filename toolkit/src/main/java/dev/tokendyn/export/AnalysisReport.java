@@ -265,9 +265,10 @@ public final class AnalysisReport {
           "W2 (embedding units)", analyses, a -> a.transitions().stream()
               .mapToDouble(CorpusAnalysis.PooledTransition::w2).toArray());
     }
-    perTransition(dir, plots, "rotational-share", "Rotational share of each layer's displacement field" + per
-        + ", " + who, "rotational share (0 gradient, 1 rotation)", analyses,
-        a -> a.summaries().get(TextMetric.ROTATIONAL_SHARE));
+    // the pooled share: a text needs 3k tokens for its own, which short texts lack (their values are in the JSON)
+    pooledTransition(dir, plots, "rotational-share", "Rotational share of each layer's displacement field, pooled"
+        + " sample, " + who, "rotational share (0 gradient, 1 rotation)", analyses, a -> a.transitions().stream()
+            .mapToDouble(t -> t.rotation().share()).toArray());
     perTransition(dir, plots, "persistence", "Persistence: cosine between a token's consecutive steps" + per + ", "
         + who, "cos(delta_{l-1}, delta_l)", analyses, a -> a.summaries().get(TextMetric.PERSISTENCE));
     for (CorpusAnalysis.Result a : analyses) {
