@@ -127,7 +127,9 @@ public final class Cells implements AutoCloseable {
       offset += consumed;
       rest = rest.substring(consumed);
     }
-    return show ? Optional.ofNullable(value) : Optional.empty();
+    // printf and format hand back their stream, which has nothing to show but its identity hash
+    boolean stream = value instanceof java.io.PrintStream || value instanceof java.io.PrintWriter;
+    return show && !stream ? Optional.ofNullable(value) : Optional.empty();
   }
 
   /** Whether a cell may run as it is: {@code complete}, {@code incomplete} (with an indent), or {@code invalid}. */

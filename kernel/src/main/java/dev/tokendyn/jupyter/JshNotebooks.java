@@ -138,11 +138,23 @@ public final class JshNotebooks {
         inserts.merge(c.statementEnd(), " display(image(" + c.args().get(0) + "));", String::concat);
       }
     }
-    for (Call c : callSites(src, "AtomicFiles.writeFolder")) {
-      inserts.merge(c.statementEnd(), " displayImages(" + c.args().get(0) + ");", String::concat);
-    }
+    List<Call> folders = callSites(src, "AtomicFiles.writeFolder");
+    List<Call> reports = new ArrayList<>();
     for (Call c : callSites(src, "Files.writeString")) {
       if (c.args().size() >= 2 && c.args().get(0).endsWith("README.md\")")) {
+        reports.add(c);
+      }
+    }
+    for (Call c : folders) {
+      String shown = "\ndisplayImages(" + c.args().get(0) + ");";
+      // a README written inside the folder's lambda is shown once the folder is in place
+      if (reports.stream().anyMatch(c::encloses)) {
+        shown += "\ndisplay(report(Files.readString(" + c.args().get(0) + ".resolve(\"README.md\"))));";
+      }
+      inserts.merge(c.statementEnd(), shown, String::concat);
+    }
+    for (Call c : reports) {
+      if (folders.stream().noneMatch(f -> f.encloses(c))) {
         inserts.merge(c.statementEnd(), "\ndisplay(report(Files.readString(" + c.args().get(0) + ")));", String::concat);
       }
     }
@@ -185,8 +197,15 @@ public final class JshNotebooks {
     return out;
   }
 
-  /** A call in the source: its top-level arguments, and where the statement it ends ends (after its ';'). */
-  record Call(List<String> args, int statementEnd) {
+  /**
+   * A call in the source: its top-level arguments, where it starts and where its closing parenthesis is, and
+   * where the statement it ends ends (after its ';').
+   */
+  record Call(List<String> args, int start, int close, int statementEnd) {
+    /** Whether {@code other} lies inside this call's arguments (such as a call in a lambda passed to it). */
+    boolean encloses(Call other) {
+      return other.start > start && other.close < close;
+    }
   }
 
   /** The top-level arguments of each call of {@code callee} in the source, strings and nesting respected. */
@@ -243,7 +262,7 @@ public final class JshNotebooks {
         return out;
       }
       int semi = src.indexOf(';', close);
-      out.add(new Call(args, semi < 0 ? src.length() : semi + 1));
+      out.add(new Call(args, at, close, semi < 0 ? src.length() : semi + 1));
       from = close;
     }
   }

@@ -41,6 +41,12 @@ class CellsTest {
   }
 
   @Test
+  void aPrintfAtTheEndShowsItsTextNotItsStream() throws CellError {
+    assertThat(cells.run("System.out.printf(\"%d%n\", 42)")).isEmpty();
+    assertThat(cells.run("new java.io.StringWriter().append(\"x\")")).map(Object::toString).contains("x");
+  }
+
+  @Test
   void theToolkitIsOnTheClassPathWithTheVectorApi() throws CellError {
     Object cloud = cells.run("dev.tokendyn.cloud.TokenCloud.of(new double[][] {{3, 4}, {0, 1}})").orElseThrow();
     assertThat(cloud).isInstanceOf(dev.tokendyn.cloud.TokenCloud.class);

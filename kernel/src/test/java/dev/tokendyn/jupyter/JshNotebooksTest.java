@@ -67,6 +67,14 @@ class JshNotebooksTest {
   }
 
   @Test
+  void aReadmeWrittenInsideAFolderIsShownAfterTheFolderIsInPlace() {
+    String src = "AtomicFiles.writeFolder(out, true, dir -> {\n  AnalysisReport.write(dir, a, i, new int[] {0});\n"
+        + "  Files.writeString(dir.resolve(\"README.md\"), readme);\n});";
+    assertThat(JshNotebooks.showOutputs(src)).isEqualTo(src + "\ndisplayImages(out);\n"
+        + "display(report(Files.readString(out.resolve(\"README.md\"))));");
+  }
+
+  @Test
   void aPlotSavedInALoopIsShownInsideTheLoop() {
     String src = "for (String m : List.of(\"a\", \"b\")) {\n  Plots.save(chart(m), out.resolve(m + \".png\"));\n}";
     assertThat(JshNotebooks.showOutputs(src)).isEqualTo("for (String m : List.of(\"a\", \"b\")) {\n"

@@ -10,6 +10,7 @@ import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMeasures;
 import dev.tokendyn.metrics.TextMetric;
 import dev.tokendyn.transport.Transport;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -188,8 +189,16 @@ public final class CorpusAnalysis {
   /** The version of the accumulator's saved state. */
   static final int STATE_VERSION = 2;
 
-  /** Takes the texts one at a time, in index order, and keeps only what the result needs. */
-  public static final class Accumulator {
+  /**
+   * Takes the texts one at a time, in index order, and keeps only what the result needs. A corpus split
+   * into ranges of consecutive texts may be taken by one accumulator per range ({@link #Accumulator(String,
+   * CorpusPlan, CorpusParams, int)}), and the parts merged in order ({@link #merge}): the per-text values,
+   * counts, histogram, pooled sample and paths are then the same bits as one pass gives, and the running
+   * sums equal up to rounding (relative 1e-12), so that the texts can be measured on many machines.
+   */
+  public static final class Accumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int first;
     private final String name;
     private final CorpusPlan plan;
     private final CorpusParams params;
@@ -219,7 +228,16 @@ public final class CorpusAnalysis {
 
     /** An accumulator for the planned corpus. */
     public Accumulator(String name, CorpusPlan plan, CorpusParams params) {
-      this(name, plan, params, null);
+      this(name, plan, params, null, 0);
+    }
+
+    /**
+     * An accumulator for the texts from {@code first} on, one part of the planned corpus.
+     *
+     * @param first in [0, plan.texts()]
+     */
+    public Accumulator(String name, CorpusPlan plan, CorpusParams params, int first) {
+      this(name, plan, params, null, first);
     }
 
     /**
@@ -230,9 +248,22 @@ public final class CorpusAnalysis {
      */
     public Accumulator(String name, CorpusPlan plan, CorpusParams params,
                        dev.tokendyn.metrics.Standardization standardization) {
+      this(name, plan, params, standardization, 0);
+    }
+
+    /**
+     * An accumulator for the texts from {@code first} on, measured in standardised coordinates when
+     * {@code standardization} is given.
+     */
+    public Accumulator(String name, CorpusPlan plan, CorpusParams params,
+                       dev.tokendyn.metrics.Standardization standardization, int first) {
       if (params.standardize() && standardization == null) {
         throw new IllegalArgumentException("the parameters ask for standardised coordinates but none were given");
       }
+      if (first < 0 || first > plan.texts()) {
+        throw new IllegalArgumentException("first must be in [0, " + plan.texts() + "], found " + first);
+      }
+      this.first = first;
       this.standardization = standardization;
       this.name = name;
       this.plan = plan;
@@ -254,8 +285,8 @@ public final class CorpusAnalysis {
      *     from the first
      */
     public void accept(int index, TextSequence text) {
-      if (index != perText.size()) {
-        throw new IllegalArgumentException("texts must arrive in order: expected text " + perText.size()
+      if (index != first + perText.size()) {
+        throw new IllegalArgumentException("texts must arrive in order: expected text " + (first + perText.size())
             + ", found " + index);
       }
       if (index >= plan.texts()) {
@@ -351,6 +382,81 @@ public final class CorpusAnalysis {
           wordCount[e.getKey()] += e.getValue();
           wordPairsWithin[e.getKey()] += (double) e.getValue() * e.getValue();
         }
+      }
+    }
+
+    /**
+     * Adds in the texts that {@code next} took, which come right after this one's.
+     *
+     * @param next an accumulator of the same plan whose first text is this one's first plus {@link #count()};
+     *     its arrays are taken over, so it is not to be used afterwards
+     * @throws IllegalArgumentException when next does not follow this one, or differs in layers or width
+     */
+    public void merge(Accumulator next) {
+      if (next.plan.texts() != plan.texts() || next.plan.sampleSize() != plan.sampleSize()) {
+        throw new IllegalArgumentException("the accumulators have different plans");
+      }
+      if (next.first != first + perText.size()) {
+        throw new IllegalArgumentException("merge in order: the next part must start at text "
+            + (first + perText.size()) + ", found " + next.first);
+      }
+      if (next.perText.isEmpty()) {
+        return;
+      }
+      if (layers < 0) {
+        layers = next.layers;
+        d = next.d;
+        sites = next.sites;
+        positions = next.positions;
+        sum = next.sum;
+        sumSquaresPerText = next.sumSquaresPerText;
+        wordSum = next.wordSum;
+        wordWithin = next.wordWithin;
+        wordCount = next.wordCount;
+        wordPairsWithin = next.wordPairsWithin;
+        sample = next.sample;
+        histogram = next.histogram;
+        paths = next.paths;
+        pathTokens = next.pathTokens;
+        perText.addAll(next.perText);
+        tokens = next.tokens;
+        kept = next.kept;
+        pairsWithin = next.pairsWithin;
+        return;
+      }
+      if (next.layers != layers || next.d != d) {
+        throw new IllegalArgumentException("text " + next.first + " has " + next.layers + " layers of width "
+            + next.d + " but text " + first + " has " + layers + " of width " + d);
+      }
+      int end = next.first + next.perText.size();
+      int from = plan.sampleOffset()[next.first] * d;
+      int to = (end < plan.texts() ? plan.sampleOffset()[end] : plan.sampleSize()) * d;
+      int take = Math.min(PATH_TOKENS - pathTokens, next.pathTokens);
+      for (int l = 0; l < layers; l++) {
+        add(sum[l], next.sum[l]);
+        add(sumSquaresPerText[l], next.sumSquaresPerText[l]);
+        add(histogram[l], next.histogram[l]);
+        System.arraycopy(next.sample[l], from, sample[l], from, to - from);
+        System.arraycopy(next.paths[l], 0, paths[l], pathTokens * d, take * d);
+      }
+      for (int w = 0; w < wordCount.length; w++) {
+        for (int l = 0; l < layers; l++) {
+          add(wordSum[w][l], next.wordSum[w][l]);
+        }
+        add(wordWithin[w], next.wordWithin[w]);
+      }
+      add(wordCount, next.wordCount);
+      add(wordPairsWithin, next.wordPairsWithin);
+      pathTokens += take;
+      perText.addAll(next.perText);
+      tokens += next.tokens;
+      kept += next.kept;
+      pairsWithin += next.pairsWithin;
+    }
+
+    private static void add(double[] into, double[] x) {
+      for (int i = 0; i < into.length; i++) {
+        into[i] += x[i];
       }
     }
 

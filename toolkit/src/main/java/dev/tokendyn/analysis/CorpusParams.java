@@ -22,7 +22,8 @@ import dev.tokendyn.metrics.TransitionParams;
  *     ({@link dev.tokendyn.metrics.Standardization}), which takes a first pass over the corpus
  */
 public record CorpusParams(TextParams text, int pooledSample, int slicedProjections, double sinkhornScale, long seed,
-                           int resamples, int selfSimilarityWords, boolean requireRotation, boolean standardize) {
+                           int resamples, int selfSimilarityWords, boolean requireRotation, boolean standardize)
+    implements java.io.Serializable {
   /** The default size of the pooled sample. */
   public static final int DEFAULT_POOLED_SAMPLE = 1000;
   /** The default number of words whose self-similarity is measured. */

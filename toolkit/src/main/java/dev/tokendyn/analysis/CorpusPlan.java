@@ -24,7 +24,8 @@ import java.util.Set;
  * @param sampleSize the sample's size (the requested size, or every eligible token when fewer)
  * @param words the token ids whose self-similarity is measured
  */
-public record CorpusPlan(int texts, int[][] sampleRows, int[] sampleOffset, int sampleSize, long[] words) {
+public record CorpusPlan(int texts, int[][] sampleRows, int[] sampleOffset, int sampleSize, long[] words)
+    implements java.io.Serializable {
 
   /**
    * Plans an analysis.

@@ -91,72 +91,120 @@ public final class ModelCorpus {
       if (start == texts.size()) {
         return new Run(acc.finish(), ModelSequences.info(ex));
       }
-      BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
-      Object end = new Object();
-      java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
-      Thread measurer = new Thread(() -> {
-        try {
-          int i = start;
-          for (Object o = queue.take(); o != end; o = queue.take()) {
-            acc.accept(i++, (TextSequence) o);
-            if (checkpoint != null && (i % batch == 0 || i == texts.size())) {
-              checkpoint.save(slot, acc);
-            }
-            progress.accept(i);
-          }
-        } catch (IOException e) {
-          failure.set(new java.io.UncheckedIOException(e));
-          queue.clear();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-          failure.set(e);
-          queue.clear();
+      measure(ex, texts.subList(start, texts.size()), start, truncate, acc, done -> {
+        if (checkpoint != null && (done % batch == 0 || done == texts.size())) {
+          checkpoint.save(slot, acc);
         }
-      }, "tokendyn-measure");
-      measurer.setDaemon(true);
-      measurer.start();
+        progress.accept(done);
+      });
+      return new Run(acc.finish(), ModelSequences.info(ex));
+    }
+  }
+
+  /** Told after each text is measured. */
+  @FunctionalInterface
+  public interface Measured {
+    /**
+     * @param done the corpus index of the last text measured, plus one
+     * @throws IOException stops the analysis (a checkpoint that cannot be written)
+     */
+    void after(int done) throws IOException;
+  }
+
+  /**
+   * Runs texts {@code first} .. {@code first + texts.size() - 1} of a planned corpus through the model and
+   * folds each into {@code acc} (which takes them from {@code first} on), measuring one batch while the
+   * model runs the next. The batches start at {@code first}, so a range that starts on a batch boundary
+   * of the corpus is run in the batches of a whole run, and gives the same bits.
+   *
+   * @param after told after each text, from the measuring thread
+   * @throws IllegalArgumentException on an empty text or a text too long; the message names the text by its
+   *     index in the corpus
+   * @throws ModelException when the engine fails
+   * @throws IOException when {@code after} fails
+   */
+  public static void measure(Extractor ex, List<String> texts, int first, boolean truncate,
+                             CorpusAnalysis.Accumulator acc, Measured after) throws ModelException, IOException {
+    BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+    Object end = new Object();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread measurer = new Thread(() -> {
       try {
-        ex.extract(texts.subList(start, texts.size()), ExtractOptions.defaults().withTruncate(truncate), (i, r) -> {
-          try {
-            // offer with a timeout, so that a measurement that failed cannot leave the model waiting
-            while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-              if (failure.get() != null) {
-                throw new IOException("measuring failed", failure.get());
-              }
-            }
+        int i = first;
+        for (Object o = queue.take(); o != end; o = queue.take()) {
+          acc.accept(i++, (TextSequence) o);
+          after.after(i);
+        }
+      } catch (IOException e) {
+        failure.set(new java.io.UncheckedIOException(e));
+        queue.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        failure.set(e);
+        queue.clear();
+      }
+    }, "tokendyn-measure");
+    measurer.setDaemon(true);
+    measurer.start();
+    try {
+      ex.extract(texts, ExtractOptions.defaults().withTruncate(truncate).withAttentions(true), (i, r) -> {
+        try {
+          // offer with a timeout, so that a measurement that failed cannot leave the model waiting
+          while (!queue.offer(r.toTextSequence(), 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             if (failure.get() != null) {
               throw new IOException("measuring failed", failure.get());
             }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
           }
-        });
-        while (!queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
           if (failure.get() != null) {
-            break;
+            throw new IOException("measuring failed", failure.get());
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
         }
-        measurer.join();
-      } catch (IOException e) {
-        measurer.interrupt();
+      });
+      while (!queue.offer(end, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         if (failure.get() != null) {
-          throw failure.get();
+          break;
         }
-        throw new ModelException("extraction stopped: " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        measurer.interrupt();
-        Thread.currentThread().interrupt();
-        throw new ModelException("interrupted", e);
       }
-      if (failure.get() instanceof java.io.UncheckedIOException u) {
-        throw u.getCause();
-      }
+      measurer.join();
+    } catch (IllegalArgumentException e) {
+      measurer.interrupt();
+      throw first == 0 ? e : new IllegalArgumentException(renumber(e.getMessage(), first), e);
+    } catch (IOException e) {
+      measurer.interrupt();
       if (failure.get() != null) {
         throw failure.get();
       }
-      return new Run(acc.finish(), ModelSequences.info(ex));
+      throw new ModelException("extraction stopped: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      measurer.interrupt();
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted", e);
     }
+    if (failure.get() instanceof java.io.UncheckedIOException u) {
+      throw u.getCause();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  private static final java.util.regex.Pattern TEXT_INDEX = java.util.regex.Pattern.compile("\\btext (\\d+)\\b");
+
+  /** A message about "text i" of a part, about text first + i of the corpus. */
+  public static String renumber(String message, int first) {
+    if (message == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = TEXT_INDEX.matcher(message);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(b, "text " + (first + Integer.parseInt(m.group(1))));
+    }
+    m.appendTail(b);
+    return b.toString();
   }
 }

@@ -32,6 +32,23 @@ public final class SimulationRun {
    */
   public record Frame(int step, double time, double meanCosine, int clusters, double energy, TokenCloud cloud) {}
 
+  /**
+   * An estimate of the heap that {@link #run} and writing its report need, in bytes: the simulator's
+   * arrays ({@link Simulator#memoryBytes}) and every recorded frame, with its points when kept (held
+   * twice: as a cloud and in the report's document).
+   *
+   * @throws IllegalArgumentException when an array would exceed Java's limit (see Simulator)
+   */
+  public static long memoryBytes(SimulationParams p, int threads, boolean keepPoints) {
+    long frames = p.steps() / p.recordEvery() + 2L;
+    try {
+      long perFrame = 400 + (keepPoints ? Math.multiplyExact(16L * p.n(), (long) p.d()) + 48L * p.n() : 0);
+      return Math.addExact(Simulator.memoryBytes(p, threads), Math.multiplyExact(frames, perFrame));
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   /** Runs on every core. */
   public static List<Frame> run(SimulationParams p, double clusterEps, boolean keepPoints) {
     return run(p, Runtime.getRuntime().availableProcessors(), clusterEps, keepPoints);
@@ -43,6 +60,15 @@ public final class SimulationRun {
    * @param clusterEps in (0, 2]: the cluster graph links cosines above 1 - clusterEps
    */
   public static List<Frame> run(SimulationParams p, int threads, double clusterEps, boolean keepPoints) {
+    return run(p, threads, clusterEps, keepPoints, step -> { });
+  }
+
+  /**
+   * As {@link #run(SimulationParams, int, double, boolean)}, telling {@code progress} the step of each
+   * recorded frame as it is measured (for a progress bar).
+   */
+  public static List<Frame> run(SimulationParams p, int threads, double clusterEps, boolean keepPoints,
+      java.util.function.IntConsumer progress) {
     if (!(clusterEps > 0 && clusterEps <= 2)) {
       throw new IllegalArgumentException("cluster eps must be in (0, 2], found " + clusterEps);
     }
@@ -51,6 +77,7 @@ public final class SimulationRun {
       TokenCloud c = f.cloud();
       frames.add(new Frame(f.step(), f.time(), MeanCosine.of(c), Clusters.of(c, 1 - clusterEps).count(),
           Energy.of(c, p.beta()), keepPoints ? c : null));
+      progress.accept(f.step());
     });
     return frames;
   }

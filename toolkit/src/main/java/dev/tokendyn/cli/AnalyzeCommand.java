@@ -11,7 +11,6 @@ import dev.tokendyn.cloud.TextSequence;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMetric;
-import dev.tokendyn.metrics.TextParams;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tokendyn analyze}: every metric per text and layer, aggregated over a corpus; pooled transport; plots. */
@@ -94,41 +94,17 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder; must not exist or be empty unless --force.")
   Path out;
 
-  @Option(names = "--force", description = "Replace an existing output folder.")
+  @Option(names = "--force", description = "Replace an existing output folder that tokendyn wrote (it holds the"
+      + " marker file .tokendyn and nothing else).")
   boolean force;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Option(names = "--per-text", paramLabel = "FILE.jsonl",
       description = "Also write one JSON line per text: its index, token counts and every per-text metric.")
   Path perText;
 
-  @Option(names = "--special-tokens", defaultValue = "drop", paramLabel = "drop|keep",
-      description = "Leave [CLS], [SEP], BOS/EOS out of the geometry (default: ${DEFAULT-VALUE}).")
-  Special special;
-
-  enum Special { DROP, KEEP }
-
-  @Option(names = "--threshold", defaultValue = "0.999",
-      description = "Cosine threshold of the clusters (default: ${DEFAULT-VALUE}).")
-  double threshold;
-
-  @Option(names = "--rotation-components", defaultValue = "10", paramLabel = "K",
-      description = "Principal components of the rotational share (default: ${DEFAULT-VALUE}).")
-  int rotationComponents;
-
-  @Option(names = "--pooled-sample", defaultValue = "1000", paramLabel = "N",
-      description = "Tokens in the seeded sample for pooled transport and dimension (default: ${DEFAULT-VALUE}).")
-  int pooledSample;
-
-  @Option(names = "--bootstrap", defaultValue = "1000", paramLabel = "B",
-      description = "Bootstrap resamples over texts (default: ${DEFAULT-VALUE}).")
-  int bootstrap;
-
-  @Option(names = "--seed", defaultValue = "0",
-      description = "Seed of the sample, the bootstrap, the sliced directions and --limit (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
-  boolean noTransport;
+  @Mixin CorpusOptions measure;
 
   @Option(names = "--standardize", description = "Standardise each dimension over the corpus before measuring (runs"
       + " the model twice).")
@@ -151,19 +127,27 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private Integer analyze() throws Exception {
-    Inputs.checkOutputFolder(out, force);
+    List<Outputs.In> ins = new ArrayList<>();
+    if (source.model != null) {
+      if (!Outputs.isStdout(Path.of(source.model.input))) {
+        ins.add(Outputs.in("--input", Path.of(source.model.input)));
+      }
+      ins.add(Outputs.in("--model", Path.of(source.model.model)));
+    } else {
+      source.sequences.forEach(p -> ins.add(Outputs.in("--sequence", p)));
+    }
+    if (compare != null) {
+      ins.add(Outputs.in("--compare", Path.of(compare)));
+    }
+    Outputs.folder(spec, out, "--out", force, output.parents, ins.toArray(Outputs.In[]::new));
     if (compare != null && source.model == null) {
       throw new UsageException("--compare goes with --model: it draws a second model beside the first");
     }
-    if (perText != null) {
-      Inputs.checkOutput(perText, "--per-text");
-    }
+    Path perTextTarget = perText == null ? null
+        : Outputs.file(spec, perText, "--per-text", output.parents, ins.toArray(Outputs.In[]::new));
     CorpusParams params;
     try {
-      params = CorpusParams.defaults()
-          .withText(new TextParams(special == Special.DROP, threshold, rotationComponents, !noTransport))
-          .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap).withStandardize(standardize)
-          .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"));
+      params = measure.params(spec).withStandardize(standardize);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
@@ -216,11 +200,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
           seqs.addAll(CloudFiles.readTextSequences(p));
         } catch (IOException e) {
-          throw new UsageException("cannot read --sequence: " + e.getMessage(), e);
+          throw new UsageException("cannot read --sequence " + p + ": " + e.getMessage(), e);
         }
       }
       String n = name == null ? "sequence" : name;
-      analyses.add(CorpusAnalysis.of(n, seqs, params));
+      try (Stages bar = Stages.elapsed("analyze")) {
+        analyses.add(CorpusAnalysis.of(n, seqs, params));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--sequence " + source.sequences + ": " + e.getMessage(), e);
+      }
       info.put(n, Map.of("sources", source.sequences.stream().map(Path::toString).toList()));
     }
     int layers = analyses.get(0).sites().size();
@@ -228,10 +216,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<String> plots = new ArrayList<>();
     AtomicFiles.writeFolder(out, force, dir -> plots.addAll(AnalysisReport.write(dir, analyses, info, hist)));
     if (perText != null) {
-      AtomicFiles.write(perText, tmp -> {
+      AtomicFiles.write(perTextTarget, tmp -> {
         try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(tmp, StandardCharsets.UTF_8))) {
           for (CorpusAnalysis.Result a : analyses) {
-            AnalysisReport.writePerText(w, a.perText(), !noTransport);
+            AnalysisReport.writePerText(w, a.perText(), params.text().transport());
           }
         }
       });
@@ -297,7 +285,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     if (m.limit != null) {
       try {
-        corpus = corpus.subset(m.limit, seed);
+        corpus = corpus.subset(m.limit, measure.seed);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
       }

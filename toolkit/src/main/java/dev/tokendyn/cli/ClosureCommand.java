@@ -61,12 +61,15 @@ final class ClosureCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of --qkv gaussian (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", required = true, description = "Output JSON file.")
+  @Option(names = "--out", required = true, description = "Output JSON file, or - for standard output.")
   Path out;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
+    Path target = Outputs.file(spec, out, "--out", output.parents, Outputs.in("--mean", fileOrNull(mean, "zero")),
+        Outputs.in("--cov", fileOrNull(cov, "identity")), Outputs.in("--qkv", fileOrNull(qkv, "identity", "gaussian")));
     if (recordEvery < 1) {
       throw new UsageException("--record-every must be >= 1, found " + recordEvery);
     }
@@ -91,15 +94,15 @@ final class ClosureCommand implements Callable<Integer> {
       throw new UsageException("--cov / --mean: " + e.getMessage(), e);
     }
     List<GaussianClosure.Frame> frames = GaussianClosure.integrate(interaction, beta, start, dt, steps, recordEvery);
-    ClosureReport.write(out, new ClosureReport.Parameters(dim, beta, dt, steps, interaction.source(),
+    Outputs.nonFinite(spec, out, ClosureReport.write(target, new ClosureReport.Parameters(dim, beta, dt, steps, interaction.source(),
         mean.strip().equalsIgnoreCase("zero") ? "zero" : Path.of(mean.strip()).getFileName().toString(),
-        cov.strip().equalsIgnoreCase("identity") ? "identity" : Path.of(cov.strip()).getFileName().toString()), frames);
+        cov.strip().equalsIgnoreCase("identity") ? "identity" : Path.of(cov.strip()).getFileName().toString()), frames));
     GaussianClosure.Frame last = frames.get(frames.size() - 1);
     double trace = 0;
     for (int i = 0; i < dim; i++) {
       trace += last.cov()[i * dim + i];
     }
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "closure d=%d beta=%s: t=%s trace(Sigma) %.6g; wrote %d frames to %s%n", dim, beta,
         last.time(), trace, frames.size(), out);
     return Main.OK;
@@ -176,6 +179,16 @@ final class ClosureCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UsageException("cannot read " + option + " file: " + e.getMessage(), e);
     }
+  }
+
+  /** The file that an option names, or null for one of its words (zero, identity, gaussian). */
+  private static Path fileOrNull(String value, String... words) {
+    for (String w : words) {
+      if (value.strip().equalsIgnoreCase(w)) {
+        return null;
+      }
+    }
+    return Path.of(value.strip());
   }
 
   /** --qkv identity or a file, through the option parser that simulate uses. */

@@ -1,5 +1,6 @@
 package dev.tokendyn.cli;
 
+import dev.tokendyn.analysis.Coordinates;
 import dev.tokendyn.analysis.DynamicsFit;
 import dev.tokendyn.analysis.CorpusAnalysis;
 import dev.tokendyn.analysis.CorpusParams;
@@ -36,28 +37,47 @@ final class DemoCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ThreadsOption threads;
 
-  @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder).")
+  @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder, which is"
+      + " replaced when tokendyn wrote it).")
   Path out;
+
+  @Option(names = "--force", description = "Replace an existing --out folder that tokendyn wrote (it holds the marker"
+      + " file .tokendyn and nothing else).")
+  boolean force;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     Path dir = out != null ? out : defaultFolder();
+    // the default folder is the demo's own: an earlier demo there is replaced, as with --force
+    boolean replace = out == null || force;
+    Outputs.folder(spec, dir, "--out", replace, output.parents);
     PrintWriter o = spec.commandLine().getOut();
     List<String> texts = sampleTexts();
     o.printf(Locale.ROOT, "%s over %d sample texts ...%n", MODEL, texts.size());
     o.flush();
-    ModelSequences m = ModelSequences.extract(MODEL, texts, false);
-    CorpusAnalysis.Result a = CorpusAnalysis.of(m.name(), m.textSequences(), CorpusParams.defaults());
-    DynamicsFit.Options d = DynamicsFit.Options.defaults();
-    DynamicsFit.Options opts = new DynamicsFit.Options(d.stepsPerLayer(), d.betaGrid(), d.tauGrid(), d.maxEvaluations(),
-        threads.count());
-    DynamicsFit.Result fit = DynamicsFit.fit(m.texts(), opts);
-    int layers = a.sites().size();
-    AtomicFiles.writeFolder(dir, true, tmp -> {
-      AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
-      FitReport.write(tmp.resolve("fit.json"), m.name(), fit, opts);
-      FitReport.writePlot(tmp.resolve("fit.png"), m.name(), fit);
-    });
+    ModelSequences m;
+    CorpusAnalysis.Result a;
+    DynamicsFit.Options opts = DynamicsFit.Options.defaults().withThreads(threads.count());
+    DynamicsFit.Result fit;
+    int layers;
+    // stages: extract, measure, fit, write
+    try (Stages bar = new Stages("demo", 4)) {
+      m = ModelSequences.extract(MODEL, texts, false);
+      bar.step();
+      a = CorpusAnalysis.of(m.name(), m.textSequences(), CorpusParams.defaults());
+      bar.step();
+      fit = DynamicsFit.fit(m.texts(), opts);
+      bar.step();
+      layers = a.sites().size();
+      AtomicFiles.writeFolder(dir, replace, tmp -> {
+        AnalysisReport.write(tmp, List.of(a), Map.of(m.name(), m.info()), new int[] {0, layers / 2, layers - 1});
+        FitReport.write(tmp.resolve("fit.json"), m.name(), m.name(), Coordinates.SPHERE, fit, null);
+        FitReport.writePlots(tmp, "fit", m.name(), fit, null);
+      });
+      bar.step();
+    }
 
     o.printf(Locale.ROOT, "%n%s: %d texts, %d tokens, %d measured (special tokens dropped); means over texts%n",
         a.name(), a.texts(), a.tokens(), a.keptTokens());
@@ -76,9 +96,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     o.println("(mean cos: within a text; intra-adj: cosine to the text's mean minus the baseline, the cosine across"
         + " texts; int.dim, W2 next and rot.share: the pooled tokens)");
-    o.printf(Locale.ROOT, "%nfit of SA dynamics: beta %.3f, time per layer %.4f; residual %.4f against %.4f for tokens"
-        + " that stay put (%.1f%% explained)%n", fit.beta(), fit.timePerLayer(), fit.residual(), fit.staticResidual(),
-        100 * (1 - fit.residual() / fit.staticResidual()));
+    o.printf(Locale.ROOT, "%nfit of SA dynamics (positions, from layer 0): beta %s, time per layer %s; residual %.4f"
+        + " against %.4f for tokens that stay put (%.1f%% explained; any V = I flow at most %.1f%%)%n",
+        fit.beta().identifiable() ? String.format(Locale.ROOT, "%.3f", fit.beta().atMinimum()) : "not identifiable",
+        fit.time().identifiable() ? String.format(Locale.ROOT, "%.4f", fit.time().atMinimum()) : "not identifiable",
+        fit.residual(), fit.staticResidual(), 100 * fit.explained(), 100 * fit.ceiling());
     o.println("wrote " + dir);
     return Main.OK;
   }

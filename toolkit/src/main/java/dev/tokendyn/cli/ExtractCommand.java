@@ -1,7 +1,7 @@
 package dev.tokendyn.cli;
 
 import dev.tokendyn.model.ExtractOptions;
-import dev.tokendyn.model.Extraction;
+import dev.tokendyn.model.Hooks;
 import dev.tokendyn.model.ExtractionFiles;
 import dev.tokendyn.model.Extractor;
 import dev.tokendyn.model.ModelException;
@@ -57,6 +57,11 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--attentions", description = "Also keep the attention probabilities of the blocks that produce the kept layers.")
   boolean attentions;
 
+  @Option(names = "--sites", split = ",", paramLabel = "SITE",
+      description = "Also record these activation sites, by TransformerLens name; * and ? are globs"
+          + " (blocks.*.hook_attn_out, blocks.3.attn.*). See README for the list and what each is.")
+  List<String> sites = List.of();
+
   @Option(names = "--batch-size", defaultValue = "16", description = "Texts per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
@@ -67,26 +72,34 @@ final class ExtractCommand implements Callable<Integer> {
       description = "A .json file, or a directory (created; must be new or empty) for .npy files and index.json.")
   Path out;
 
+  @picocli.CommandLine.Mixin OutputOptions output;
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter pw = spec.commandLine().getOut();
+    PrintWriter pw = Outputs.status(spec, out);
     ExtractOptions options = new ExtractOptions(layers, attentions, batchSize, truncate);
-    boolean json = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+    boolean json = Outputs.isStdout(out) || out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+    Outputs.In[] inputs = {Outputs.in("--input", source.input), Outputs.in("--model", Path.of(model))};
+    Path target;
     if (json) {
-      Inputs.checkOutput(out, "--out");
+      target = Outputs.file(spec, out, "--out", output.parents, inputs);
     } else if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new UsageException("--out " + out + " is a file; give a .json file name or a new directory");
+    } else {
+      target = Outputs.folder(spec, out, "--out", false, output.parents, inputs);
     }
     List<String> texts = texts();
     try (Extractor ex = Extractor.open(model)) {
       long t0 = System.nanoTime();
+      Hooks hooks = Hooks.sites(sites);
       if (json) {
-        Extraction r = ex.extract(texts, options);
-        ExtractionFiles.writeJson(out, r);
+        try (Stages bar = Stages.elapsed("extract")) {
+          ExtractionFiles.writeJson(target, ex.info(), ex.run(texts, options, hooks));
+        }
       } else {
-        try (ExtractionFiles.NpyDirectory dir = new ExtractionFiles.NpyDirectory(out, ex.info());
+        try (ExtractionFiles.NpyDirectory dir = new ExtractionFiles.NpyDirectory(target, ex.info());
             Stages bar = new Stages("extract", texts.size(), texts.size() > options.batchSize())) {
-          ex.extract(texts, options, (i, r) -> {
+          ex.run(texts, options, hooks, (i, r) -> {
             dir.accept(i, r);
             bar.step();
           });

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       MetricsCommand.class,
       AnalyzeCommand.class,
       FitCommand.class,
+      InterveneCommand.class,
       DemoCommand.class,
       ExtractCommand.class,
       ModelsCommand.class,
@@ -52,20 +53,68 @@ public final class Main implements Runnable {
           + " --add-modules jdk.incubator.vector (the ./tokendyn launcher adds it)");
       System.exit(USAGE);
     }
+    // a failure on another thread is reported in one line too, never as a stack trace
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+      System.err.println("tokendyn: error: " + describe(e));
+      System.err.flush();
+    });
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs the command line with the given streams and returns the exit code; for tests and notebooks. */
+  /**
+   * Runs the command line with the given streams and returns the exit code; for tests and notebooks. No
+   * exception or error leaves it: each becomes one line on {@code err} and an exit code.
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine(out, err);
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = commandLine(out, err).execute(args);
+    } catch (Throwable t) {
+      // what picocli does not hand to the handler below: an Error such as OutOfMemoryError
+      err.println("tokendyn: error: " + describe(t));
+      code = FAILURE;
+    }
     out.flush();
     err.flush();
     return code;
   }
 
+  /** One line for a failure that is not the user's: the heap, the stack, or a fault to report. */
+  static String describe(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError) {
+        long mb = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory (the Java heap holds at most " + mb + " MiB); give more, for example"
+            + " TOKENDYN_JAVA_OPTS=-Xmx" + Math.max(2, 2 * mb / 1024 + 1) + "g, or make the problem smaller";
+      }
+      if (c instanceof StackOverflowError) {
+        return "the input is nested too deeply (stack overflow); give more stack with TOKENDYN_JAVA_OPTS=-Xss64m";
+      }
+    }
+    String msg = t.getMessage();
+    // the documented failures, each with a message that says what went wrong: bad input, failed I/O, a broken
+    // model file, and numerical trouble past recovery (a blow-up names the time and the fix)
+    if (msg != null && (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+        || t instanceof UsageException || t instanceof IllegalArgumentException || t instanceof ArithmeticException
+        || t instanceof dev.tokendyn.model.ModelException)) {
+      return msg;
+    }
+    return "internal error: " + t + "; please report it with the command line (TOKENDYN_DEBUG=1 shows where it"
+        + " happened)";
+  }
+
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine(new Main(), "tokendyn", out, err);
+  }
+
+  /**
+   * A command line with tokendyn's conventions around {@code root}: case-insensitive enums, exit code 2
+   * and a one-line message for usage errors, 1 for failures, no stack trace unless TOKENDYN_DEBUG is set.
+   *
+   * @param name shown before the subcommand in error messages ("tokendyn" gives "tokendyn sweep: error: ...")
+   */
+  public static CommandLine commandLine(Object root, String name, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -79,15 +128,15 @@ public final class Main implements Runnable {
       return t == null ? new CommandLine.RunLast().execute(parsed) : t.execute(parsed);
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      String cmd = commandLine.getCommandName();
+      String cmd = name + " " + commandLine.getCommandName();
       PrintWriter e = commandLine.getErr();
       if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
-        e.println("tokendyn " + cmd + ": error: " + optionNames(commandLine.getCommandSpec(), ex.getMessage()));
-        e.println("Try 'tokendyn " + cmd + " --help' for the options.");
+        e.println(cmd + ": error: " + OptionNames.inUserWords(ex.getMessage(), commandLine));
+        e.println("Try '" + cmd + " --help' for the options.");
         e.flush();
         return USAGE;
       }
-      e.println("tokendyn " + cmd + ": error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+      e.println(cmd + ": error: " + OptionNames.inUserWords(describe(ex), commandLine));
       if (System.getenv("TOKENDYN_DEBUG") != null) {
         ex.printStackTrace(e);
       }
@@ -95,28 +144,6 @@ public final class Main implements Runnable {
       return FAILURE;
     });
     return cl;
-  }
-
-  /** Library parameters whose option has another name. */
-  private static final java.util.Map<String, String> OPTION_OF_PARAMETER = java.util.Map.of("stopThr", "--tol");
-
-  /**
-   * A library message as the command's user reads it: a parameter named at the start of the message
-   * ({@code recordEvery must be >= 1}) becomes the option that sets it ({@code --record-every}), when the
-   * command has that option.
-   */
-  static String optionNames(CommandLine.Model.CommandSpec spec, String message) {
-    if (message == null) {
-      return "";
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z]+[A-Z][A-Za-z]*)\\b").matcher(message);
-    if (!m.find()) {
-      return message;
-    }
-    String param = m.group(1);
-    String option = OPTION_OF_PARAMETER.getOrDefault(param,
-        "--" + param.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT));
-    return spec.findOption(option) != null ? option + message.substring(param.length()) : message;
   }
 
   /**

@@ -59,12 +59,15 @@ final class MeanFieldCommand implements Callable<Integer> {
   @Option(names = "--cfl", defaultValue = "0.45", description = "Time step / cell width, in (0, 0.5] (default: ${DEFAULT-VALUE}).")
   double cfl;
 
-  @Option(names = "--out", required = true, description = "Output JSON file.")
+  @Option(names = "--out", required = true, description = "Output JSON file, or - for standard output.")
   Path out;
+
+  @picocli.CommandLine.Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
+    Path target = Outputs.file(spec, out, "--out", output.parents,
+        Outputs.in("--init", Files.isRegularFile(Path.of(init.strip())) ? Path.of(init.strip()) : null));
     if (grid < CircleDensity.MIN_GRID) {
       throw new UsageException("--grid must be at least " + CircleDensity.MIN_GRID + ", found " + grid
           + " (1024 resolves beta = 64)");
@@ -93,10 +96,10 @@ final class MeanFieldCommand implements Callable<Integer> {
       throw new UsageException("--init " + init + ": " + e.getMessage(), e);
     }
     List<MeanFieldRun.Frame> fs = MeanFieldRun.run(start, p, particles, seed);
-    MeanFieldReport.write(out, new MeanFieldReport.Parameters(beta, grid, time, frames, cfl, described, particles, seed),
-        fs);
+    Outputs.nonFinite(spec, out, MeanFieldReport.write(target, new MeanFieldReport.Parameters(beta, grid, time, frames,
+        cfl, described, particles, seed), fs));
     MeanFieldRun.Frame last = fs.get(fs.size() - 1);
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "meanfield beta=%s grid=%d: t=%s mean cosine %.6f, mass %.12f%s; wrote %d frames to %s%n",
         beta, grid, last.time(), last.meanCosine(), last.density().mass(),
         particles > 0 ? String.format(Locale.ROOT, "; %d particles: mean cosine %.6f, W2 %.4f", particles,

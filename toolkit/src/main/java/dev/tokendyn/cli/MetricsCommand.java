@@ -33,8 +33,11 @@ final class MetricsCommand implements Callable<Integer> {
           + " or a folder of .npy clouds")
   Path input;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "the report to write")
+  @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "the report to write, or - for"
+      + " standard output")
   Path out;
+
+  @CommandLine.Mixin OutputOptions output;
 
   @Option(names = "--threshold", paramLabel = "T",
       description = "cosine threshold that links two tokens into one cluster (default: ${DEFAULT-VALUE})")
@@ -46,13 +49,18 @@ final class MetricsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Inputs.checkOutput(out, "--out");
+    Path target = Outputs.file(spec, out, "--out", output.parents, Outputs.in("--input", input));
     MetricsParams params = new MetricsParams(threshold,
         noTransport ? TransitionParams.identityOnly() : TransitionParams.defaults());
     CloudSequence sequence = Inputs.sequence(input, "--input " + input);
-    SequenceMetrics metrics = SequenceMetrics.of(sequence, params);
-    Json.write(out, metrics.toJson());
-    PrintWriter w = spec.commandLine().getOut();
+    SequenceMetrics metrics;
+    try (Stages bar = Stages.elapsed("metrics")) {
+      metrics = SequenceMetrics.of(sequence, params);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--input " + input + ": " + e.getMessage(), e);
+    }
+    Outputs.nonFinite(spec, out, Json.write(target, metrics.toJson()));
+    PrintWriter w = Outputs.status(spec, out);
     w.println("measured " + sequence.size() + " clouds of " + sequence.cloud(0).size() + " tokens in R^"
         + sequence.cloud(0).dimension() + "; wrote " + out);
     return Main.OK;

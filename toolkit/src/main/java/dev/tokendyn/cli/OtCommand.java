@@ -101,7 +101,7 @@ public final class OtCommand implements Callable<Integer> {
 
   @Option(names = "--tol", defaultValue = "1e-9", paramLabel = "T",
       description = "Sinkhorn stopping threshold on the marginal error (default: ${DEFAULT-VALUE})")
-  double tol;
+  double stopThr;
 
   @Option(names = "--projections", defaultValue = "50", paramLabel = "L",
       description = "number of random projections for sliced (default: ${DEFAULT-VALUE})")
@@ -126,6 +126,12 @@ public final class OtCommand implements Callable<Integer> {
       description = "sinkhorn: also write the dual potentials f and g (P_ij = exp((f_i + g_j - M_ij) / reg))")
   Path potentials;
 
+  @CommandLine.Mixin OutputOptions output;
+
+  /** Where {@code --plan} and {@code --potentials} are written, once checked. */
+  private Path planTarget;
+  private Path potentialsTarget;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -142,14 +148,17 @@ public final class OtCommand implements Callable<Integer> {
         throw new UsageException("--plan is available for --method emd and sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
-      Inputs.checkOutput(plan, "--plan");
+      planTarget = Outputs.file(spec, plan, "--plan", output.parents, inputs());
     }
     if (potentials != null) {
       if (method != Method.SINKHORN) {
         throw new UsageException("--potentials is available for --method sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
-      Inputs.checkOutput(potentials, "--potentials");
+      potentialsTarget = Outputs.file(spec, potentials, "--potentials", output.parents, inputs());
+      if (plan != null && Outputs.isStdout(plan) && Outputs.isStdout(potentials)) {
+        throw new UsageException("--plan and --potentials cannot both go to standard output; give one a file name");
+      }
     }
     if (method == Method.SLICED && cost == Cost.EUCLIDEAN) {
       throw new UsageException("--method sliced takes --cost sqeuclidean (sliced W2) or geodesic (spherical sliced W2),"
@@ -177,7 +186,7 @@ public final class OtCommand implements Callable<Integer> {
       err.println("tokendyn ot: warning: " + w);
     }
     err.flush();
-    out.println(Json.toString(json));
+    print(out, json);
     return Main.OK;
   }
 
@@ -203,14 +212,21 @@ public final class OtCommand implements Callable<Integer> {
     json.put("cost", "matrix");
     TransportResult result;
     if (method == Method.EMD) {
-      ExactResult r = new NetworkSimplex(new ExactParams(cost, maxIter == null ? ExactParams.DEFAULT_MAX_ITER : maxIter))
-          .solve(a, b, cm);
+      requireExactMemory(n, k);
+      ExactResult r;
+      try (Stages bar = Stages.elapsed("ot")) {
+        r = new NetworkSimplex(new ExactParams(cost, maxIter == null ? ExactParams.DEFAULT_MAX_ITER : maxIter))
+            .solve(a, b, cm);
+      }
       result = r;
       putCommon(json, r);
       json.put("value_unit", "the unit of M (value = sum_ij P_ij M_ij, as POT's emd2)");
       json.put("plan_non_zeros", r.plan().nonZeros());
     } else {
-      SinkhornResult r = new Sinkhorn(sinkhornParams(), budget()).solve(a, b, cm);
+      SinkhornResult r;
+      try (Stages bar = Stages.elapsed("ot")) {
+        r = new Sinkhorn(sinkhornParams(), budget()).solve(a, b, cm);
+      }
       result = r;
       putCommon(json, r);
       json.put("kernel", r.kernel().label());
@@ -219,14 +235,16 @@ public final class OtCommand implements Callable<Integer> {
     }
     json.put("n", n);
     json.put("m", k);
-    List<String> warnings = new ArrayList<>(result.warnings());
+    List<String> warnings = new ArrayList<>();
+    // the solvers' warnings name their parameters (maxIter, stopThr); the user knows the options
+    result.warnings().forEach(w -> warnings.add(OptionNames.inUserWords(w, spec.commandLine())));
     json.put("warnings", warnings);
     writePlanFiles(result, cm, n, k);
     for (String w : warnings) {
       err.println("tokendyn ot: warning: " + w);
     }
     err.flush();
-    out.println(Json.toString(json));
+    print(out, json);
     return Main.OK;
   }
 
@@ -236,6 +254,7 @@ public final class OtCommand implements Callable<Integer> {
       throw new UsageException("--pairs takes no --plan, --potentials, --a or --b; give the weights in the cloud"
           + " files, or run one pair at a time");
     }
+    Inputs.requireFile(pairs, "--pairs " + pairs, false);
     List<String> lines;
     try {
       lines = java.nio.file.Files.readAllLines(pairs);
@@ -266,8 +285,6 @@ public final class OtCommand implements Callable<Integer> {
     if (list.isEmpty()) {
       throw new UsageException("--pairs " + pairs + " lists no pairs");
     }
-    com.fasterxml.jackson.databind.ObjectWriter line = Json.mapper().writer()
-        .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
     for (Path[] pair : list) {
       Map<String, Object> json = solveClouds(clouds.get(pair[0]), clouds.get(pair[1]), pair[0], pair[1]);
       Map<String, Object> withPaths = new LinkedHashMap<>();
@@ -278,7 +295,9 @@ public final class OtCommand implements Callable<Integer> {
       for (Object w : (List<?>) json.get("warnings")) {
         err.println("tokendyn ot: warning: " + pair[0] + " -> " + pair[1] + ": " + w);
       }
-      out.println(line.writeValueAsString(withPaths));
+      Json.Text text = Json.line(withPaths);
+      Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+      out.println(text.json());
       out.flush();
     }
     err.flush();
@@ -309,6 +328,31 @@ public final class OtCommand implements Callable<Integer> {
     json.put("schema", Json.schema("ot"));
     json.put("method", method.name().toLowerCase(Locale.ROOT));
     json.put("cost", cost.name().toLowerCase(Locale.ROOT));
+    if (method == Method.EMD) {
+      requireExactMemory(x.size(), y.size());
+    }
+    TransportResult result;
+    try (Stages bar = Stages.elapsed("ot")) {
+      result = solve(json, x, y);
+    }
+    json.put("n", x.size());
+    json.put("m", y.size());
+    json.put("d", x.dimension());
+    // the solvers' warnings name their parameters (maxIter, stopThr); the user knows the options
+    result.warnings().forEach(w -> warnings.add(OptionNames.inUserWords(w, spec.commandLine())));
+    json.put("warnings", warnings);
+    if (plan != null || potentials != null) {
+      writePlanFiles(result, CostMatrix.between(cost, x, y), x.size(), y.size());
+    }
+    return json;
+  }
+
+  /** The network simplex holds the cost, the flow and the arcs' indices of every pair. */
+  private static void requireExactMemory(int n, int m) {
+    Memory.require(32L * n * m, "ot --method emd on " + n + " x " + m + " points");
+  }
+
+  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y) {
     TransportResult result;
     switch (method) {
       case EMD -> {
@@ -337,7 +381,7 @@ public final class OtCommand implements Callable<Integer> {
         json.put("ot_xy", r.xy().regularizedValue());
         json.put("ot_xx", r.xx().regularizedValue());
         json.put("ot_yy", r.yy().regularizedValue());
-        json.put("tol", tol);
+        json.put("tol", stopThr);
       }
       case SLICED -> {
         SlicedParams p = new SlicedParams(projections, seed);
@@ -354,15 +398,20 @@ public final class OtCommand implements Callable<Integer> {
       }
       default -> throw new IllegalStateException("unknown method " + method);
     }
-    json.put("n", x.size());
-    json.put("m", y.size());
-    json.put("d", x.dimension());
-    warnings.addAll(result.warnings());
-    json.put("warnings", warnings);
-    if (plan != null || potentials != null) {
-      writePlanFiles(result, CostMatrix.between(cost, x, y), x.size(), y.size());
-    }
-    return json;
+    return result;
+  }
+
+  /** The inputs that no output may replace. */
+  private Outputs.In[] inputs() {
+    return new Outputs.In[] {Outputs.in("--source", source), Outputs.in("--target", target),
+        Outputs.in("--cost-matrix", costMatrix), Outputs.in("--a", aFile), Outputs.in("--b", bFile),
+        Outputs.in("--pairs", pairs)};
+  }
+
+  private void print(PrintWriter out, Map<String, Object> json) {
+    Json.Text text = Json.text(json);
+    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+    out.println(text.json());
   }
 
   /**
@@ -385,7 +434,7 @@ public final class OtCommand implements Callable<Integer> {
     json.put("reg", reg);
     json.put("regularized_value", r.regularizedValue());
     json.put("marginal_error", r.marginalError());
-    json.put("tol", tol);
+    json.put("tol", stopThr);
   }
 
   private void writePlanFiles(TransportResult result, CostMatrix cm, int n, int m) throws IOException {
@@ -393,9 +442,9 @@ public final class OtCommand implements Callable<Integer> {
       if (plan.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
         double[] dense = result instanceof ExactResult r ? flat(r.plan().toDense())
             : ((SinkhornResult) result).plan(cm);
-        Npy.write(plan, new int[] {n, m}, dense);
+        Npy.write(planTarget, new int[] {n, m}, dense);
       } else {
-        Json.write(plan, planJson(result, cm, n, m));
+        Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, cm, n, m)));
       }
     }
     if (potentials != null && result instanceof SinkhornResult r) {
@@ -408,7 +457,7 @@ public final class OtCommand implements Callable<Integer> {
       p.put("reg", r.reg());
       p.put("f", finiteOrNull(r.f()));
       p.put("g", finiteOrNull(r.g()));
-      Json.write(potentials, p);
+      Outputs.nonFinite(spec, potentials, Json.write(potentialsTarget, p));
     }
   }
 
@@ -441,7 +490,7 @@ public final class OtCommand implements Callable<Integer> {
   }
 
   private SinkhornParams sinkhornParams() {
-    return new SinkhornParams(cost, reg, maxIter == null ? SinkhornParams.DEFAULT_MAX_ITER : maxIter, tol,
+    return new SinkhornParams(cost, reg, maxIter == null ? SinkhornParams.DEFAULT_MAX_ITER : maxIter, stopThr,
         SinkhornParams.DEFAULT_SCALING);
   }
 

@@ -76,29 +76,38 @@ final class SimulateCommand implements Callable<Integer> {
           + " times (for USA at large beta) (default: ${DEFAULT-VALUE}).")
   StepControl step;
 
-  @Option(names = "--out", required = true, description = "Output JSON file.")
+  @Option(names = "--out", required = true, description = "Output JSON file, or - for standard output.")
   Path out;
 
   @Mixin SimulationOptions sim;
 
+  @Mixin OutputOptions output;
+
   @Override
   public Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
+    Path target = Outputs.file(spec, out, "--out", output.parents, Outputs.in("--init", SimulationOptions.initFile(init)),
+        Outputs.in("--qkv", sim.qkvFile()));
     sim.checkClusterEps();
     int steps = steps(duration, sim.dt);
     Init start = SimulationOptions.init(init);
     SimulationParams p = new SimulationParams(sim.dynamics, n, d, beta, sim.dt, steps, start, seed, sim.integrator,
         sim.noise, recordEvery, sim.sinkhornIterations, sim.interaction(d, seed), mask, geometry, step);
+    Memory.require(SimulationRun.memoryBytes(p, sim.threads(), savePoints), String.format(Locale.ROOT,
+        "simulate --n %d --d %d with %d recorded frames%s", n, d, steps / (long) Math.max(1, recordEvery) + 1,
+        savePoints ? " and --save-points" : ""));
     // fail on an impossible initial condition before any work
     if (geometry == Geometry.SPHERE) {
       start.points(n, d, seed);
     } else {
       start.euclideanPoints(n, d, seed);
     }
-    List<SimulationRun.Frame> frames = SimulationRun.run(p, sim.threads(), sim.clusterEps, savePoints);
-    SimulationReport.write(out, p, sim.clusterEps, frames);
+    List<SimulationRun.Frame> frames;
+    try (Stages bar = new Stages("simulate", Math.max(1, steps))) {
+      frames = SimulationRun.run(p, sim.threads(), sim.clusterEps, savePoints, bar::stepTo);
+    }
+    Outputs.nonFinite(spec, out, SimulationReport.write(target, p, sim.clusterEps, frames));
     SimulationRun.Frame last = frames.get(frames.size() - 1);
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "%s n=%d d=%d beta=%s%s%s: t=%s mean cosine %.6f, %d cluster(s)%s; wrote %d frames to %s%n",
         sim.dynamics.name().toLowerCase(Locale.ROOT), n, d, beta, mask == Mask.CAUSAL ? " causal" : "",
         geometry == Geometry.EUCLIDEAN ? " euclidean" : "", last.time(), last.meanCosine(), last.clusters(),

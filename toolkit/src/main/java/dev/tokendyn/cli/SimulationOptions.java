@@ -40,6 +40,19 @@ final class SimulationOptions {
   @Option(names = "--threads", description = "Threads (default: all cores).")
   Integer threads;
 
+  /** The --qkv file, or null for identity and gaussian. */
+  Path qkvFile() {
+    String s = qkv.strip();
+    return s.equalsIgnoreCase("identity") || s.equalsIgnoreCase("gaussian") || s.equalsIgnoreCase("random")
+        ? null : Path.of(s);
+  }
+
+  /** The --init file, or null for uniform and equiangular:RHO. */
+  static Path initFile(String spec) {
+    String s = spec.strip().toLowerCase(Locale.ROOT);
+    return s.equals("uniform") || s.startsWith("equiangular") ? null : Path.of(spec.strip());
+  }
+
   int threads() {
     int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (t < 1) {

@@ -27,6 +27,14 @@ final class Stages implements AutoCloseable {
     bar = worthShowing && System.console() != null ? b.build() : null;
   }
 
+  /**
+   * A bar for work whose length is not known ahead: on a terminal it shows the time elapsed, updated
+   * every second, so that a long run is seen to be alive.
+   */
+  static Stages elapsed(String task) {
+    return new Stages(task, -1, true);
+  }
+
   void step() {
     if (bar != null) {
       bar.step();

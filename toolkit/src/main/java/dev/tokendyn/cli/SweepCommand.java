@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tokendyn sweep}: the clustering phase diagram over beta x d x seeds. */
+/**
+ * {@code tokendyn sweep}: the clustering phase diagram over beta x d x seeds. A subclass may run the
+ * simulations elsewhere (on a cluster) by overriding {@link #compute}; options, output and messages stay
+ * these.
+ */
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
@@ -23,7 +27,7 @@ import picocli.CommandLine.Option;
       "each time the fraction of token pairs with <x_i,x_j> > 0.999 (the phase diagram of Geshkovski et al.).",
       "Writes JSON (tokendyn.sweep/1) and one heat map PNG per d beside it (OUT-d<D>.png).",
       "Example: tokendyn sweep --betas 0:9:1 --ds 8,128 --seeds 4 --n 32 --dt 0.1 --time 20 --out sweep.json"})
-final class SweepCommand implements Callable<Integer> {
+public class SweepCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--betas", required = true, paramLabel = "LIST|START:STOP:STEP",
@@ -56,31 +60,52 @@ final class SweepCommand implements Callable<Integer> {
 
   @Mixin SimulationOptions sim;
 
+  @Mixin OutputOptions output;
+
   @Override
-  public Integer call() throws Exception {
-    Inputs.checkOutput(out, "--out");
-    int steps = SimulateCommand.steps(duration, sim.dt);
-    PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
-        recordEvery);
-    int total = grid.betas().length * ds.length * seeds;
-    List<PhaseSweep.Cell> cells;
-    try (Stages bar = new Stages("sweep", total)) {
-      cells = PhaseSweep.run(grid, sim.threads(), bar::stepTo);
+  public final Integer call() throws Exception {
+    if (Outputs.isStdout(out) && !noPlot) {
+      throw new UsageException("--out - writes the JSON to standard output and has no folder for the heat maps;"
+          + " add --no-plot");
     }
+    Outputs.In qkv = Outputs.in("--qkv", sim.qkvFile());
+    Path target = Outputs.file(spec, out, "--out", output.parents, qkv);
     List<Path> pngs = new ArrayList<>();
     if (!noPlot) {
       for (int d : ds) {
-        pngs.add(heatMapPath(out, d));
+        pngs.add(Outputs.file(spec, heatMapPath(out, d), "heat map of --out", output.parents, qkv));
       }
     }
-    SweepReport.write(out, grid, cells);
+    for (int d : ds) {
+      if (d < 2) {
+        throw new UsageException("--ds must hold dimensions >= 2 (the sphere S^{d-1}), found " + d);
+      }
+    }
+    int steps = SimulateCommand.steps(duration, sim.dt);
+    PhaseSweep.Grid grid = new PhaseSweep.Grid(sim.dynamics, n, parseBetas(betas), ds, seeds, seed, sim.dt, steps,
+        recordEvery);
+    int total = grid.runs();
+    Memory.require(PhaseSweep.memoryBytes(grid, sim.threads()), String.format(Locale.ROOT,
+        "sweep over %d simulations of --n %d", total, n));
+    List<PhaseSweep.Cell> cells = compute(grid);
+    Outputs.nonFinite(spec, out, SweepReport.write(target, grid, cells));
     for (int i = 0; i < pngs.size(); i++) {
       SweepReport.writeHeatMap(pngs.get(i), grid, cells, ds[i]);
     }
-    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter o = Outputs.status(spec, out);
     o.printf(Locale.ROOT, "%d simulations (%d betas x %d dims x %d seeds); wrote %s%s%n", total, grid.betas().length,
         ds.length, seeds, out, pngs.isEmpty() ? "" : " and " + pngs);
     return Main.OK;
+  }
+
+  /**
+   * Runs every simulation of the grid and gathers the cells ({@link PhaseSweep#simulate},
+   * {@link PhaseSweep#cells}). Here: on {@code --threads} of this machine, with a progress bar.
+   */
+  protected List<PhaseSweep.Cell> compute(PhaseSweep.Grid grid) throws Exception {
+    try (Stages bar = new Stages("sweep", grid.runs())) {
+      return PhaseSweep.run(grid, sim.threads(), bar::stepTo);
+    }
   }
 
   static Path heatMapPath(Path json, int d) {

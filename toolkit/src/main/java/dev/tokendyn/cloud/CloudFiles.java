@@ -121,16 +121,20 @@ public final class CloudFiles {
       throw new IllegalArgumentException("\"points\" is empty; a cloud needs at least one point");
     }
     int d = pts.get(0).isArray() ? pts.get(0).size() : 1;
+    // every row is checked before the n*d array is allocated, so a short document cannot ask for gigabytes
+    for (int i = 0; i < n; i++) {
+      JsonNode row = pts.get(i);
+      if (!(d == 1 && row.isNumber()) && (!row.isArray() || row.size() != d)) {
+        throw new IllegalArgumentException(
+            "point " + i + " has " + (row.isArray() ? row.size() : 0) + " coordinates but point 0 has " + d);
+      }
+    }
     double[] flat = new double[n * d];
     for (int i = 0; i < n; i++) {
       JsonNode row = pts.get(i);
       if (d == 1 && row.isNumber()) {
         flat[i] = row.doubleValue();
         continue;
-      }
-      if (!row.isArray() || row.size() != d) {
-        throw new IllegalArgumentException(
-            "point " + i + " has " + (row.isArray() ? row.size() : 0) + " coordinates but point 0 has " + d);
       }
       for (int k = 0; k < d; k++) {
         flat[i * d + k] = number(row.get(k), "point " + i + " coordinate " + k);
@@ -182,16 +186,20 @@ public final class CloudFiles {
     return m;
   }
 
-  /** Writes a cloud as {@code .npy} (points only) or JSON, by the file's extension; atomically. */
-  public static void writeCloud(Path path, TokenCloud c) throws IOException {
+  /**
+   * Writes a cloud as {@code .npy} (points only) or JSON, by the file's extension; atomically.
+   *
+   * @return how many numbers were not finite and were written as null in JSON
+   */
+  public static int writeCloud(Path path, TokenCloud c) throws IOException {
     if (isNpy(path)) {
       Npy.write(path, new int[] {c.size(), c.dimension()}, c.toFlatArray());
-      return;
+      return 0;
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schema", Json.schema("cloud"));
     m.putAll(cloudToJson(c));
-    Json.write(path, m);
+    return Json.write(path, m);
   }
 
   /**
@@ -216,17 +224,34 @@ public final class CloudFiles {
       }
     }
     if (!Files.isDirectory(path) && !isNpy(path) && Files.isRegularFile(path)) {
-      JsonNode root = Json.readTree(path);
-      if (root.has("texts")) {
-        return extraction(root, null);
-      }
       try {
-        return List.of(TextSequence.recognised(sequenceFromJson(root)));
+        return sequencesFromJson(Json.readTree(path), null);
       } catch (IllegalArgumentException e) {
         throw new IOException(path + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw e.getMessage() != null && e.getMessage().startsWith(path.toString()) ? e
+            : new IOException(path + ": " + e.getMessage(), e);
       }
     }
     return List.of(TextSequence.recognised(npySequence(path)));
+  }
+
+  /**
+   * The texts of a parsed JSON document: those of an extraction, or the one sequence it holds (special
+   * tokens recognised by their strings, as {@link #readTextSequences}).
+   *
+   * @param folder where the {@code .npy} files of an extraction's index lie; null for inline JSON
+   * @throws IOException when an extraction's hidden states cannot be read
+   * @throws IllegalArgumentException when the document is not a sequence or an extraction
+   */
+  public static List<TextSequence> sequencesFromJson(JsonNode root, Path folder) throws IOException {
+    if (!root.isObject()) {
+      throw new IllegalArgumentException("expected a JSON object (a sequence, a simulation or an extraction)");
+    }
+    if (root.has("texts")) {
+      return extraction(root, folder);
+    }
+    return List.of(TextSequence.recognised(sequenceFromJson(root)));
   }
 
   /** The texts of an extraction; hidden states inline (JSON) or in {@code .npy} files of {@code folder}. */
@@ -247,7 +272,13 @@ public final class CloudFiles {
       JsonNode hs = text.get("hidden_states");
       List<TokenCloud> clouds = new ArrayList<>();
       if (hs != null && hs.isTextual() && folder != null) {
-        Npy.Array a = Npy.read(folder.resolve(hs.asText()));
+        Path home = folder.toAbsolutePath().normalize();
+        Path file = home.resolve(hs.asText()).normalize();
+        if (!home.equals(file.getParent()) || !isNpy(file)) {
+          throw new IOException(folder.resolve("index.json") + ": text " + t + " names hidden_states \""
+              + hs.asText() + "\"; expected the name of a .npy file in the same folder");
+        }
+        Npy.Array a = Npy.read(file);
         int[] s = a.shape();
         if (s.length != 3) {
           throw new IOException(folder.resolve(hs.asText()) + ": expected hidden states of shape (layers, n, d), found "
@@ -370,7 +401,10 @@ public final class CloudFiles {
   /** A sequence from a parsed JSON document: {@code clouds} or a simulation's {@code frames}. */
   public static CloudSequence sequenceFromJson(JsonNode root) {
     if (root.has("frames")) {
-      return framesToSequence((ArrayNode) root.get("frames"));
+      if (!(root.get("frames") instanceof ArrayNode frames)) {
+        throw new IllegalArgumentException("\"frames\" must be an array of frames");
+      }
+      return framesToSequence(frames);
     }
     JsonNode clouds = root.get("clouds");
     if (clouds == null || !clouds.isArray()) {
@@ -439,14 +473,20 @@ public final class CloudFiles {
 
   /**
    * Writes a sequence as JSON, or, when {@code path} does not end in {@code .json}, as a folder of
-   * {@code .npy} files named {@code 000.npy}, {@code 001.npy}, ... plus {@code index.json}.
+   * {@code .npy} files named {@code 000.npy}, {@code 001.npy}, ... plus {@code index.json}, all at once
+   * ({@link AtomicFiles#writeFolder}: an existing folder is replaced only when tokendyn wrote it).
+   *
+   * @return how many numbers were not finite and were written as null in JSON
    */
-  public static void writeSequence(Path path, CloudSequence seq) throws IOException {
+  public static int writeSequence(Path path, CloudSequence seq) throws IOException {
     if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
-      Json.write(path, sequenceToJson(seq));
-      return;
+      return Json.write(path, sequenceToJson(seq));
     }
-    Files.createDirectories(path);
+    AtomicFiles.writeFolder(path, true, dir -> writeNpyFolder(dir, seq));
+    return 0;
+  }
+
+  private static void writeNpyFolder(Path path, CloudSequence seq) throws IOException {
     List<Map<String, Object>> index = new ArrayList<>();
     for (int l = 0; l < seq.size(); l++) {
       String file = String.format(Locale.ROOT, "%03d.npy", l);

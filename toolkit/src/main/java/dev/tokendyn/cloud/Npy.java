@@ -90,6 +90,9 @@ public final class Npy {
     boolean fortran = group(FORTRAN, header, name, "fortran_order").equals("True");
     int[] shape = parseShape(group(SHAPE, header, name, "shape"), name);
 
+    if (descr.length() < 2) {
+      throw new IOException(name + ": unsupported dtype '" + descr + "'; save the array as float64 or float32");
+    }
     ByteOrder order;
     char endian = descr.charAt(0);
     if (endian == '<' || endian == '|' || endian == '=') {
@@ -111,12 +114,17 @@ public final class Npy {
     }
     long count = 1;
     for (int s : shape) {
+      // each extent is >= 0 (parseShape), so the product only grows; stop before it can overflow
       count *= s;
+      if (count > Integer.MAX_VALUE) {
+        break;
+      }
     }
-    if (count > Integer.MAX_VALUE - 16) {
-      throw new IOException(name + ": array of " + count + " values is too large");
+    if (count * itemSize > Integer.MAX_VALUE - 16) {
+      throw new IOException(name + ": an array of shape " + java.util.Arrays.toString(shape) + " (" + itemSize
+          + "-byte values) is too large; tokendyn reads arrays of up to 2 GiB");
     }
-    byte[] body = in.readNBytes((int) count * itemSize);
+    byte[] body = in.readNBytes((int) (count * itemSize));
     if (body.length < count * itemSize) {
       throw new IOException(name + ": truncated .npy data: expected " + count * itemSize + " bytes for shape "
           + java.util.Arrays.toString(shape) + ", found " + body.length);
@@ -170,11 +178,16 @@ public final class Npy {
     for (String part : s.split(",")) {
       String t = part.strip();
       if (!t.isEmpty()) {
+        int dim;
         try {
-          dims.add(Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t));
+          dim = Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
         } catch (NumberFormatException e) {
-          throw new IOException(name + ": bad shape (" + s + ") in .npy header");
+          throw new IOException(name + ": bad shape (" + s + ") in .npy header; extents must be integers below 2^31");
         }
+        if (dim < 0) {
+          throw new IOException(name + ": bad shape (" + s + ") in .npy header; extents must be >= 0");
+        }
+        dims.add(dim);
       }
     }
     return dims.stream().mapToInt(Integer::intValue).toArray();

@@ -16,11 +16,19 @@ import java.util.Set;
  * @param layers the text's sequence over layers (layer 0 = the embeddings)
  * @param tokenIds the token ids, or null when unknown
  * @param special entry i is true when token i is a special token
+ * @param attention for each block, its attention probabilities [heads][n][n] row-major (block b moves
+ *     layer b to b + 1), or null when not extracted; not copied
+ * @param heads the number of heads of each block (0 without attention)
  */
-public record TextSequence(CloudSequence layers, long[] tokenIds, boolean[] special) {
+public record TextSequence(CloudSequence layers, long[] tokenIds, boolean[] special, float[][] attention, int heads) {
   /** Token strings that tokenizers add, recognised when a file carries no special-tokens mask. */
   public static final Set<String> SPECIAL_STRINGS = Set.of("[CLS]", "[SEP]", "[PAD]", "[MASK]", "<s>", "</s>",
       "<pad>", "<|endoftext|>", "<bos>", "<eos>");
+
+  /** A text without attention patterns. */
+  public TextSequence(CloudSequence layers, long[] tokenIds, boolean[] special) {
+    this(layers, tokenIds, special, null, 0);
+  }
 
   public TextSequence {
     layers.requireSameShape();
@@ -90,10 +98,15 @@ public record TextSequence(CloudSequence layers, long[] tokenIds, boolean[] spec
     return special.clone();
   }
 
+  /** The same text with its layers replaced (the same tokens), keeping the rest. */
+  public TextSequence withLayers(CloudSequence newLayers) {
+    return new TextSequence(newLayers, tokenIds, special, attention, heads);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TextSequence t && t.layers.equals(layers) && Arrays.equals(t.tokenIds, tokenIds)
-        && Arrays.equals(t.special, special);
+        && Arrays.equals(t.special, special) && Arrays.deepEquals(t.attention, attention) && t.heads == heads;
   }
 
   @Override

@@ -227,7 +227,8 @@ public final class AnalysisReport {
           case SEQUENCE -> number(seq, m.jsonName(), v[0]);
         }
       }
-      w.write(Json.mapper().writeValueAsString(o));
+      w.write(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(o));
       w.write('\n');
     }
   }
@@ -264,9 +265,10 @@ public final class AnalysisReport {
           "W2 (embedding units)", analyses, a -> a.transitions().stream()
               .mapToDouble(CorpusAnalysis.PooledTransition::w2).toArray());
     }
-    perTransition(dir, plots, "rotational-share", "Rotational share of each layer's displacement field" + per
-        + ", " + who, "rotational share (0 gradient, 1 rotation)", analyses,
-        a -> a.summaries().get(TextMetric.ROTATIONAL_SHARE));
+    // the pooled share: a text needs 3k tokens for its own, which short texts lack (their values are in the JSON)
+    pooledTransition(dir, plots, "rotational-share", "Rotational share of each layer's displacement field, pooled"
+        + " sample, " + who, "rotational share (0 gradient, 1 rotation)", analyses, a -> a.transitions().stream()
+            .mapToDouble(t -> t.rotation().share()).toArray());
     perTransition(dir, plots, "persistence", "Persistence: cosine between a token's consecutive steps" + per + ", "
         + who, "cos(delta_{l-1}, delta_l)", analyses, a -> a.summaries().get(TextMetric.PERSISTENCE));
     for (CorpusAnalysis.Result a : analyses) {
@@ -285,30 +287,55 @@ public final class AnalysisReport {
     return s.replaceAll("[^A-Za-z0-9._-]+", "-");
   }
 
-  private static void perLayer(Path dir, List<String> plots, String file, String title, String yTitle,
-                               List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, Summary[]> y)
-      throws IOException {
+  /** Adds one model's series to a chart (null before the first) at the given x. */
+  @FunctionalInterface
+  private interface Series {
+    XYChart add(XYChart chart, String xTitle, CorpusAnalysis.Result a, double[] x);
+  }
+
+  /**
+   * One chart with a series per model, against the layer or, for {@code steps}, against the midpoint of each
+   * step l -&gt; l+1 (skipped when a model has fewer than two layers); saved as PNG and SVG.
+   */
+  private static void chart(Path dir, List<String> plots, String file, List<CorpusAnalysis.Result> analyses,
+                            boolean steps, Series series) throws IOException {
     XYChart chart = null;
     for (CorpusAnalysis.Result a : analyses) {
-      chart = withBars(chart, title, "layer (0 = embeddings)", yTitle, a.name(), a.positions(), y.apply(a));
+      if (steps && a.positions().length < 2) {
+        return;
+      }
+      chart = steps
+          ? series.add(chart, "between layers l and l + 1 (plotted at l + 1/2)", a, midpoints(a.positions()))
+          : series.add(chart, "layer (0 = embeddings)", a, a.positions());
     }
     Plots.widenFlatAxis(chart);
     save(dir, plots, file, chart);
   }
 
+  private static void perLayer(Path dir, List<String> plots, String file, String title, String yTitle,
+                               List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, Summary[]> y)
+      throws IOException {
+    chart(dir, plots, file, analyses, false, (c, xt, a, x) -> withBars(c, title, xt, yTitle, a.name(), x, y.apply(a)));
+  }
+
   private static void perTransition(Path dir, List<String> plots, String file, String title, String yTitle,
                                     List<CorpusAnalysis.Result> analyses,
                                     Function<CorpusAnalysis.Result, Summary[]> y) throws IOException {
-    XYChart chart = null;
-    for (CorpusAnalysis.Result a : analyses) {
-      if (a.positions().length < 2) {
-        return;
-      }
-      chart = withBars(chart, title, "between layers l and l + 1 (plotted at l + 1/2)", yTitle, a.name(),
-          midpoints(a.positions()), y.apply(a));
-    }
-    Plots.widenFlatAxis(chart);
-    save(dir, plots, file, chart);
+    chart(dir, plots, file, analyses, true, (c, xt, a, x) -> withBars(c, title, xt, yTitle, a.name(), x, y.apply(a)));
+  }
+
+  private static void pooledLayer(Path dir, List<String> plots, String file, String title, String yTitle,
+                                  List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, double[]> y)
+      throws IOException {
+    chart(dir, plots, file, analyses, false,
+        (c, xt, a, x) -> finiteSeries(c, title, xt, yTitle, a.name(), x, y.apply(a)));
+  }
+
+  private static void pooledTransition(Path dir, List<String> plots, String file, String title, String yTitle,
+                                       List<CorpusAnalysis.Result> analyses,
+                                       Function<CorpusAnalysis.Result, double[]> y) throws IOException {
+    chart(dir, plots, file, analyses, true,
+        (c, xt, a, x) -> finiteSeries(c, title, xt, yTitle, a.name(), x, y.apply(a)));
   }
 
   private static double[] midpoints(double[] pos) {
@@ -343,32 +370,6 @@ public final class AnalysisReport {
     }
     chart.addSeries(name, px, py, pe).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     return chart;
-  }
-
-  private static void pooledLayer(Path dir, List<String> plots, String file, String title, String yTitle,
-                                  List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, double[]> y)
-      throws IOException {
-    XYChart chart = null;
-    for (CorpusAnalysis.Result a : analyses) {
-      chart = finiteSeries(chart, title, "layer (0 = embeddings)", yTitle, a.name(), a.positions(), y.apply(a));
-    }
-    Plots.widenFlatAxis(chart);
-    save(dir, plots, file, chart);
-  }
-
-  private static void pooledTransition(Path dir, List<String> plots, String file, String title, String yTitle,
-                                       List<CorpusAnalysis.Result> analyses,
-                                       Function<CorpusAnalysis.Result, double[]> y) throws IOException {
-    XYChart chart = null;
-    for (CorpusAnalysis.Result a : analyses) {
-      if (a.positions().length < 2) {
-        return;
-      }
-      chart = finiteSeries(chart, title, "between layers l and l + 1 (plotted at l + 1/2)", yTitle, a.name(),
-          midpoints(a.positions()), y.apply(a));
-    }
-    Plots.widenFlatAxis(chart);
-    save(dir, plots, file, chart);
   }
 
   private static XYChart finiteSeries(XYChart chart, String title, String xTitle, String yTitle, String name,

@@ -56,7 +56,12 @@ public final class ClosureReport {
     return doc;
   }
 
-  public static void write(Path path, Parameters p, List<GaussianClosure.Frame> frames) throws IOException {
-    Json.write(path, document(p, frames));
+  /**
+   * Writes the document atomically.
+   *
+   * @return how many numbers were not finite and were written as null
+   */
+  public static int write(Path path, Parameters p, List<GaussianClosure.Frame> frames) throws IOException {
+    return Json.write(path, document(p, frames));
   }
 }

@@ -80,9 +80,13 @@ public final class SimulationReport {
     return doc;
   }
 
-  /** Writes the document atomically. */
-  public static void write(Path path, SimulationParams p, double clusterEps, List<SimulationRun.Frame> frames)
+  /**
+   * Writes the document atomically.
+   *
+   * @return how many numbers were not finite and were written as null
+   */
+  public static int write(Path path, SimulationParams p, double clusterEps, List<SimulationRun.Frame> frames)
       throws IOException {
-    Json.write(path, document(p, clusterEps, frames));
+    return Json.write(path, document(p, clusterEps, frames));
   }
 }

@@ -54,8 +54,13 @@ public final class SweepReport {
     return doc;
   }
 
-  public static void write(Path path, PhaseSweep.Grid g, List<PhaseSweep.Cell> cells) throws IOException {
-    Json.write(path, document(g, cells));
+  /**
+   * Writes the document atomically.
+   *
+   * @return how many numbers were not finite and were written as null
+   */
+  public static int write(Path path, PhaseSweep.Grid g, List<PhaseSweep.Cell> cells) throws IOException {
+    return Json.write(path, document(g, cells));
   }
 
   /** The heat map of the mean clustered fraction over (beta, t) for one d. */

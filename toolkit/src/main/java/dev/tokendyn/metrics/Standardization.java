@@ -101,6 +101,6 @@ public record Standardization(double[][] mean, double[][] sd) {
       entries.add(new CloudSequence.Entry(seq.label(l), seq.position(l),
           new TokenCloud(n, d, x, c.weights().orElse(null), c.tokens().orElse(null))));
     }
-    return new TextSequence(new CloudSequence(seq.axis(), entries), text.tokenIds(), text.special());
+    return text.withLayers(new CloudSequence(seq.axis(), entries));
   }
 }

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * @param kept the number measured
  * @param values [metric ordinal][layer, step or 0]
  */
-public record TextMeasures(int index, int tokens, int kept, double[][] values) {
+public record TextMeasures(int index, int tokens, int kept, double[][] values) implements java.io.Serializable {
   public TextMeasures {
     values = deepCopy(values);
   }
@@ -108,6 +108,30 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) {
       if (params.transport()) {
         w2[l] = Transport.w2(TokenCloud.ofFlat(n, d, x[l]), TokenCloud.ofFlat(n, d, x[l + 1]));
         set(v, TextMetric.W2, l, w2[l]);
+      }
+    }
+    float[][] attention = text.attention();
+    if (attention != null) {
+      boolean[] plain = new boolean[text.size()];
+      boolean[] special = text.special();
+      for (int i = 0; i < plain.length; i++) {
+        plain[i] = !special[i];
+      }
+      int heads = text.heads();
+      for (int b = 0; b < Math.min(attention.length, layers - 1); b++) {
+        double all = 0;
+        double kept = 0;
+        int keptHeads = 0;
+        for (int h = 0; h < heads; h++) {
+          all += DoublyStochastic.defect(attention[b], heads, text.size(), h, null);
+          double k = DoublyStochastic.defect(attention[b], heads, text.size(), h, plain);
+          if (!Double.isNaN(k)) {
+            kept += k;
+            keptHeads++;
+          }
+        }
+        set(v, TextMetric.DOUBLY_STOCHASTIC_DEFECT, b, all / heads);
+        set(v, TextMetric.DOUBLY_STOCHASTIC_DEFECT_PLAIN, b, keptHeads == 0 ? Double.NaN : kept / keptHeads);
       }
     }
     if (params.transport() && layers >= 2 && n >= 1) {

@@ -41,6 +41,11 @@ public enum TextMetric {
   PERSISTENCE(Scope.TRANSITION, "persistence",
       "Mean cosine between a token's previous step delta_{l-1} and this step delta_l: 1 straight, 0 a random"
           + " walk, below 0 back and forth; null for the first step."),
+  DOUBLY_STOCHASTIC_DEFECT(Scope.TRANSITION, "doubly_stochastic_defect",
+      "Mean over heads of block l's (1/n) sum_j |sum_i P_ij - 1|, all tokens: 0 when the attention is doubly"
+          + " stochastic (Sander et al. 2022, Sinkformers); null without attention patterns."),
+  DOUBLY_STOCHASTIC_DEFECT_PLAIN(Scope.TRANSITION, "doubly_stochastic_defect_plain",
+      "The same over the tokens other than the special ones, each row renormalised over them."),
   GEODESIC_RATIO(Scope.SEQUENCE, "geodesic_ratio",
       "sum_l W2(mu_l, mu_{l+1}) / W2(mu_0, mu_L) over the text's token clouds, >= 1; 1 when the layers move"
           + " the cloud along a Wasserstein geodesic."),

@@ -8,7 +8,8 @@ package dev.tokendyn.metrics;
  * @param rotationComponents k, the principal components of {@link RotationalShare}, at least 1
  * @param transport compute the exact W2 between layers and the geodesic ratio
  */
-public record TextParams(boolean dropSpecial, double threshold, int rotationComponents, boolean transport) {
+public record TextParams(boolean dropSpecial, double threshold, int rotationComponents, boolean transport)
+    implements java.io.Serializable {
   public TextParams {
     if (!(threshold >= -1 && threshold <= 1)) {
       throw new IllegalArgumentException("threshold must be a cosine in [-1, 1], found " + threshold);

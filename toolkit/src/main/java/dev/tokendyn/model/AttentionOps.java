@@ -52,8 +52,10 @@ final class AttentionOps {
    * @param qkv the fused projection [B, T, 3d]: queries (already scaled by 1/sqrt(d_h)), keys, values
    * @param mask from {@link #maskBias}, or null
    * @param probsOut receives the probabilities [B, H, T, T] while they exist, when non-null
+   * @param scoresOut receives the masked scores [B, H, T, T] while they exist, when non-null
    */
-  static NDArray attend(NDArray qkv, NDArray mask, int heads, java.util.function.Consumer<java.nio.FloatBuffer> probsOut) {
+  static NDArray attend(NDArray qkv, NDArray mask, int heads, java.util.function.Consumer<java.nio.FloatBuffer> probsOut,
+      java.util.function.Consumer<java.nio.FloatBuffer> scoresOut) {
     Shape s = qkv.getShape();
     long b = s.get(0);
     long t = s.get(1);
@@ -65,6 +67,9 @@ final class AttentionOps {
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
     if (mask != null) {
       scores.addi(mask);
+    }
+    if (scoresOut != null) {
+      scoresOut.accept(StateSink.view(scores));
     }
     NDArray probs = scores.softmax(-1);
     scores.close();
@@ -80,5 +85,80 @@ final class AttentionOps {
     k.close();
     v.close();
     return out;
+  }
+
+  /**
+   * The attention output [B, T, d] after the plan's edit of this block, or {@code out} itself when the plan
+   * edits another block. Padding rows keep the model's values.
+   *
+   * @param h the block's input [B, T, d]; not modified
+   * @param out the attention output [B, T, d]; closed when replaced
+   */
+  static NDArray edit(NDManager scope, Batch batch, int block, NDArray h, NDArray out, Plan plan) {
+    if (plan.edit() == null || plan.editBlock() != block) {
+      return out;
+    }
+    Shape s = out.getShape();
+    int t = batch.width();
+    int d = Math.toIntExact(s.get(2));
+    float[] all = out.toFloatArray();
+    float[] in = h.toFloatArray();
+    for (int b = 0; b < batch.size(); b++) {
+      int n = batch.lengths()[b];
+      float[] mine = java.util.Arrays.copyOfRange(all, b * t * d, (b * t + n) * d);
+      float[] input = java.util.Arrays.copyOfRange(in, b * t * d, (b * t + n) * d);
+      float[] replaced = plan.edit().replace(plan.firstText() + b, input, mine, n, d);
+      if (replaced.length != n * d) {
+        throw new IllegalArgumentException("the attention edit of block " + block + " returned " + replaced.length
+            + " values for " + n + " tokens of width " + d + "; expected " + n * d);
+      }
+      System.arraycopy(replaced, 0, all, b * t * d, n * d);
+    }
+    out.close();
+    return scope.create(all, s);
+  }
+
+  /** The weights of a fused projection and an output projection, the queries' 1/sqrt(d_h) taken back out. */
+  static AttentionWeights weights(Dense qkv, Dense o, int d, int heads, float[][] norm, double eps, boolean causal) {
+    float[] w = qkv.weightValues();
+    float[] b = qkv.biasValues();
+    double unscale = Math.sqrt(d / heads);
+    float[] wq = new float[d * d];
+    float[] bq = new float[d];
+    for (int i = 0; i < d * d; i++) {
+      wq[i] = (float) (w[i] * unscale);
+    }
+    for (int i = 0; i < d; i++) {
+      bq[i] = (float) (b[i] * unscale);
+    }
+    return new AttentionWeights(d, heads, wq, bq, java.util.Arrays.copyOfRange(w, d * d, 2 * d * d),
+        java.util.Arrays.copyOfRange(b, d, 2 * d), java.util.Arrays.copyOfRange(w, 2 * d * d, 3 * d * d),
+        java.util.Arrays.copyOfRange(b, 2 * d, 3 * d), o.weightValues(), o.biasValues(), norm, eps, causal);
+  }
+
+  /** The attention of block {@code block}, handing the plan's scores, probabilities, q, k and v to the sink. */
+  static NDArray attend(NDArray qkv, NDArray mask, int heads, int block, Plan plan, StateSink sink) {
+    for (Site s : new Site[] {Site.Q, Site.K, Site.V}) {
+      if (plan.site(block, s)) {
+        sink.site(s, block, StateSink.view(qkv));
+      }
+    }
+    boolean keep = plan.keepAttention()[block];
+    boolean pattern = plan.site(block, Site.PATTERN);
+    return attend(qkv, mask, heads, keep || pattern ? p -> {
+      if (keep) {
+        sink.attention(block, p);
+      }
+      if (pattern) {
+        sink.site(Site.PATTERN, block, p);
+      }
+    } : null, plan.site(block, Site.ATTN_SCORES) ? p -> sink.site(Site.ATTN_SCORES, block, p) : null);
+  }
+
+  static int checkBlock(int block, int blocks) {
+    if (block < 0 || block >= blocks) {
+      throw new IllegalArgumentException("block must lie in [0, " + (blocks - 1) + "], found " + block);
+    }
+    return block;
   }
 }

@@ -80,11 +80,13 @@ final class BertEncoder implements Transformer {
   }
 
   @Override
-  public void forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention, StateSink sink) {
+  public void forward(NDManager scope, Batch batch, Plan plan, StateSink sink) {
     int b = batch.size();
     int t = batch.width();
     int d = config.hidden();
-    int last = lastKept(keepHidden, keepAttention);
+    int last = plan.blocksToRun();
+    boolean[] keepHidden = plan.keepHidden();
+    boolean[] keepAttention = plan.keepAttention();
 
     // the embedding sum in the order of the reference graph: (word + type) + position
     float[] emb = new float[b * t * d];
@@ -116,20 +118,32 @@ final class BertEncoder implements Transformer {
     NDArray mask = AttentionOps.maskBias(scope, batch, false);
     for (int l = 0; l < last; l++) {
       Layer w = layers[l];
+      if (plan.site(l, Site.RESID_PRE)) {
+        sink.site(Site.RESID_PRE, l, StateSink.view(h));
+      }
       NDArray qkv = w.qkv.apply(h);
-      int block = l;
-      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(),
-          keepAttention[l] ? p -> sink.attention(block, p) : null);
+      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(), l, plan, sink);
       qkv.close();
-      NDArray proj = w.o.apply(ctx).addi(h);
+      NDArray attnOut = AttentionOps.edit(scope, batch, l, h, w.o.apply(ctx), plan);
       ctx.close();
+      if (plan.site(l, Site.ATTN_OUT)) {
+        sink.site(Site.ATTN_OUT, l, StateSink.view(attnOut));
+      }
+      NDArray proj = attnOut.addi(h);
       NDArray a = LayerNorm.layerNorm(proj, norm, w.ln1g, w.ln1b, eps).get(0);
       proj.close();
+      if (plan.site(l, Site.RESID_MID)) {
+        sink.site(Site.RESID_MID, l, StateSink.view(a));
+      }
       NDArray up = w.in.apply(a);
       NDArray act = Activation.gelu(up);
       up.close();
-      NDArray down = w.out.apply(act).addi(a);
+      NDArray down = w.out.apply(act);
       act.close();
+      if (plan.site(l, Site.MLP_OUT)) {
+        sink.site(Site.MLP_OUT, l, StateSink.view(down));
+      }
+      down.addi(a);
       a.close();
       h.close();
       h = LayerNorm.layerNorm(down, norm, w.ln2g, w.ln2b, eps).get(0);
@@ -137,23 +151,28 @@ final class BertEncoder implements Transformer {
       if (keepHidden[l + 1]) {
         sink.hidden(l + 1, StateSink.view(h));
       }
+      if (plan.site(l, Site.RESID_POST)) {
+        sink.site(Site.RESID_POST, l, StateSink.view(h));
+      }
     }
   }
 
-  /** The number of blocks that must run to produce everything that is kept. */
-  static int lastKept(boolean[] keepHidden, boolean[] keepAttention) {
-    int last = 0;
-    for (int l = 0; l < keepHidden.length; l++) {
-      if (keepHidden[l]) {
-        last = l;
-      }
+  @Override
+  public AttentionWeights attentionWeights(int block) {
+    Layer w = layers[AttentionOps.checkBlock(block, layers.length)];
+    return AttentionOps.weights(w.qkv, w.o, config.hidden(), config.heads(), null, config.layerNormEps(), false);
+  }
+
+  @Override
+  public float[][] outputNorm(int state) {
+    if (state < 0 || state > layers.length) {
+      throw new IllegalArgumentException("hidden state must lie in [0, " + layers.length + "], found " + state);
     }
-    for (int l = 0; l < keepAttention.length; l++) {
-      if (keepAttention[l]) {
-        last = Math.max(last, l + 1);
-      }
+    if (state == 0) {
+      return new float[][] {embGamma.toFloatArray(), embBeta.toFloatArray()};
     }
-    return last;
+    Layer w = layers[state - 1];
+    return new float[][] {w.ln2g.toFloatArray(), w.ln2b.toFloatArray()};
   }
 
   @Override

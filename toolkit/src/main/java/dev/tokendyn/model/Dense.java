@@ -55,6 +55,16 @@ final class Dense {
     this.convolve = convolutionAgrees();
   }
 
+  /** W as [out, in], row-major, copied. */
+  float[] weightValues() {
+    return weight.toFloatArray();
+  }
+
+  /** b, copied. */
+  float[] biasValues() {
+    return bias.toFloatArray();
+  }
+
   /** Whether this layer runs as a convolution on batches of at least {@value #MIN_IMAGES} texts. */
   boolean convolves() {
     return convolve;

@@ -1,18 +1,16 @@
 package dev.tokendyn.model;
 
+import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.cloud.Json;
 import dev.tokendyn.cloud.Npy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writing extractions ({@code tokendyn.extraction/1}), all at once or not at all.
@@ -68,9 +66,42 @@ public final class ExtractionFiles {
 
   /** Writes the whole extraction as one JSON file, atomically. */
   public static void writeJson(Path path, Extraction r) throws IOException {
+    writeJson(path, r, null);
+  }
+
+  /**
+   * Writes a hooked run as one JSON file, atomically: the extraction, and per text an {@code activations}
+   * object from site name to its nested array ([n][d], [n][H][d_h] or [H][n][n]); the header lists the
+   * recorded sites under {@code activation_sites}.
+   */
+  public static void writeJson(Path path, ModelInfo info, List<HookedText> run) throws IOException {
+    writeJson(path, new Extraction(info, run.stream().map(HookedText::text).toList()), run);
+  }
+
+  /** The nested array of an activation, by its shape. */
+  static Object nested(SiteActivation a) {
+    int[] s = a.shape();
+    float[] v = a.values();
+    if (s.length == 2) {
+      return rows(v, s[0], s[1]);
+    }
+    float[][][] out = new float[s[0]][s[1]][s[2]];
+    for (int i = 0; i < s[0]; i++) {
+      for (int j = 0; j < s[1]; j++) {
+        System.arraycopy(v, (i * s[1] + j) * s[2], out[i][j], 0, s[2]);
+      }
+    }
+    return out;
+  }
+
+  private static void writeJson(Path path, Extraction r, List<HookedText> hooked) throws IOException {
     Map<String, Object> root = header(r.model(), r.texts().get(0).hiddenStates());
+    if (hooked != null && !hooked.get(0).activations().isEmpty()) {
+      root.put("activation_sites", hooked.get(0).activations().stream().map(SiteActivation::name).toList());
+    }
     List<Map<String, Object>> texts = new ArrayList<>();
-    for (TextExtraction t : r.texts()) {
+    for (int ti = 0; ti < r.texts().size(); ti++) {
+      TextExtraction t = r.texts().get(ti);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("text", t.text());
       m.put("tokens", t.tokens());
@@ -98,6 +129,13 @@ public final class ExtractionFiles {
         }
         m.put("attentions", at);
       }
+      if (hooked != null && !hooked.get(ti).activations().isEmpty()) {
+        Map<String, Object> acts = new LinkedHashMap<>();
+        for (SiteActivation a : hooked.get(ti).activations()) {
+          acts.put(a.name(), nested(a));
+        }
+        m.put("activations", acts);
+      }
       texts.add(m);
     }
     root.put("texts", texts);
@@ -109,34 +147,44 @@ public final class ExtractionFiles {
    * in place and the directory at its name. Closing without commit removes everything written.
    */
   public static final class NpyDirectory implements Extractor.TextSink, AutoCloseable {
-    private final Path target;
+    private final AtomicFiles.Folder folder;
     private final Path work;
     private final ModelInfo info;
     private final List<Map<String, Object>> index = new ArrayList<>();
     private List<TextExtraction.HiddenState> kept;
-    private boolean committed;
 
     /**
      * @param target the directory to create; it must not exist, or be empty
-     * @throws IllegalArgumentException when the target is a file or a non-empty directory
+     * @throws IOException naming the target when it is a file or a non-empty directory, or its parent
+     *     folder is missing
      */
     public NpyDirectory(Path target, ModelInfo info) throws IOException {
-      this.target = target.toAbsolutePath().normalize();
       this.info = info;
-      if (Files.exists(this.target)) {
-        if (!Files.isDirectory(this.target)) {
-          throw new IllegalArgumentException(target + " exists and is a file; give a new directory or a .json file");
-        }
-        try (Stream<Path> s = Files.list(this.target)) {
-          if (s.findAny().isPresent()) {
-            throw new IllegalArgumentException(target + " is a directory that is not empty; give a new directory");
-          }
-        }
-      }
-      Path parent = this.target.getParent();
-      Files.createDirectories(parent);
-      this.work = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".");
+      this.folder = AtomicFiles.Folder.open(target, false);
+      this.work = folder.path();
     }
+
+    /**
+     * As {@link #accept}, and each recorded site as {@code text_00000.<site>.npy} (float32 of the site's
+     * shape), listed in the text's {@code activations} object.
+     */
+    public void accept(int i, HookedText h) throws IOException {
+      accept(i, h.text());
+      if (h.activations().isEmpty()) {
+        return;
+      }
+      String base = String.format(Locale.ROOT, "text_%05d", i);
+      Map<String, Object> files = new LinkedHashMap<>();
+      for (SiteActivation a : h.activations()) {
+        String f = base + "." + a.name() + ".npy";
+        Npy.writeFloat32(work.resolve(f), a.shape(), a.values());
+        files.put(a.name(), f);
+      }
+      index.get(index.size() - 1).put("activations", files);
+      sites = h.activations().stream().map(SiteActivation::name).toList();
+    }
+
+    private List<String> sites;
 
     @Override
     public void accept(int i, TextExtraction t) throws IOException {
@@ -182,29 +230,18 @@ public final class ExtractionFiles {
       }
       index.sort(Comparator.comparingInt(m -> (Integer) m.get("index")));
       Map<String, Object> root = header(info, kept);
+      if (sites != null) {
+        root.put("activation_sites", sites);
+      }
       root.put("texts", index);
       Json.write(work.resolve("index.json"), root);
-      if (Files.isDirectory(target)) {
-        Files.delete(target); // empty, checked on construction
-      }
-      if (work.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        // temporary directories are private; the result gets the usual rwxr-xr-x
-        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      }
-      Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-      committed = true;
+      folder.commit();
     }
 
     /** Removes the temporary directory unless committed. */
     @Override
     public void close() throws IOException {
-      if (!committed && Files.exists(work)) {
-        try (Stream<Path> s = Files.walk(work)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
-      }
+      folder.close();
     }
   }
 }

@@ -117,11 +117,15 @@ public final class Extractor implements AutoCloseable {
       try (InputStream in = tokenizerFile.open()) {
         plain = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "true", "truncation", "false",
             "padding", "false", "modelMaxLength", Integer.toString(1 << 20)));
+      } catch (RuntimeException e) {
+        throw unreadableTokenizer(tokenizerName, e);
       }
       try (InputStream in = tokenizerFile.open()) {
         cut = HuggingFaceTokenizer.newInstance(in, Map.of("addSpecialTokens", "true", "truncation", "true",
             "padding", "false", "maxLength", Integer.toString(maxTokens), "modelMaxLength",
             Integer.toString(maxTokens)));
+      } catch (RuntimeException e) {
+        throw unreadableTokenizer(tokenizerName, e);
       }
       base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
       Transformer t = ModelLoader.transformer(loaded, base);
@@ -133,6 +137,12 @@ public final class Extractor implements AutoCloseable {
       closeQuietly(plain, cut, base);
       throw e;
     }
+  }
+
+  /** The tokenizers library (Rust) says what is wrong but not with which file. */
+  private static ModelException unreadableTokenizer(String file, RuntimeException e) {
+    return new ModelException(file + ": not a readable Hugging Face tokenizer.json (" + e.getMessage()
+        + "); give the tokenizer.json saved with the model", e);
   }
 
   private static void closeQuietly(HuggingFaceTokenizer a, HuggingFaceTokenizer b, NDManager m) {
@@ -231,6 +241,36 @@ public final class Extractor implements AutoCloseable {
    * @throws IOException when the sink fails; extraction stops there
    */
   public void extract(List<String> texts, ExtractOptions options, TextSink sink) throws ModelException, IOException {
+    run(texts, options, Hooks.none(), (i, r) -> sink.accept(i, r.text()));
+  }
+
+  /** Receives each text's hooked result as soon as its batch is done. */
+  @FunctionalInterface
+  public interface HookedSink {
+    /** @param index the text's position in the input list */
+    void accept(int index, HookedText result) throws IOException;
+  }
+
+  /**
+   * Runs the model with hooks and keeps everything in memory: the hidden states of {@code options}, the
+   * sites of {@code hooks}, and the attention output of one block replaced when {@code hooks} has an edit.
+   *
+   * @throws IllegalArgumentException on a bad text, a layer or block that does not exist, or a site pattern
+   *     that matches nothing
+   */
+  public List<HookedText> run(List<String> texts, ExtractOptions options, Hooks hooks) throws ModelException {
+    HookedText[] out = new HookedText[texts.size()];
+    try {
+      run(texts, options, hooks, (i, r) -> out[i] = r);
+    } catch (IOException e) {
+      throw new IllegalStateException("collecting in memory cannot fail", e);
+    }
+    return Arrays.asList(out);
+  }
+
+  /** As {@link #run(List, ExtractOptions, Hooks)}, handing each text to {@code sink} when its batch is done. */
+  public void run(List<String> texts, ExtractOptions options, Hooks hooks, HookedSink sink)
+      throws ModelException, IOException {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("no texts given; give at least one");
     }
@@ -244,23 +284,52 @@ public final class Extractor implements AutoCloseable {
         keepAttention[l - 1] = true;
       }
     }
+    List<Sites.Named> sites = hooks.sites().isEmpty() ? List.of()
+        : Sites.select(cfg.architecture(), cfg.layers(), hooks.sites());
+    boolean[][] keepSite = new boolean[cfg.layers()][Site.values().length];
+    boolean lnFinal = false;
+    for (Sites.Named n : sites) {
+      if (n.block() < 0) {
+        lnFinal = true;
+      } else {
+        keepSite[n.block()][n.kind().ordinal()] = true;
+      }
+    }
+    if (hooks.edit() != null && hooks.editBlock() >= cfg.layers()) {
+      throw new IllegalArgumentException("block " + hooks.editBlock() + " does not exist: " + info.name()
+          + " has blocks 0.." + (cfg.layers() - 1));
+    }
     List<Tokens> all = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       all.add(tokenize(i, texts.get(i), options.truncate()));
     }
     for (int start = 0; start < all.size(); start += options.batchSize()) {
       int end = Math.min(all.size(), start + options.batchSize());
-      List<TextExtraction> done = run(texts.subList(start, end), all.subList(start, end), kept, keepHidden,
-          keepAttention);
+      Plan plan = new Plan(keepHidden, keepAttention, keepSite, lnFinal, hooks.edit() == null ? -1 : hooks.editBlock(),
+          hooks.edit(), start);
+      List<HookedText> done = run(texts.subList(start, end), all.subList(start, end), kept, plan, sites);
       for (int b = 0; b < done.size(); b++) {
         sink.accept(start + b, done.get(b));
       }
     }
   }
 
+  /** The weights of block {@code block}'s attention sublayer, in plain Java arrays. */
+  public AttentionWeights attentionWeights(int block) {
+    return transformer.attentionWeights(block);
+  }
+
+  /**
+   * The gain and bias {@code [gain, bias]} of the LayerNorm that produces hidden state {@code state} of a
+   * post-LN model (BERT, RoBERTa, DistilBERT); null for GPT-2, whose hidden states are not normalised.
+   */
+  public float[][] outputNorm(int state) {
+    return transformer.outputNorm(state);
+  }
+
   /** One padded batch; each text's rows go straight from native memory into its own arrays. */
-  private List<TextExtraction> run(List<String> texts, List<Tokens> part, int[] kept, boolean[] keepHidden,
-      boolean[] keepAttention) throws ModelException {
+  private List<HookedText> run(List<String> texts, List<Tokens> part, int[] kept, Plan plan, List<Sites.Named> sites)
+      throws ModelException {
     TransformerConfig cfg = info.config();
     int d = cfg.hidden();
     int heads = cfg.heads();
@@ -277,7 +346,17 @@ public final class Extractor implements AutoCloseable {
     // hidden[b][l] and attention[b][l] for text b and hidden-state index l
     float[][][] hidden = new float[part.size()][cfg.layers() + 1][];
     float[][][] attention = new float[part.size()][cfg.layers() + 1][];
+    java.util.Map<String, float[][]> recorded = new java.util.HashMap<>();
     StateSink copy = new StateSink() {
+      @Override
+      public void site(Site kind, int block, FloatBuffer v) {
+        float[][] per = new float[lengths.length][];
+        for (int b = 0; b < lengths.length; b++) {
+          per[b] = SiteCopy.text(kind, v, b, lengths[b], width, d, heads);
+        }
+        recorded.put(kind.name(block), per);
+      }
+
       @Override
       public void hidden(int layer, FloatBuffer v) {
         for (int b = 0; b < lengths.length; b++) {
@@ -302,11 +381,11 @@ public final class Extractor implements AutoCloseable {
       }
     };
     try (NDManager scope = base.newSubManager()) {
-      transformer.forward(scope, new Batch(ids, types, lengths), keepHidden, keepAttention, copy);
+      transformer.forward(scope, new Batch(ids, types, lengths), plan, copy);
     } catch (EngineException e) {
       throw new ModelException(info.name() + ": the engine failed: " + e.getMessage(), e);
     }
-    List<TextExtraction> out = new ArrayList<>();
+    List<HookedText> out = new ArrayList<>();
     for (int b = 0; b < part.size(); b++) {
       Tokens t = part.get(b);
       List<TextExtraction.HiddenState> hs = new ArrayList<>();
@@ -317,7 +396,12 @@ public final class Extractor implements AutoCloseable {
           ap.add(new TextExtraction.AttentionPattern(l - 1, Sites.pattern(l - 1), heads, attention[b][l]));
         }
       }
-      out.add(new TextExtraction(texts.get(b), t.tokens(), t.ids(), t.special(), d, hs, ap));
+      List<SiteActivation> acts = new ArrayList<>();
+      for (Sites.Named n : sites) {
+        acts.add(new SiteActivation(n.name(), n.kind(), n.block(),
+            SiteCopy.shape(n.kind(), lengths[b], d, heads), recorded.get(n.name())[b]));
+      }
+      out.add(new HookedText(new TextExtraction(texts.get(b), t.tokens(), t.ids(), t.special(), d, hs, ap), acts));
     }
     return out;
   }

@@ -72,12 +72,13 @@ final class Gpt2Decoder implements Transformer {
   }
 
   @Override
-  public void forward(NDManager scope, Batch batch, boolean[] keepHidden, boolean[] keepAttention, StateSink sink) {
+  public void forward(NDManager scope, Batch batch, Plan plan, StateSink sink) {
     int b = batch.size();
     int t = batch.width();
     int d = config.hidden();
     int n = config.layers();
-    int last = BertEncoder.lastKept(keepHidden, keepAttention);
+    int last = plan.blocksToRun();
+    boolean[] keepHidden = plan.keepHidden();
     float[] emb = new float[b * t * d];
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < t; j++) {
@@ -102,31 +103,64 @@ final class Gpt2Decoder implements Transformer {
     NDArray mask = AttentionOps.maskBias(scope, batch, true);
     for (int l = 0; l < last; l++) {
       Block w = blocks[l];
+      if (plan.site(l, Site.RESID_PRE)) {
+        sink.site(Site.RESID_PRE, l, StateSink.view(h));
+      }
       NDArray a = LayerNorm.layerNorm(h, norm, w.ln1g, w.ln1b, eps).get(0);
       NDArray qkv = w.qkv.apply(a);
       a.close();
-      int block = l;
-      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(),
-          keepAttention[l] ? p -> sink.attention(block, p) : null);
+      NDArray ctx = AttentionOps.attend(qkv, mask, config.heads(), l, plan, sink);
       qkv.close();
-      NDArray r = w.proj.apply(ctx).addi(h);
+      NDArray attnOut = AttentionOps.edit(scope, batch, l, h, w.proj.apply(ctx), plan);
       ctx.close();
+      if (plan.site(l, Site.ATTN_OUT)) {
+        sink.site(Site.ATTN_OUT, l, StateSink.view(attnOut));
+      }
+      NDArray r = attnOut.addi(h);
       h.close();
+      if (plan.site(l, Site.RESID_MID)) {
+        sink.site(Site.RESID_MID, l, StateSink.view(r));
+      }
       NDArray m = LayerNorm.layerNorm(r, norm, w.ln2g, w.ln2b, eps).get(0);
       NDArray up = w.fc.apply(m);
       m.close();
       NDArray act = geluTanh(up);
       up.close();
-      h = w.out.apply(act).addi(r);
+      NDArray mlpOut = w.out.apply(act);
       act.close();
+      if (plan.site(l, Site.MLP_OUT)) {
+        sink.site(Site.MLP_OUT, l, StateSink.view(mlpOut));
+      }
+      h = mlpOut.addi(r);
       r.close();
       if (l + 1 < n && keepHidden[l + 1]) {
         sink.hidden(l + 1, StateSink.view(h));
       }
+      if (plan.site(l, Site.RESID_POST)) {
+        sink.site(Site.RESID_POST, l, StateSink.view(h));
+      }
     }
-    if (last == n && keepHidden[n]) {
-      sink.hidden(n, StateSink.view(LayerNorm.layerNorm(h, norm, lnfG, lnfB, eps).get(0)));
+    if (last == n && (keepHidden[n] || plan.lnFinal())) {
+      NDArray f = LayerNorm.layerNorm(h, norm, lnfG, lnfB, eps).get(0);
+      if (keepHidden[n]) {
+        sink.hidden(n, StateSink.view(f));
+      }
+      if (plan.lnFinal()) {
+        sink.site(Site.LN_FINAL, -1, StateSink.view(f));
+      }
     }
+  }
+
+  @Override
+  public AttentionWeights attentionWeights(int block) {
+    Block w = blocks[AttentionOps.checkBlock(block, blocks.length)];
+    return AttentionOps.weights(w.qkv, w.proj, config.hidden(), config.heads(),
+        new float[][] {w.ln1g.toFloatArray(), w.ln1b.toFloatArray()}, config.layerNormEps(), true);
+  }
+
+  @Override
+  public float[][] outputNorm(int state) {
+    return null;
   }
 
   /** GELU with the tanh approximation of GPT-2: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */

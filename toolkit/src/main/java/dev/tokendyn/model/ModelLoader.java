@@ -96,23 +96,47 @@ final class ModelLoader {
             + " model.safetensors and tokenizer.json");
       }
     }
+    JsonNode c = readConfig(configFile);
+    Map<String, Tensor> raw = Files.isRegularFile(weightsFile) ? Safetensors.read(weightsFile)
+        : Safetensors.readSharded(index);
+    String name = directoryName(dir, c);
+    String source = dir.toAbsolutePath().normalize().toString();
+    return fromConfig(configFile, c, raw, name, source);
+  }
+
+  /**
+   * Reads {@code config.json}: a JSON object whose {@code model_type} is supported.
+   *
+   * @throws ModelException naming the file when it is not such an object
+   */
+  static JsonNode readConfig(Path configFile) throws ModelException {
     JsonNode c;
     try {
       c = Json.readTree(configFile);
     } catch (IOException e) {
       throw new ModelException(configFile + ": not readable JSON: " + e.getMessage(), e);
     }
-    Architecture arch;
+    if (!c.isObject()) {
+      throw new ModelException(configFile + ": expected a JSON object with \"model_type\" and the model's sizes");
+    }
     try {
-      arch = Architecture.ofModelType(c.path("model_type").asText(null));
+      Architecture.ofModelType(c.path("model_type").asText(null));
     } catch (IllegalArgumentException e) {
       throw new ModelException(configFile + ": " + e.getMessage(), e);
     }
-    Map<String, Tensor> raw = Files.isRegularFile(weightsFile) ? Safetensors.read(weightsFile)
-        : Safetensors.readSharded(index);
-    String name = directoryName(dir, c);
-    String source = dir.toAbsolutePath().normalize().toString();
+    return c;
+  }
+
+  /**
+   * The configuration that {@code config.json} ({@link #readConfig}) describes, with the weights renamed
+   * for it.
+   *
+   * @throws ModelException naming the file when it lacks or misstates a size
+   */
+  static Loaded fromConfig(Path configFile, JsonNode c, Map<String, Tensor> raw, String name, String source)
+      throws ModelException {
     try {
+      Architecture arch = Architecture.ofModelType(c.path("model_type").asText(null));
       return switch (arch) {
         case BERT, ROBERTA -> bertDirectory(c, raw, arch, name, source, configFile);
         case DISTILBERT -> distilbertDirectory(c, raw, name, source, configFile);

@@ -121,50 +121,106 @@ public final class Safetensors {
     return out;
   }
 
-  /** Validates the header: its length, its JSON, and that every tensor's bytes lie inside the file. */
+  /** Bytes per value of a safetensors dtype, or -1 for a name the format does not define. */
+  private static int itemSize(String dtype) {
+    return switch (dtype) {
+      case "F64", "I64", "U64" -> 8;
+      case "F32", "I32", "U32" -> 4;
+      case "F16", "BF16", "I16", "U16" -> 2;
+      case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+      default -> -1;
+    };
+  }
+
+  /**
+   * Validates the header before any byte reaches the native decoder: its length, its JSON, and that every
+   * tensor's bytes lie inside the file and are exactly what its dtype and shape need.
+   */
   static void checkHeader(Path path) throws ModelException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
-      if (size < 8) {
-        throw new ModelException(path + ": truncated safetensors file (" + size + " bytes)");
-      }
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      ch.read(len, 0);
-      long headerLen = len.getLong(0);
-      if (headerLen <= 1 || headerLen > size - 8 || headerLen > (100L << 20)) {
-        throw new ModelException(path + ": bad safetensors header length " + headerLen + " for a file of " + size
-            + " bytes; the file is truncated or not safetensors");
-      }
+      long headerLen = size < 8 ? -1 : ch.read(len, 0) == 8 ? len.getLong(0) : -1;
+      checkLength(path.toString(), size, headerLen);
       ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-      ch.read(hb, 8);
-      JsonNode header;
-      try {
-        header = Json.mapper().readTree(new String(hb.array(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new ModelException(path + ": the safetensors header is not valid JSON; the file is corrupt", e);
+      while (hb.hasRemaining() && ch.read(hb, 8 + hb.position()) > 0) {
+        // read the whole header
       }
-      if (header == null || !header.isObject()) {
-        throw new ModelException(path + ": the safetensors header is not a JSON object; the file is corrupt");
-      }
-      long dataLen = size - 8 - headerLen;
-      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("__metadata__")) {
-          continue;
-        }
-        JsonNode offsets = e.getValue().path("data_offsets");
-        if (!e.getValue().path("shape").isArray() || !offsets.isArray() || offsets.size() != 2) {
-          throw new ModelException(path + ": tensor " + e.getKey() + " lacks a shape or data_offsets; the file is corrupt");
-        }
-        long begin = offsets.get(0).asLong();
-        long end = offsets.get(1).asLong();
-        if (begin < 0 || end < begin || end > dataLen) {
-          throw new ModelException(path + ": tensor " + e.getKey() + " spans bytes [" + begin + ", " + end
-              + ") but the data holds " + dataLen + "; the file is truncated");
-        }
-      }
+      checkHeader(path.toString(), size, hb.array());
     } catch (IOException e) {
       throw new ModelException(path + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #checkHeader(Path)} of a whole file held in memory. */
+  static void checkHeader(byte[] file, String name) throws ModelException {
+    long headerLen = file.length < 8 ? -1
+        : ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    checkLength(name, file.length, headerLen);
+    checkHeader(name, file.length, java.util.Arrays.copyOfRange(file, 8, 8 + (int) headerLen));
+  }
+
+  private static void checkLength(String name, long size, long headerLen) throws ModelException {
+    if (size < 8) {
+      throw new ModelException(name + ": truncated safetensors file (" + size + " bytes)");
+    }
+    if (headerLen <= 1 || headerLen > size - 8 || headerLen > (100L << 20)) {
+      throw new ModelException(name + ": bad safetensors header length " + headerLen + " for a file of " + size
+          + " bytes; the file is truncated or not safetensors");
+    }
+  }
+
+  /** The header's JSON against the file's size. */
+  private static void checkHeader(String path, long size, byte[] headerBytes) throws ModelException {
+    long headerLen = headerBytes.length;
+    JsonNode header;
+    try {
+      header = Json.mapper().readTree(new String(headerBytes, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ModelException(path + ": the safetensors header is not valid JSON; the file is corrupt", e);
+    }
+    if (header == null || !header.isObject()) {
+      throw new ModelException(path + ": the safetensors header is not a JSON object; the file is corrupt");
+    }
+    long dataLen = size - 8 - headerLen;
+    for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equals("__metadata__")) {
+        continue;
+      }
+      JsonNode offsets = e.getValue().path("data_offsets");
+      if (!e.getValue().path("shape").isArray() || !offsets.isArray() || offsets.size() != 2) {
+        throw new ModelException(path + ": tensor " + e.getKey() + " lacks a shape or data_offsets; the file is corrupt");
+      }
+      if (!offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
+        throw new ModelException(path + ": tensor " + e.getKey() + " has data_offsets that are not integers; the"
+            + " file is corrupt");
+      }
+      long begin = offsets.get(0).asLong();
+      long end = offsets.get(1).asLong();
+      if (begin < 0 || end < begin || end > dataLen) {
+        throw new ModelException(path + ": tensor " + e.getKey() + " spans bytes [" + begin + ", " + end
+            + ") but the data holds " + dataLen + "; the file is truncated");
+      }
+      // the native decoder trusts shape and dtype: their product must be exactly the bytes given
+      int item = itemSize(e.getValue().path("dtype").asText(""));
+      if (item < 0) {
+        throw new ModelException(path + ": tensor " + e.getKey() + " has an unknown dtype '"
+            + e.getValue().path("dtype").asText("") + "'; the file is corrupt or from a newer format");
+      }
+      long bytes = item;
+      for (JsonNode dim : e.getValue().path("shape")) {
+        if (!dim.canConvertToLong() || dim.asLong() < 0) {
+          throw new ModelException(path + ": tensor " + e.getKey() + " has a bad shape " + e.getValue().path("shape")
+              + "; the file is corrupt");
+        }
+        bytes = dim.asLong() == 0 ? 0 : bytes > (end - begin) / dim.asLong() + 1 ? Long.MAX_VALUE : bytes * dim.asLong();
+      }
+      if (bytes != end - begin) {
+        throw new ModelException(path + ": tensor " + e.getKey() + " of shape " + e.getValue().path("shape") + " and"
+            + " dtype " + e.getValue().path("dtype").asText() + " needs " + (bytes == Long.MAX_VALUE ? "more" : bytes)
+            + " bytes but spans " + (end - begin) + "; the file is corrupt");
+      }
     }
   }
 }

@@ -13,6 +13,13 @@ interface StateSink {
   /** The attention probabilities of block {@code block}, [B, H, T, T] row-major. */
   void attention(int block, FloatBuffer probabilities);
 
+  /**
+   * An activation of block {@code block} (-1 for the final LayerNorm), in the batch's layout: [B, T, d] for
+   * per-token sites, the fused projection [B, T, 3d] for {@link Site#Q}, {@link Site#K} and {@link Site#V}
+   * (queries scaled by 1/sqrt(d_h)), [B, H, T, T] for scores and probabilities.
+   */
+  default void site(Site kind, int block, FloatBuffer values) {}
+
   /** A view of a contiguous float32 array's memory (a copy only where the engine cannot share it). */
   static FloatBuffer view(ai.djl.ndarray.NDArray a) {
     return a.toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();

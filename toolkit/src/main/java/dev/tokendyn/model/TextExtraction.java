@@ -66,7 +66,14 @@ public record TextExtraction(String text, List<String> tokens, long[] tokenIds, 
 
   /** This text's layers with its token ids and special-token mask, as {@code analyze} measures them. */
   public TextSequence toTextSequence() {
-    return new TextSequence(toSequence(), tokenIds, special);
+    if (attentions.isEmpty()) {
+      return new TextSequence(toSequence(), tokenIds, special);
+    }
+    float[][] p = new float[attentions.size()][];
+    for (int b = 0; b < p.length; b++) {
+      p[b] = attentions.get(b).probabilities();
+    }
+    return new TextSequence(toSequence(), tokenIds, special, p, attentions.get(0).heads());
   }
 
   /** The number of tokens n. */

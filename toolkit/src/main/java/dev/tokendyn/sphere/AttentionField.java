@@ -58,6 +58,22 @@ final class AttentionField {
   private double[] x;
   private double[] out;
 
+  /** The bytes of the arrays that the constructor allocates, in long arithmetic; and of the largest one. */
+  static long[] memoryBytes(SimulationParams p, int threads) {
+    long n = p.n();
+    long d = p.d();
+    long dp = MatrixProduct.padded(p.d());
+    long np = MatrixProduct.padded(p.n());
+    Interaction qkv = p.interaction();
+    int projected = (qkv.q() == null ? 0 : 1) + (qkv.k() == null ? 0 : 1) + (qkv.v() == null ? 0 : 1);
+    boolean sink = p.dynamics() == Dynamics.SINKFORMER && p.sinkhornIterations() > 1;
+    boolean symmetric = qkv.q() == null && qkv.k() == null && n * np <= SYMMETRIC_MAX;
+    long tasks = Math.max(1, Math.min((long) SHARES_PER_THREAD * threads, n / (2 * BLOCK)));
+    long square = sink || symmetric ? n * np : 0;
+    long doubles = projected * n * dp + d * np + square + 2 * np + tasks * BLOCK * np;
+    return new long[] {8 * doubles, 8 * Math.max(Math.max(n * dp, d * np), Math.max(square, BLOCK * np))};
+  }
+
   AttentionField(SimulationParams p, Team team) {
     this.dynamics = p.dynamics();
     this.n = p.n();

@@ -6,7 +6,7 @@ import dev.tokendyn.cloud.TokenCloud;
  * The interaction energy of Geshkovski et al., E_beta(x) = (1 / (2 beta n^2)) sum_{i,j} exp(beta &lt;x_i, x_j&gt;),
  * which USA with Q = K = V = I increases along its flow (it is the gradient ascent of E_beta on the
  * sphere). Summed in the shifted form exp(beta (&lt;x_i,x_j&gt; - m)), m the largest inner product, so
- * that large beta does not overflow before the result does.
+ * that large beta does not overflow before the result does; in one pass and O(1) memory.
  */
 public final class Energy {
   private Energy() {}
@@ -25,23 +25,23 @@ public final class Energy {
     if (!(beta > 0)) {
       return Double.NaN;
     }
-    double[] gram = new double[n * n];
+    // one pass, in O(1) memory: the sum is kept relative to the largest inner product seen so far, and
+    // rescaled when a larger one turns up
     double m = Double.NEGATIVE_INFINITY;
+    double sum = 0;
     for (int i = 0; i < n; i++) {
       for (int j = i; j < n; j++) {
         double s = 0;
         for (int k = 0; k < d; k++) {
           s += x[i * d + k] * x[j * d + k];
         }
-        gram[i * n + j] = s;
-        m = Math.max(m, s);
-      }
-    }
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += Math.exp(beta * (gram[i * n + i] - m));
-      for (int j = i + 1; j < n; j++) {
-        sum += 2 * Math.exp(beta * (gram[i * n + j] - m));
+        double w = i == j ? 1 : 2;
+        if (s > m) {
+          sum = sum * Math.exp(beta * (m - s)) + w;
+          m = s;
+        } else {
+          sum += w * Math.exp(beta * (s - m));
+        }
       }
     }
     return Math.exp(beta * m + Math.log(sum) - Math.log(2 * beta * (double) n * n));

@@ -88,6 +88,10 @@ public record Interaction(double[] q, double[] k, double[] v, String source) {
    */
   public static Interaction read(Path path) throws IOException {
     JsonNode root = Json.readTree(path);
+    if (!root.isObject() || !root.has("q") && !root.has("k") && !root.has("v")) {
+      throw new IOException(path + ": expected a JSON object with the matrices \"q\", \"k\" and \"v\" (each"
+          + " optional, identity when absent, but at least one)");
+    }
     try {
       return new Interaction(matrix(root.get("q"), "q"), matrix(root.get("k"), "k"), matrix(root.get("v"), "v"),
           path.getFileName().toString());
@@ -100,16 +104,26 @@ public record Interaction(double[] q, double[] k, double[] v, String source) {
     if (node == null || node.isNull()) {
       return null;
     }
+    if (!node.isArray() || node.isEmpty()) {
+      throw new IllegalArgumentException(name + " must be a non-empty array of rows, a square matrix");
+    }
     int d = node.size();
+    // every row is checked before the d*d array is allocated
+    for (int i = 0; i < d; i++) {
+      JsonNode row = node.get(i);
+      if (!row.isArray() || row.size() != d) {
+        throw new IllegalArgumentException(name + " must be square: row " + i + " has "
+            + (row.isArray() ? row.size() + " entries" : "no entries (not an array)") + ", expected " + d);
+      }
+    }
     double[] m = new double[d * d];
     for (int i = 0; i < d; i++) {
       JsonNode row = node.get(i);
-      if (row.size() != d) {
-        throw new IllegalArgumentException(name + " must be square: row " + i + " has " + row.size()
-            + " entries, expected " + d);
-      }
       for (int j = 0; j < d; j++) {
-        m[i * d + j] = row.get(j).asDouble(Double.NaN);
+        if (!row.get(j).isNumber()) {
+          throw new IllegalArgumentException(name + "[" + i + "][" + j + "] is not a number: " + row.get(j));
+        }
+        m[i * d + j] = row.get(j).asDouble();
       }
     }
     return m;

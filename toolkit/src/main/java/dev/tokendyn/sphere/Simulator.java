@@ -55,6 +55,26 @@ public final class Simulator {
   }
 
   /**
+   * An estimate of the heap that {@link #run} needs, in bytes: the state, the integrator's stages, the
+   * attention field's arrays and one frame. Frames kept by the caller come on top.
+   *
+   * @throws IllegalArgumentException when one of the arrays would exceed Java's limit of 2^31 - 1
+   *     elements (n and d too large together)
+   */
+  public static long memoryBytes(SimulationParams p, int threads) {
+    long n = p.n();
+    long dp = MatrixProduct.padded(p.d());
+    long[] field = AttentionField.memoryBytes(p, Math.max(1, Math.min(threads, p.n() / 16)));
+    long largest = Math.max(8 * n * dp, field[1]);
+    if (largest / 8 > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("n=" + p.n() + " tokens in d=" + p.d() + " need arrays of " + largest / 8
+          + " values, more than Java's limit of 2^31 - 1; lower n or d");
+    }
+    int stages = p.integrator() == Integrator.RK4 ? 6 : 2;
+    return 8 * n * dp * stages + 8 * 3 * n * p.d() + field[0];
+  }
+
+  /**
    * Runs the simulation.
    *
    * @param threads threads for the attention products, &gt;= 1

@@ -10,7 +10,8 @@ import dev.tokendyn.kernel.ArrayOps;
  *   <li>{@link #SQEUCLIDEAN}: |x - y|^2, POT's {@code ot.dist(x, y)} default (metric 'sqeuclidean');</li>
  *   <li>{@link #EUCLIDEAN}: |x - y|, POT's {@code ot.dist(x, y, metric='euclidean')};</li>
  *   <li>{@link #GEODESIC}: the squared great-circle angle arccos(&lt;x, y&gt;)^2, for points on the unit
- *       sphere; the inner product is clamped to [-1, 1] so that rounding cannot give NaN.</li>
+ *       sphere (the solvers refuse a point whose norm is off 1 by more than 1e-6); the inner product is
+ *       clamped to [-1, 1] so that rounding cannot give NaN.</li>
  * </ul>
  */
 public enum Cost {

@@ -77,13 +77,15 @@ public final class CostMatrix {
   /**
    * The cost between the points of two clouds, not yet computed: rows are computed when asked for.
    *
-   * @throws IllegalArgumentException when the dimensions differ
+   * @throws IllegalArgumentException when the dimensions differ, the costs would overflow, or (geodesic)
+   *     a point is off the unit sphere ({@link Scale})
    */
   public static CostMatrix between(Cost cost, TokenCloud x, TokenCloud y) {
     if (x.dimension() != y.dimension()) {
       throw new IllegalArgumentException("clouds must have the same dimension, found d=" + x.dimension()
           + " (source) vs d=" + y.dimension() + " (target)");
     }
+    Scale.check(cost, x, y);
     return new CostMatrix(x.size(), y.size(), null, cost, x.toFlatArray(), y.toFlatArray(), x.dimension());
   }
 

@@ -44,6 +44,7 @@ public final class SlicedWasserstein implements CloudDistance {
    */
   public SlicedResult solve(TokenCloud xs, TokenCloud xt, double[] a, double[] b) {
     Slices.requireSameDimension(xs, xt);
+    Scale.check(Cost.SQEUCLIDEAN, xs, xt);
     List<String> warnings = new ArrayList<>();
     double[] an = Weights.normalized("a", a, xs.size(), warnings);
     double[] bn = Weights.normalized("b", b, xt.size(), warnings);

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * its geodesic distance, as POT 0.9's {@code ot.sliced_wasserstein_sphere}: the circle has length one,
  * so multiply by 2 pi for radians. The circular W_2^2 is inf over alpha of int_0^1 (F^-1(t) -
  * G^-1(t + alpha))^2 dt (Delon, Salomon and Sobolevski 2010), convex in alpha and minimised here by
- * golden-section search. Points are used as given; put them on the sphere first
- * ({@link TokenCloud#normalizedToSphere()}). A point orthogonal to a plane gets angle zero on it.
+ * golden-section search. The points must lie on the unit sphere (norm 1 within 1e-6, else an
+ * IllegalArgumentException); put them there first ({@link TokenCloud#normalizedToSphere()}). A point
+ * orthogonal to a plane gets angle zero on it.
  */
 public final class SphericalSlicedWasserstein implements CloudDistance {
   private final SlicedParams params;
@@ -47,6 +48,7 @@ public final class SphericalSlicedWasserstein implements CloudDistance {
    */
   public SlicedResult solve(TokenCloud xs, TokenCloud xt, double[] a, double[] b) {
     Slices.requireSameDimension(xs, xt);
+    Scale.check(Cost.GEODESIC, xs, xt);
     int d = xs.dimension();
     if (d < 2) {
       throw new IllegalArgumentException("the spherical sliced distance needs d >= 2, found d=" + d);

@@ -30,8 +30,18 @@ class AnalyzeCommandTest {
   @Test
   void writesTheReportAndEveryPlot() throws Exception {
     Path out = tmp.resolve("report");
-    CliRun r = CliRun.of("analyze", "--sequence", a.toString(), b.toString(), "--name", "sa", "--out", out.toString());
+    Path perText = tmp.resolve("texts.jsonl");
+    CliRun r = CliRun.of("analyze", "--sequence", a.toString(), b.toString(), "--name", "sa", "--out", out.toString(),
+        "--per-text", perText.toString());
     assertThat(r.code()).as(r.err()).isZero();
+    // JSON Lines: one object a line, one line a text
+    List<String> lines = Files.readAllLines(perText);
+    assertThat(lines).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonNode t = Json.mapper().readTree(lines.get(i));
+      assertThat(t.get("index").asInt()).isEqualTo(i);
+      assertThat(t.get("layers").get("mean_cosine")).hasSize(5);
+    }
     JsonNode doc = Json.readTree(out.resolve("report.json"));
     assertThat(dev.tokendyn.export.SchemaTest.validate(doc)).isEmpty();
     JsonNode m = doc.get("models").get(0);
@@ -87,18 +97,31 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void refusesToOverwriteAFolderUnlessForced() throws Exception {
+  void forceReplacesOnlyAFolderThatTokendynWrote() throws Exception {
     Path out = tmp.resolve("taken");
     Files.createDirectories(out);
     Files.writeString(out.resolve("mine.txt"), "keep");
     CliRun r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--force");
+    // a folder that tokendyn did not write is refused even with --force, naming what it holds
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("mine.txt").contains("not written by tokendyn");
     assertThat(Files.readString(out.resolve("mine.txt"))).isEqualTo("keep");
+    // an output of tokendyn is replaced with --force, and a file added to it afterwards stops that
+    Files.delete(out.resolve("mine.txt"));
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--no-transport");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(out.resolve(".tokendyn")).exists();
     r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(out.resolve("report.json")).exists();
-    assertThat(out.resolve("mine.txt")).doesNotExist();
+    Files.writeString(out.resolve("notes.txt"), "mine");
+    r = CliRun.of("analyze", "--sequence", a.toString(), "--out", out.toString(), "--force", "--no-transport");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("notes.txt").contains("did not write");
+    assertThat(out.resolve("notes.txt")).exists();
   }
 
   private CliRun modelRun(Path input, Path out, String... more) {
@@ -155,7 +178,13 @@ class AnalyzeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("removed the checkpoint of an earlier interrupted run");
     assertThat(folder).doesNotExist();
-    assertThat(out.resolve("report.json")).exists();
+    // the model's attention is far from doubly stochastic (Sinkformers' question), the more with [CLS] and [SEP]
+    JsonNode step = Json.readTree(out.resolve("report.json")).get("models").get(0).get("transitions").get(0)
+        .get("metrics");
+    double all = step.get("doubly_stochastic_defect").get("mean").asDouble();
+    double plain = step.get("doubly_stochastic_defect_plain").get("mean").asDouble();
+    assertThat(all).isBetween(0.05, 2.0);
+    assertThat(plain).isBetween(0.0, 2.0);
   }
 
   @Test

@@ -132,4 +132,31 @@ class ExtractCommandTest {
     assertThat(again.err()).contains("not empty");
     assertThat(leftovers()).containsExactlyInAnyOrder("out.json", "npy");
   }
+
+  @Tag("model")
+  @Test
+  void sitesAreChosenByGlobAndWrittenBesideTheHiddenStates() throws Exception {
+    Path out = tmp.resolve("sites.json");
+    CliRun r = CliRun.of("extract", "--model", "all-minilm-l6-v2", "--text", "The cat sat.", "--layers", "0,1",
+        "--sites", "blocks.0.hook_attn_out,blocks.0.attn.hook_pattern", "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode doc = Json.readTree(out);
+    assertThat(doc.path("activation_sites").toString())
+        .isEqualTo("[\"blocks.0.attn.hook_pattern\",\"blocks.0.hook_attn_out\"]");
+    JsonNode t = doc.path("texts").get(0);
+    int n = t.path("tokens").size();
+    assertThat(t.path("activations").path("blocks.0.hook_attn_out").size()).isEqualTo(n);
+    assertThat(t.path("activations").path("blocks.0.hook_attn_out").get(0).size()).isEqualTo(384);
+    assertThat(t.path("activations").path("blocks.0.attn.hook_pattern").size()).isEqualTo(12);
+    assertThat(dev.tokendyn.export.SchemaTest.validate(doc)).isEmpty();
+    Path dir = tmp.resolve("sites-npy");
+    assertThat(CliRun.of("extract", "--model", "all-minilm-l6-v2", "--text", "The cat sat.", "--sites",
+        "blocks.5.hook_mlp_out", "--out", dir.toString()).code()).isZero();
+    assertThat(dir.resolve("text_00000.blocks.5.hook_mlp_out.npy")).exists();
+    CliRun bad = CliRun.of("extract", "--model", "all-minilm-l6-v2", "--text", "x", "--sites", "blocks.9.hook_q",
+        "--out", tmp.resolve("bad.json").toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("site 'blocks.9.hook_q' matches none", "blocks 0..5");
+    assertThat(tmp.resolve("bad.json")).doesNotExist();
+  }
 }

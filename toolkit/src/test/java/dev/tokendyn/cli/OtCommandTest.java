@@ -107,7 +107,7 @@ class OtCommandTest {
   void writesTheSparsePlanAtomically() throws IOException {
     Path[] c = lineClouds();
     Path plan = dir.resolve("out/plan.json");
-    Run r = ot("--source", c[0].toString(), "--target", c[1].toString(), "--plan", plan.toString());
+    Run r = ot("--source", c[0].toString(), "--target", c[1].toString(), "--plan", plan.toString(), "--parents");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode p = Json.readTree(plan);
     assertThat(p.get("entries")).hasSize(2);

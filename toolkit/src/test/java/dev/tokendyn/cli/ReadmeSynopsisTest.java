@@ -27,6 +27,11 @@ class ReadmeSynopsisTest {
 
   private static final Pattern FENCE = Pattern.compile("```\\w*\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
+  /**
+   * Options that every command writing files shares, described once among the output rules above the
+   * command table rather than in each synopsis.
+   */
+  private static final List<String> SHARED = List.of("--parents");
 
   /** Each command path ("ot", "bench ot") with the text of its synopsis lines in the README. */
   static Map<String, String> synopses(String readme) {
@@ -83,6 +88,11 @@ class ReadmeSynopsisTest {
     Map<String, CommandLine> commands = leaves(Main.commandLine(new PrintWriter(new StringWriter()),
         new PrintWriter(new StringWriter())), "", new LinkedHashMap<>());
     List<String> problems = new ArrayList<>();
+    for (String shared : SHARED) {
+      if (!readme.contains("`" + shared + "`")) {
+        problems.add("README does not describe the shared option " + shared);
+      }
+    }
     for (var e : commands.entrySet()) {
       String synopsis = synopses.get(e.getKey());
       if (synopsis == null) {
@@ -92,7 +102,7 @@ class ReadmeSynopsisTest {
       TreeSet<String> options = new TreeSet<>();
       TreeSet<String> names = new TreeSet<>();
       for (OptionSpec o : e.getValue().getCommandSpec().options()) {
-        if (o.hidden() || o.usageHelp() || o.versionHelp()) {
+        if (o.hidden() || o.usageHelp() || o.versionHelp() || SHARED.contains(o.longestName())) {
           continue;
         }
         options.add(o.longestName());

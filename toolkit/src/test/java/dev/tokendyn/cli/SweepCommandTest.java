@@ -45,7 +45,7 @@ class SweepCommandTest {
     assertThat(r.err()).contains("--betas");
     r = CliRun.of("sweep", "--betas", "1", "--ds", "1", "--dt", "0.1", "--steps", "3", "--out", out.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("d must be >= 2");
+    assertThat(r.err()).contains("--ds must hold dimensions >= 2");
     assertThat(out).doesNotExist();
     assertThat(Files.exists(tmp.resolve("x-d1.png"))).isFalse();
   }

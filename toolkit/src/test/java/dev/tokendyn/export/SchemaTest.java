@@ -94,7 +94,7 @@ public class SchemaTest {
   void aBrokenDocumentFails() throws IOException {
     JsonNode bad = Json.mapper().readTree("{\"schema\": \"tokendyn.simulation/1\", \"parameters\": {}, \"frames\": []}");
     assertThat(validate(bad)).isNotEmpty();
-    JsonNode wrongKind = Json.mapper().readTree("{\"schema\": \"tokendyn.fit/1\", \"beta\": -1}");
+    JsonNode wrongKind = Json.mapper().readTree("{\"schema\": \"tokendyn.fit/2\", \"beta\": -1}");
     assertThat(validate(wrongKind)).isNotEmpty();
   }
 }

@@ -85,4 +85,58 @@ class Gpt2Test {
       }
     }
   }
+
+  @Test
+  void theLastResidualStreamAndTheFinalLayerNormAreTwoSites() throws Exception {
+    try (Extractor ex = Extractor.open(TinyGpt2.write(tmp.resolve("gpt2-sites")).toString())) {
+      int layers = ex.info().config().layers();
+      int d = ex.info().config().hidden();
+      String lastPost = "blocks." + (layers - 1) + ".hook_resid_post";
+      List<HookedText> r = ex.run(List.of("the cat sat on the mat", "the cat"), ExtractOptions.defaults(),
+          Hooks.sites(List.of("blocks.*.hook_resid_pre", "blocks.*.hook_attn_out", "blocks.*.hook_resid_mid",
+              "blocks.*.hook_mlp_out", lastPost, "ln_final.hook_normalized")));
+      for (HookedText t : r) {
+        int n = t.text().size();
+        // Hugging Face's last hidden state is the final LayerNorm's output, not the last residual stream
+        assertThat(t.activation("ln_final.hook_normalized").values()).containsExactly(t.text().state(layers).values());
+        // pre-LN: resid_mid = resid_pre + attn_out and resid_post = resid_mid + mlp_out, in float32
+        for (int l = 0; l < layers; l++) {
+          float[] pre = t.activation("blocks." + l + ".hook_resid_pre").values();
+          float[] attn = t.activation("blocks." + l + ".hook_attn_out").values();
+          float[] mid = t.activation("blocks." + l + ".hook_resid_mid").values();
+          float[] mlp = t.activation("blocks." + l + ".hook_mlp_out").values();
+          float[] post = l + 1 < layers ? t.text().state(l + 1).values() : t.activation(lastPost).values();
+          for (int k = 0; k < n * d; k++) {
+            assertThat(mid[k]).isEqualTo(pre[k] + attn[k]);
+            assertThat(post[k]).isEqualTo(mid[k] + mlp[k]);
+          }
+        }
+        // the final LayerNorm of the last residual stream, recomputed here, is the last hidden state
+        com.fasterxml.jackson.databind.JsonNode config = TinyGpt2.reference().path("config");
+        float[] g = TinyGpt2.weights(config).stream().filter(x -> x.name().equals("ln_f.weight")).findFirst()
+            .orElseThrow().data();
+        float[] b = TinyGpt2.weights(config).stream().filter(x -> x.name().equals("ln_f.bias")).findFirst()
+            .orElseThrow().data();
+        double eps = config.path("layer_norm_epsilon").asDouble(1e-5);
+        float[] h = t.activation(lastPost).values();
+        float[] f = t.activation("ln_final.hook_normalized").values();
+        for (int i = 0; i < n; i++) {
+          double m = 0;
+          double v = 0;
+          for (int k = 0; k < d; k++) {
+            m += h[i * d + k];
+          }
+          m /= d;
+          for (int k = 0; k < d; k++) {
+            v += (h[i * d + k] - m) * (h[i * d + k] - m);
+          }
+          v /= d;
+          for (int k = 0; k < d; k++) {
+            double want = (h[i * d + k] - m) / Math.sqrt(v + eps) * g[k] + b[k];
+            assertThat((double) f[i * d + k]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-4));
+          }
+        }
+      }
+    }
+  }
 }

@@ -1,0 +1,66 @@
+package dev.tokendyn.metrics;
+
+/**
+ * How far an attention matrix is from doubly stochastic: Sinkformers (Sander et al. 2022) observe that
+ * trained attention comes close to it.
+ *
+ * <pre>  defect(P) = (1/m) sum_j | sum_i P'_ij - 1 |</pre>
+ * over the m kept tokens, where P' is P restricted to the kept rows and columns, each row renormalised to
+ * sum to one (a row-stochastic matrix of the kept tokens). Its columns sum to m in total, so the defect
+ * is 0 exactly when P' is doubly stochastic and at most 2 (m - 1) / m (every query on one key).
+ */
+public final class DoublyStochastic {
+  private DoublyStochastic() {}
+
+  /**
+   * The defect of head {@code head} of a [heads, n, n] row-major probability array.
+   *
+   * @param probabilities [heads][n][n], rows summing to one; not modified
+   * @param keep which tokens to keep (all, or all but the special tokens); null keeps all
+   * @return the defect, or NaN when fewer than one token is kept
+   * @throws IllegalArgumentException when the shapes do not fit
+   */
+  public static double defect(float[] probabilities, int heads, int n, int head, boolean[] keep) {
+    if (probabilities.length != heads * n * n || head < 0 || head >= heads || (keep != null && keep.length != n)) {
+      throw new IllegalArgumentException("probabilities of " + probabilities.length + " values do not fit " + heads
+          + " heads of " + n + " x " + n + " (head " + head + ", keep " + (keep == null ? "all" : keep.length) + ")");
+    }
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+      if (keep == null || keep[j]) {
+        m++;
+      }
+    }
+    if (m == 0) {
+      return Double.NaN;
+    }
+    double[] col = new double[n];
+    int o = head * n * n;
+    for (int i = 0; i < n; i++) {
+      if (keep != null && !keep[i]) {
+        continue;
+      }
+      double row = 0;
+      for (int j = 0; j < n; j++) {
+        if (keep == null || keep[j]) {
+          row += probabilities[o + i * n + j];
+        }
+      }
+      if (row <= 0) {
+        continue;
+      }
+      for (int j = 0; j < n; j++) {
+        if (keep == null || keep[j]) {
+          col[j] += probabilities[o + i * n + j] / row;
+        }
+      }
+    }
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      if (keep == null || keep[j]) {
+        s += Math.abs(col[j] - 1);
+      }
+    }
+    return s / m;
+  }
+}
