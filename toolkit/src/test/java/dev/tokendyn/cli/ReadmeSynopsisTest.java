@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * option that {@code tokendyn CMD --help} lists, and no option the command lacks. A command or an option
  * added without its README line fails here, whoever adds it.
  */
-class ReadmeSynopsisTest {
+public class ReadmeSynopsisTest {
 
   private static final Pattern FENCE = Pattern.compile("```\\w*\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
@@ -32,9 +32,11 @@ class ReadmeSynopsisTest {
    * command table rather than in each synopsis.
    */
   private static final List<String> SHARED = List.of("--parents");
+  /** {@code SWEEP-OPTIONS} in a synopsis: the options of the synopsis of {@code sweep}. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\b([A-Z]+)-OPTIONS\\b");
 
   /** Each command path ("ot", "bench ot") with the text of its synopsis lines in the README. */
-  static Map<String, String> synopses(String readme) {
+  public static Map<String, String> synopses(String readme) {
     Map<String, String> out = new LinkedHashMap<>();
     Matcher f = FENCE.matcher(readme);
     while (f.find()) {
@@ -83,10 +85,25 @@ class ReadmeSynopsisTest {
 
   @Test
   void everyCommandsOptionsAreTheReadmeSynopsisOptions() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    CommandLine root = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    assertThat(problems(readme(), "", root)).as("README synopses against --help").isEmpty();
+  }
+
+  /** The project's README, read from a module's folder. */
+  public static String readme() throws java.io.IOException {
+    return Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What the README's synopses get wrong about the commands under {@code root}, which the synopses call
+   * {@code prefix} ("" for tokendyn's own, "jupyter", "spark"): a command without a synopsis line, an
+   * option that its synopsis lacks, or one that the command lacks. A placeholder such as
+   * {@code SWEEP-OPTIONS} in a synopsis stands for the options of the README's synopsis of that command
+   * ({@code sweep}); they count as named, and need not all apply.
+   */
+  public static List<String> problems(String readme, String prefix, CommandLine root) {
     Map<String, String> synopses = synopses(readme);
-    Map<String, CommandLine> commands = leaves(Main.commandLine(new PrintWriter(new StringWriter()),
-        new PrintWriter(new StringWriter())), "", new LinkedHashMap<>());
+    Map<String, CommandLine> commands = leaves(root, prefix, new LinkedHashMap<>());
     List<String> problems = new ArrayList<>();
     for (String shared : SHARED) {
       if (!readme.contains("`" + shared + "`")) {
@@ -108,15 +125,21 @@ class ReadmeSynopsisTest {
         options.add(o.longestName());
         names.addAll(List.of(o.names()));
       }
-      TreeSet<String> written = new TreeSet<>();
-      Matcher m = OPTION.matcher(synopsis);
-      while (m.find()) {
-        written.add(m.group());
+      TreeSet<String> written = optionsIn(synopsis);
+      TreeSet<String> unknown = new TreeSet<>(written);
+      unknown.removeAll(names);
+      Matcher placeholder = PLACEHOLDER.matcher(synopsis);
+      while (placeholder.find()) {
+        String other = synopses.get(placeholder.group(1).toLowerCase(java.util.Locale.ROOT));
+        if (other == null) {
+          problems.add("README synopsis of '" + e.getKey() + "' names " + placeholder.group()
+              + ", but README has no synopsis of " + placeholder.group(1).toLowerCase(java.util.Locale.ROOT));
+        } else {
+          written.addAll(optionsIn(other));
+        }
       }
       TreeSet<String> missing = new TreeSet<>(options);
       missing.removeAll(written);
-      TreeSet<String> unknown = new TreeSet<>(written);
-      unknown.removeAll(names);
       if (!missing.isEmpty()) {
         problems.add("README synopsis of '" + e.getKey() + "' lacks " + missing);
       }
@@ -124,7 +147,38 @@ class ReadmeSynopsisTest {
         problems.add("README synopsis of '" + e.getKey() + "' names options the command lacks: " + unknown);
       }
     }
-    assertThat(problems).as("README synopses against --help").isEmpty();
+    return problems;
+  }
+
+  private static TreeSet<String> optionsIn(String synopsis) {
+    TreeSet<String> written = new TreeSet<>();
+    Matcher m = OPTION.matcher(synopsis);
+    while (m.find()) {
+      written.add(m.group());
+    }
+    return written;
+  }
+
+  @CommandLine.Command(name = "job")
+  static final class Job {
+    @CommandLine.Option(names = "--master") String master;
+    @CommandLine.Option(names = "--n") int n;
+    @CommandLine.Option(names = "--seed") long seed;
+  }
+
+  @CommandLine.Command(name = "x", subcommands = {Job.class})
+  static final class JobRoot {
+  }
+
+  @Test
+  void aPlaceholderStandsForTheOptionsOfAnotherSynopsis() {
+    CommandLine root = new CommandLine(new JobRoot());
+    String md = "```\n./tokendyn job --n N [--seed S]\n./tokendyn x job --master M JOB-OPTIONS\n```\n";
+    assertThat(problems(md, "x", root)).noneMatch(p -> p.contains("'x job'"));
+    String lacking = "```\n./tokendyn job --n N\n./tokendyn x job --master M JOB-OPTIONS\n```\n";
+    assertThat(problems(lacking, "x", root)).contains("README synopsis of 'x job' lacks [--seed]");
+    String none = "```\n./tokendyn x job --master M\n```\n";
+    assertThat(problems(none, "x", root)).contains("README synopsis of 'x job' lacks [--n, --seed]");
   }
 
   @Test
