@@ -3,7 +3,6 @@ package dev.tokendyn.metrics;
 import dev.tokendyn.cloud.CloudSequence;
 import dev.tokendyn.cloud.TextSequence;
 import dev.tokendyn.cloud.TokenCloud;
-import dev.tokendyn.transport.Transport;
 import java.util.Arrays;
 
 /**
@@ -93,9 +92,12 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
       x[l] = rows(seq.cloud(l), keep);
     }
     Gram[] grams = new Gram[layers];
+    // the rotational share's principal axes need the Gram matrices' eigenvectors; the ranks need only values
+    int components = Math.min(params.rotationComponents(), d);
+    boolean axes = n >= RotationalShare.minimumTokens(components) && n < d && d > components;
     double[] cos = pairs == null || n < 2 ? null : new double[n * (n - 1) / 2];
     for (int l = 0; l < layers && n >= 1; l++) {
-      Gram g = Gram.of(x[l], n, d);
+      Gram g = Gram.of(x[l], n, d, axes);
       grams[l] = g;
       for (int i = 0; i < n; i++) {
         if (!(g.inner[i * n + i] > 0)) {
@@ -105,9 +107,10 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
       }
       set(v, TextMetric.MEAN_NORM, l, meanNorm(g));
       set(v, TextMetric.CLUSTERS, l, Clusters.of(g, params.threshold()).count());
-      set(v, TextMetric.MSD, l, meanSquaredDifference(x[l], x[0], n));
-      double ceiling = (squaredNorm(x[l]) + squaredNorm(x[0])) / n;
-      set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? meanSquaredDifference(x[l], x[0], n) / ceiling : Double.NaN);
+      double msd = meanSquaredDifference(x[l], x[0], n);
+      set(v, TextMetric.MSD, l, msd);
+      double ceiling = (trace(g) + trace(grams[0])) / n;
+      set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? msd / ceiling : Double.NaN);
       if (n >= 2) {
         double sum = 0;
         int p = 0;
@@ -132,7 +135,7 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
           set(v, TextMetric.EFFECTIVE_RANK, l, EffectiveRank.fromSingularValues(sigma));
           set(v, TextMetric.STABLE_RANK, l, stable);
         }
-        set(v, TextMetric.RANK_COLLAPSE, l, RankCollapse.of(TokenCloud.ofFlat(n, d, x[l])));
+        set(v, TextMetric.RANK_COLLAPSE, l, g.rankCollapse());
       }
       IntrinsicDimension.Estimate id = IntrinsicDimension.estimate(g, IntrinsicDimension.DEFAULT_DISCARD);
       set(v, TextMetric.INTRINSIC_DIMENSION, l, id.value());
@@ -140,14 +143,15 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     double[] w2 = new double[Math.max(0, layers - 1)];
     for (int l = 0; l + 1 < layers && n >= 1; l++) {
       set(v, TextMetric.IDENTITY_COST, l, meanSquaredDifference(x[l + 1], x[l], n));
-      RotationalShare.Result r = RotationalShare.of(grams[l], x[l + 1], params.rotationComponents());
+      double[] cross = grams[l].cross(grams[l + 1]);
+      RotationalShare.Result r = RotationalShare.of(grams[l], grams[l + 1], cross, params.rotationComponents());
       set(v, TextMetric.ROTATIONAL_SHARE, l, r.share());
       set(v, TextMetric.AFFINE_R2, l, r.affineR2());
       if (l >= 1) {
         set(v, TextMetric.PERSISTENCE, l, Persistence.of(x[l - 1], x[l], x[l + 1], n, d));
       }
       if (params.transport()) {
-        w2[l] = Transport.w2(TokenCloud.ofFlat(n, d, x[l]), TokenCloud.ofFlat(n, d, x[l + 1]));
+        w2[l] = grams[l].w2(grams[l + 1], cross);
         set(v, TextMetric.W2, l, w2[l]);
       }
     }
@@ -176,7 +180,9 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
       }
     }
     if (params.transport() && layers >= 2 && n >= 1) {
-      double direct = Transport.w2(TokenCloud.ofFlat(n, d, x[0]), TokenCloud.ofFlat(n, d, x[layers - 1]));
+      Gram first = grams[0];
+      Gram last = grams[layers - 1];
+      double direct = first.w2(last, first.cross(last));
       set(v, TextMetric.GEODESIC_RATIO, 0, GeodesicRatio.of(w2, direct));
     }
     if (layers >= 2 && n >= 1) {
@@ -221,10 +227,11 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     return s / g.n;
   }
 
-  private static double squaredNorm(double[] x) {
+  /** sum_i |x_i|^2, the trace of G. */
+  private static double trace(Gram g) {
     double s = 0;
-    for (double t : x) {
-      s += t * t;
+    for (int i = 0; i < g.n; i++) {
+      s += g.inner[i * g.n + i];
     }
     return s;
   }
