@@ -1,0 +1,35 @@
+package dev.tokendyn.kernel;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Whether this process has done enough work for a vector kernel's warm-up to pay.
+ *
+ * <p>The Vector API runs as ordinary method calls, allocating an object per operation, until the C2
+ * compiler has compiled the kernel that uses it; in a fresh JVM that costs a fixed 0.2 to 0.5
+ * CPU-seconds per kernel (measured: the first 1000 x 1000 x 64 squared-distance matrix took 0.25 s of the
+ * calling thread and 0.2 s of the compiler, against 0.003 s warm), while a plain loop over the same fused
+ * multiply-adds, compiled by C1 within milliseconds, took 0.02 s. So the kernels that have a scalar twin
+ * with the same bits run it for the first {@link #BUDGET} multiply-adds of a process, and the vector
+ * kernel from then on: a short command never pays the warm-up, and a long one pays it once, after at
+ * most about a quarter of a CPU-second spent on the slower loop.
+ *
+ * <p>The counter is the only state, and it changes speed, never a result: each scalar twin computes the
+ * same chain of rounded operations as its vector kernel, which the tests check bit for bit.
+ */
+public final class Warmth {
+  /** Multiply-adds run by scalar twins before the vector kernels take over: about 0.25 s of one core. */
+  public static final long BUDGET = 1L << 30;
+
+  private static final AtomicLong SCALAR_WORK = new AtomicLong();
+
+  private Warmth() {}
+
+  /**
+   * Whether a call of {@code work} multiply-adds should run the scalar twin; counts the work when it
+   * should. Thread-safe.
+   */
+  public static boolean cold(long work) {
+    return SCALAR_WORK.get() < BUDGET && SCALAR_WORK.getAndAdd(work) < BUDGET;
+  }
+}
