@@ -61,6 +61,41 @@ public final class ArrayOps {
     return s;
   }
 
+  /**
+   * out[q] = sum_k u[oi+k] * u[oq+k], k &lt; len, for the four rows starting at o0..o3 of u: one row against
+   * four others at once, the inner loop of the cluster search. Only out is written.
+   */
+  public static void dot4(double[] u, int oi, int o0, int o1, int o2, int o3, int len, double[] out) {
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = a0;
+    DoubleVector a2 = a0;
+    DoubleVector a3 = a0;
+    int bound = S.loopBound(len);
+    int k = 0;
+    for (; k < bound; k += L) {
+      DoubleVector x = DoubleVector.fromArray(S, u, oi + k);
+      a0 = x.fma(DoubleVector.fromArray(S, u, o0 + k), a0);
+      a1 = x.fma(DoubleVector.fromArray(S, u, o1 + k), a1);
+      a2 = x.fma(DoubleVector.fromArray(S, u, o2 + k), a2);
+      a3 = x.fma(DoubleVector.fromArray(S, u, o3 + k), a3);
+    }
+    double s0 = VectorMath.sumLanes(a0);
+    double s1 = VectorMath.sumLanes(a1);
+    double s2 = VectorMath.sumLanes(a2);
+    double s3 = VectorMath.sumLanes(a3);
+    for (; k < len; k++) {
+      double x = u[oi + k];
+      s0 += x * u[o0 + k];
+      s1 += x * u[o1 + k];
+      s2 += x * u[o2 + k];
+      s3 += x * u[o3 + k];
+    }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+  }
+
   /** y[yo+k] += alpha * x[xo+k], k < len, as one fused multiply-add per element. */
   public static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
@@ -172,7 +207,8 @@ public final class ArrayOps {
   public static double minDifference(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double mn = Double.POSITIVE_INFINITY;
-    if (len >= L) {
+    // differences and minima are exact, so the scalar loop that a cold process runs (Warmth) gives the same value
+    if (len >= L && !Warmth.cold(len)) {
       DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {

@@ -139,4 +139,23 @@ class ArrayOpsTest {
       }
     }
   }
+
+  @Test
+  void fourRowDotsAgreeWithPlainSums() {
+    SplittableRandom rng = new SplittableRandom(345);
+    for (int len : LENGTHS) {
+      double[] u = gaussian(rng, 6 * len);
+      double[] out = new double[4];
+      ArrayOps.dot4(u, 0, len, 2 * len, 4 * len, 5 * len, len, out);
+      int[] rows = {1, 2, 4, 5};
+      for (int q = 0; q < 4; q++) {
+        double s = 0;
+        for (int k = 0; k < len; k++) {
+          s += u[k] * u[rows[q] * len + k];
+        }
+        assertThat(out[q]).as("len=%d row %d", len, rows[q]).isCloseTo(s, within(1e-13 * scale(u, 0, u, rows[q] * len,
+            len)));
+      }
+    }
+  }
 }
