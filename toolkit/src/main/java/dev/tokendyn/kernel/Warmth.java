@@ -12,16 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * multiply-adds, compiled by C1 within milliseconds, took 0.02 s. So the kernels that have a scalar twin
  * with the same bits run it for the first {@link #BUDGET} multiply-adds of a process, and the vector
  * kernel from then on: a short command never pays the warm-up, and a long one pays it once, after at
- * most about a quarter of a CPU-second spent on the slower loop.
+ * most about half a CPU-second spent on the slower loops (a whole Sinkhorn solve at n = m = 4000 fits).
  *
  * <p>The counter is the only state, and it changes speed, never a result: each scalar twin computes the
  * same chain of rounded operations as its vector kernel, which the tests check bit for bit.
  */
 public final class Warmth {
-  /** Multiply-adds run by scalar twins before the vector kernels take over: about 0.25 s of one core. */
-  public static final long BUDGET = 1L << 30;
+  /** Multiply-adds run by scalar twins before the vector kernels take over: about half a second of one core. */
+  public static final long BUDGET = 1L << 31;
 
   private static final AtomicLong SCALAR_WORK = new AtomicLong();
+  /** A choice made for the calling thread by the tests, which compare the two paths bit for bit. */
+  private static final ThreadLocal<Boolean> FORCED = new ThreadLocal<>();
 
   private Warmth() {}
 
@@ -30,6 +32,19 @@ public final class Warmth {
    * should. Thread-safe.
    */
   public static boolean cold(long work) {
+    Boolean forced = FORCED.get();
+    if (forced != null) {
+      return forced;
+    }
     return SCALAR_WORK.get() < BUDGET && SCALAR_WORK.getAndAdd(work) < BUDGET;
+  }
+
+  /** Makes {@link #cold} answer {@code cold} on this thread, or as the counter says again for null; for tests. */
+  static void force(Boolean cold) {
+    if (cold == null) {
+      FORCED.remove();
+    } else {
+      FORCED.set(cold);
+    }
   }
 }
