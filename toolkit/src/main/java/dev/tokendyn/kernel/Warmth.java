@@ -39,6 +39,14 @@ public final class Warmth {
     return SCALAR_WORK.get() < BUDGET && SCALAR_WORK.getAndAdd(work) < BUDGET;
   }
 
+  /**
+   * Ends the cold start of this process now: the vector kernels run from the next call on, as after
+   * {@link #BUDGET}. For a process that will run long anyway, such as an in-process benchmark's warm-up.
+   */
+  public static void endColdStart() {
+    SCALAR_WORK.accumulateAndGet(BUDGET, Math::max);
+  }
+
   /** Makes {@link #cold} answer {@code cold} on this thread, or as the counter says again for null; for tests. */
   static void force(Boolean cold) {
     if (cold == null) {

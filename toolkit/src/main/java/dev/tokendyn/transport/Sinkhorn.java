@@ -680,7 +680,7 @@ public final class Sinkhorn implements CloudDistance {
      * when the row had to be rescued). {@code row} is scratch for a kernel computed on the fly; cost row i is
      * cv[co .. co + m) (the held cost, or a block of rows computed for this sweep), read only when the kernel is
      * computed on the fly or rebuilt; with {@code fused}, cv[co .. co + m) is kernel row i itself, made on the fly
-   * by the tile kernel. A method of its own, called once per row, so that the JIT compiles it within the
+     * by the tile kernel. A method of its own, called once per row, so that the JIT compiles it within the
      * first solve.
      */
     private double sweepRow(int i, double[] row, double[] t, boolean relaxed, boolean initRows, boolean build,
