@@ -853,12 +853,14 @@ public final class CorpusAnalysis {
       java.util.SplittableRandom rng = new java.util.SplittableRandom(params.seed());
       int pairs = (int) Math.min(1 << 16, (long) x.size() * y.size());
       double[] c = new double[pairs];
+      double[] xf = x.toFlatArray();
+      double[] yf = y.toFlatArray();
       for (int s = 0; s < pairs; s++) {
-        int i = rng.nextInt(x.size());
-        int j = rng.nextInt(y.size());
+        int i = rng.nextInt(x.size()) * d;
+        int j = rng.nextInt(y.size()) * d;
         double q = 0;
         for (int k = 0; k < d; k++) {
-          double t = x.get(i, k) - y.get(j, k);
+          double t = xf[i + k] - yf[j + k];
           q += t * t;
         }
         c[s] = q;

@@ -106,30 +106,13 @@ final class Gram {
    * (packed once per cloud).
    */
   double[] product(double[] a, int rows) {
-    // whole strips of the zero-padded panel into a padded buffer: the kernel's register-blocked path for
-    // every column, the padding's columns (zero) dropped when copying out
-    int width = (n + MatrixProduct.STRIP - 1) / MatrixProduct.STRIP * MatrixProduct.STRIP;
-    double[] wide = new double[rows * width];
-    for (int r = 0; r < rows; r += ROWS) {
-      int block = Math.min(ROWS, rows - r);
-      MatrixProduct.multiplyPacked(a, r * d, d, block, d, panel, 0, width, wide, r * width, width);
-    }
-    if (width == n) {
-      return wide;
-    }
-    double[] out = new double[rows * n];
-    for (int i = 0; i < rows; i++) {
-      System.arraycopy(wide, i * width, out, i * n, n);
-    }
-    return out;
+    return MatrixProduct.timesTransposedPacked(a, rows, panel, n, d);
   }
 
   /** Yc Xc^T, row-major n x n, for the centred points of y (the same n and d) and this cloud's. */
   double[] cross(Gram y) {
     return product(y.xc, y.n);
   }
-
-  private static final int ROWS = 32;
 
   /** cos(x_i, x_j), clamped to [-1, 1]; NaN when a point is zero. */
   double cosine(int i, int j) {

@@ -241,7 +241,9 @@ public final class RotationalShare {
     if (gram) {
       CommonOps_DDRM.multTransB(xc, xc, m); // eigenvectors u of X X^T give the axes X^T u / |X^T u|
     } else {
-      CommonOps_DDRM.multTransA(xc, xc, m);
+      // X^T X as the rows of X^T against themselves, by the SIMD kernel
+      double[] t = dev.tokendyn.kernel.MatrixProduct.transposed(xc.data, n, d, n);
+      m.data = dev.tokendyn.kernel.MatrixProduct.timesTransposed(t, d, t, d, n);
     }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m.numRows, true, true);
     if (!eig.decompose(m)) {
