@@ -146,10 +146,19 @@ final class AttentionField {
    * from the transposed upper entries (the same sums, so the same bits).
    */
   private void mirroredRows(int i0, int rows, double[] s) {
+    // column j of the upper part holds the block's rows side by side: read each of its cache lines once
+    // for all the rows, rather than once per row (a stride of np doubles between rows)
+    int shared = i0 / L * L;
+    for (int j = 0; j < shared; j++) {
+      int g = j * np + i0;
+      for (int r = 0; r < rows; r++) {
+        s[r * np + j] = gram[g + r];
+      }
+    }
     for (int r = 0; r < rows; r++) {
       int i = i0 + r;
       int j0 = i / L * L;
-      for (int j = 0; j < j0; j++) {
+      for (int j = shared; j < j0; j++) {
         s[r * np + j] = gram[j * np + i];
       }
       System.arraycopy(gram, i * np + j0, s, r * np + j0, np - j0);
