@@ -231,6 +231,29 @@ public final class HeatDiffusion {
     return worst;
   }
 
+  /**
+   * The smallest count 50 * 2^k + 1 (k &gt;= 0, at most 6,401) of normalisations after which the Sinkhorn column sums are
+   * within {@code tol} of 1 both on the start of a run (a wrapped normal of deviation sigma0) and on the wrapped
+   * normal that the heat equation predicts at its end (variance sigma0^2 + rescaledTime): the iterations that run
+   * Sinkhorn to convergence for that run. Sinkhorn converges more slowly as beta grows and as the cloud
+   * spreads.
+   *
+   * @throws IllegalArgumentException when 6,401 normalisations do not reach tol (raise tol, or lower beta)
+   */
+  public static int iterationsToConverge(int n, double beta, double sigma0, double rescaledTime, double tol,
+      long seed) {
+    TokenCloud start = wrappedNormal(n, sigma0, seed);
+    TokenCloud end = wrappedNormal(n, Math.sqrt(sigma0 * sigma0 + rescaledTime), seed);
+    // 51, 101, 201, ..., 6401: odd, so that the rows end normalised
+    for (int it = 51; it <= 6401; it = 2 * it - 1) {
+      if (marginalError(start, beta, it) < tol && marginalError(end, beta, it) < tol) {
+        return it;
+      }
+    }
+    throw new IllegalArgumentException("Sinkhorn does not reach column sums within " + tol + " in 6401"
+        + " normalisations at beta=" + beta + "; raise the tolerance or lower beta");
+  }
+
   /** Runs the particles from a wrapped normal with V = -I and measures the circular variance in rescaled time. */
   public static Run run(Params p) {
     return run(p, Runtime.getRuntime().availableProcessors());
