@@ -36,8 +36,9 @@ import java.util.SplittableRandom;
  * kernel must see many particles: n sigma0^{-1} beta^{-1/2} large) and then beta -> infinity.
  *
  * <pre>{@code
- * var run = HeatDiffusion.run(new HeatDiffusion.Params(Dynamics.SINKFORMER, 256, 64, 0.5, 0.5, 10, 0.25, 301, 3));
- * run.slope();   // about 1
+ * int it = HeatDiffusion.iterationsToConverge(128, 16, 0.5, 0.5, 1e-6, 1);   // 401
+ * var run = HeatDiffusion.run(new HeatDiffusion.Params(Dynamics.SINKFORMER, 128, 16, 0.5, 0.5, 6, 0.5, it, 1));
+ * run.slope();   // 0.967: the limit's 1, less a correction of about 0.5 / beta
  * }</pre>
  */
 public final class HeatDiffusion {
@@ -232,7 +233,7 @@ public final class HeatDiffusion {
   }
 
   /**
-   * The smallest count 50 * 2^k + 1 (k &gt;= 0, at most 6,401) of normalisations after which the Sinkhorn column sums are
+   * The smallest count in 51, 65, 81, 101, ... (each a quarter more than the last, odd, at most 6,401) of normalisations after which the Sinkhorn column sums are
    * within {@code tol} of 1 both on the start of a run (a wrapped normal of deviation sigma0) and on the wrapped
    * normal that the heat equation predicts at its end (variance sigma0^2 + rescaledTime): the iterations that run
    * Sinkhorn to convergence for that run. Sinkhorn converges more slowly as beta grows and as the cloud
@@ -244,15 +245,70 @@ public final class HeatDiffusion {
       long seed) {
     TokenCloud start = wrappedNormal(n, sigma0, seed);
     TokenCloud end = wrappedNormal(n, Math.sqrt(sigma0 * sigma0 + rescaledTime), seed);
-    // 51, 101, 201, ..., 6401: odd, so that the rows end normalised
-    for (int it = 51; it <= 6401; it = 2 * it - 1) {
+    // 51, 65, 81, 101, ... (a quarter more each time, odd so that the rows end normalised), up to 6401
+    for (int it = 51; ; it = Math.min(MAX_ITERATIONS, (int) (1.25 * it) | 1)) {
       if (marginalError(start, beta, it) < tol && marginalError(end, beta, it) < tol) {
         return it;
+      }
+      if (it == MAX_ITERATIONS) {
+        break;
       }
     }
     throw new IllegalArgumentException("Sinkhorn does not reach column sums within " + tol + " in 6401"
         + " normalisations at beta=" + beta + "; raise the tolerance or lower beta");
   }
+
+  /**
+   * One beta of a sweep: the Sinkformer's and SA's slopes over the seeds.
+   *
+   * @param iterations the Sinkformer's normalisations ({@link #iterationsToConverge} at the sweep's tolerance)
+   * @param sinkformer the Sinkformer's slopes over the seeds
+   * @param sa SA's slopes over the seeds
+   * @param marginalError the largest column-sum error over the Sinkformer's runs (first and last frames)
+   * @param sinkformerRuns the Sinkformer's runs, one per seed
+   * @param saRuns SA's runs, one per seed
+   */
+  public record Cell(double beta, int iterations, Interval sinkformer, Interval sa, double marginalError,
+      List<Run> sinkformerRuns, List<Run> saRuns) {
+    public Cell {
+      sinkformerRuns = List.copyOf(sinkformerRuns);
+      saRuns = List.copyOf(saRuns);
+    }
+  }
+
+  /**
+   * Runs the Sinkformer (Sinkhorn to {@code tol}) and SA for every beta and seed, from wrapped normals of
+   * deviation sigma0, to rescaled time {@code rescaledTime}.
+   */
+  public static List<Cell> sweep(double[] betas, long[] seeds, int n, double sigma0, double rescaledTime, int frames,
+      double dt, double tol) {
+    if (betas.length == 0 || seeds.length == 0) {
+      throw new IllegalArgumentException("a sweep needs one or more betas and seeds, found " + betas.length + " and "
+          + seeds.length);
+    }
+    if (!(tol > 0)) {
+      throw new IllegalArgumentException("tol must be > 0, found " + tol);
+    }
+    List<Cell> cells = new ArrayList<>();
+    for (double beta : betas) {
+      int it = iterationsToConverge(n, beta, sigma0, rescaledTime, tol, seeds[0]);
+      List<Run> sink = new ArrayList<>();
+      List<Run> sa = new ArrayList<>();
+      double err = 0;
+      for (long seed : seeds) {
+        Run r = run(new Params(Dynamics.SINKFORMER, n, beta, sigma0, rescaledTime, frames, dt, it, seed));
+        sink.add(r);
+        err = Math.max(err, r.marginalError());
+        sa.add(run(new Params(Dynamics.SA, n, beta, sigma0, rescaledTime, frames, dt, 1, seed)));
+      }
+      cells.add(new Cell(beta, it, Interval.of(sink.stream().mapToDouble(Run::slope).toArray()),
+          Interval.of(sa.stream().mapToDouble(Run::slope).toArray()), err, sink, sa));
+    }
+    return cells;
+  }
+
+  /** The most normalisations {@link #iterationsToConverge} tries. */
+  public static final int MAX_ITERATIONS = 6401;
 
   /** Runs the particles from a wrapped normal with V = -I and measures the circular variance in rescaled time. */
   public static Run run(Params p) {
