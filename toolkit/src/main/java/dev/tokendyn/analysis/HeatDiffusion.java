@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * heat diffusion), on the circle, where it can be checked against an exact prediction.
  *
  * <p>Set-up: d = 2, Q = K = I, V = -I, so theta_i' = -sum_j A_ij sin(theta_j - theta_i) with A the attention of
- * logits beta cos(theta_i - theta_j). Since e^{beta cos u} = e^beta e^{-beta |e^{iu} - 1|^2 / 2}, the kernel is a
- * Gaussian of width eps = 1 / beta in the chord. As eps -> 0, for a smooth density rho:
+ * logits beta cos(theta_i - theta_j). Since e^{beta cos u} = e^beta e^{-beta |e^{iu} - 1|^2 / 2}, the kernel is the
+ * Gaussian exp(-|x - y|^2 / (2 eps)) in the chord, eps = 1 / beta. As eps -> 0, for a smooth density rho:
  * <ul>
  *   <li>row softmax (SA): int k(x, y) (y - x) rho(y) dy / int k rho = eps grad rho / rho + O(eps^2), so
  *       v = -eps grad log rho and d_t rho = eps Laplacian rho (diffusivity D = 1 / beta);</li>
