@@ -108,8 +108,8 @@ log T = beta c - log beta - log(2 sin^2 alpha0) + (corrections), with local slop
 The rate c is the slope that the theory predicts (T grows like e^{beta c} to leading exponential order), and it is
 reached only where beta c >> 1: here beta c runs from 0.6 to 9.6, at small beta the fall time T_fall dominates
 (beta c < 1 up to beta = 6.7), and the local slope climbs from %.3f (beta 4 to 8) to %.3f (beta 56 to 64). A
-larger alpha0 would put more of the range in the asymptotic regime, but T grows like e^{64 c}: already 1.7e5 at
-alpha0 = acos(0.75). Removing the prefactor and the fall time, which the theory names, leaves a line:
+larger alpha0 would put more of the range in the asymptotic regime, but T grows like e^{64 c}: the two-point formula
+gives T = %.2g at beta = 64 for alpha0 = acos(0.75), and %.2g for acos(0.5). Removing the prefactor and the fall time, which the theory names, leaves a line:
 log(beta (T - T_fall)) against beta has slope %.4f and R^2 = %.4f (the two-point formula: %.4f and %.4f), within
 %.0f per cent of the rate c = %.2f, the remaining gap being the O(1/beta) Laplace correction, which is large here
 (cos alpha0 / sin^2 alpha0 = 3.1). Both fits are reported: the first is the plain reading of "log T is linear in
@@ -130,6 +130,7 @@ lands on every recorded time; n = 32 on S^2, %s.
 """.formatted(fall, table, 100 * scan.seedSpread(), all.slope(), all.r2(), scan.twoPointPlain().slope(),
     scan.twoPointPlain().r2(), high.slope(), high.r2(), scan.asymptoticSlope(), (logT[1] - logT[0]) / (betas[1] - betas[0]),
     (logT[betas.length - 1] - logT[betas.length - 2]) / (betas[betas.length - 1] - betas[betas.length - 2]),
+    Metastability.twoPointMergeTime(64, Math.acos(0.75)), Metastability.twoPointMergeTime(64, Math.acos(0.5)),
     corrected.slope(), corrected.r2(), scan.twoPointCorrected().slope(), scan.twoPointCorrected().r2(),
     100 * (1 - corrected.slope() / scan.asymptoticSlope()), scan.asymptoticSlope(), ptable, usaLine));
 /exit
