@@ -174,8 +174,8 @@ over seeds is a few thousandths. SA diffuses faster, towards its own prediction 
 beta = 64 its slope is %.3f, below the limit by about 6 per cent, and there part of the gap is the finite token
 count: with 512 and 2048 tokens the slope at beta = 64 is %.3f and %.3f (one plausible mechanism: a token's weight on
 itself, which does not move it, is a share of order beta^{1/2}/n of its row). So the Sinkformer's limit, the heat equation
-with D = 1/(2 beta), is reached to %.1f per cent at beta = 64, and the numbers say no more than that: the two
-normalisations differ in their diffusivity by a factor of 2 in this limit, which is a statement about the
+with D = 1/(2 beta), is reached to %.1f per cent at beta = 64, and the numbers say no more than that: softmax and
+Sinkhorn attention differ in their diffusivity by a factor of 2 in this limit, which is a statement about the
 regime beta -> infinity, not about the clustering speed at beta = 4 above.
 """.formatted(table, seedTable, finalCosine.values().stream().mapToDouble(HeatDiffusion.Interval::min).min().orElseThrow(),
     finalCosine.values().stream().mapToDouble(HeatDiffusion.Interval::max).max().orElseThrow(), finalCosine.get(1).mean(),
