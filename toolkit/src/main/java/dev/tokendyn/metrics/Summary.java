@@ -137,12 +137,15 @@ public record Summary(double mean, double sd, double ciLow, double ciHigh, int t
   static final int DRAWS_AT_A_TIME = 16;
 
   /**
-   * Summarises every column of {@code rows} over the same bootstrap draws, the same bits as
-   * {@code of(column, Resamples.draw(texts, resamples, seed))} for each column, without holding the draws:
-   * they are drawn {@link #DRAWS_AT_A_TIME} resamples at a time, in the order {@link Resamples#draw} draws
-   * them, and each resample's means over all columns are taken in one pass over its draws (resamples in
-   * parallel; each mean adds its values in draw order, so the bits do not depend on the threads). Memory:
-   * a few int[texts] and columns x resamples means, against int[resamples][texts] for the draws.
+   * Summarises every column of {@code rows} over the same bootstrap draws, the draws of
+   * {@code Resamples.draw(texts, resamples, seed)}, without holding them: they are drawn
+   * {@link #DRAWS_AT_A_TIME} resamples at a time, in the order {@link Resamples#draw} draws them, and kept
+   * as the number of times each text was drawn, c_j. A resample's mean of a column is then
+   * sum_j c_j v_j / sum_j c_j over the texts where v_j is defined, added in text order: one pass over the
+   * rows serves all the resamples drawn at a time (in parallel), reading the rows in order. The means equal
+   * those of {@link #of} to rounding (the same terms in another order); the bits depend on neither the
+   * threads nor the blocks. Memory: a few int[texts] and columns x resamples means, against
+   * int[resamples][texts] for the draws.
    *
    * @param texts the rows, 0 .. texts - 1, &gt;= 1
    * @param resamples &gt;= 1
@@ -175,6 +178,10 @@ public record Summary(double mean, double sd, double ciLow, double ciHigh, int t
     for (int c = 0; c < w; c++) {
       mean[c] = n[c] == 0 ? Double.NaN : sum[c] / n[c];
     }
+    boolean[] complete = new boolean[w];
+    for (int c = 0; c < w; c++) {
+      complete[c] = n[c] == texts;
+    }
     for (int t = 0; t < texts; t++) {
       double[] b = rows.block(t);
       int s = rows.start(t);
@@ -189,32 +196,33 @@ public record Summary(double mean, double sd, double ciLow, double ciHigh, int t
     double[][] means = new double[w][resamples];
     boolean[][] defined = new boolean[w][resamples];
     SplittableRandom rng = new SplittableRandom(seed);
-    int[][] draws = new int[Math.min(DRAWS_AT_A_TIME, resamples)][texts];
-    for (int r0 = 0; r0 < resamples; r0 += draws.length) {
-      int k = Math.min(draws.length, resamples - r0);
+    int[][] counts = new int[Math.min(DRAWS_AT_A_TIME, resamples)][texts];
+    for (int r0 = 0; r0 < resamples; r0 += counts.length) {
+      int k = Math.min(counts.length, resamples - r0);
       for (int i = 0; i < k; i++) {
+        java.util.Arrays.fill(counts[i], 0);
         for (int j = 0; j < texts; j++) {
-          draws[i][j] = rng.nextInt(texts);
+          counts[i][rng.nextInt(texts)]++;
         }
       }
       int first = r0;
       java.util.stream.IntStream.range(0, k).parallel().forEach(i -> {
         double[] s = new double[w];
-        int[] c = new int[w];
-        for (int j : draws[i]) {
-          double[] b = rows.block(j);
-          int st = rows.start(j);
-          for (int col = 0; col < w; col++) {
-            double v = b[st + col];
-            if (!Double.isNaN(v)) {
-              s[col] += v;
-              c[col]++;
-            }
+        double[] c = new double[w];
+        int[] count = counts[i];
+        long drawn = 0;
+        for (int j = 0; j < texts; j++) {
+          int m = count[j];
+          if (m == 0) {
+            continue;
           }
+          drawn += m;
+          dev.tokendyn.kernel.ArrayOps.addDefined(m, rows.block(j), rows.start(j), s, c, w);
         }
         for (int col = 0; col < w; col++) {
-          if (c[col] > 0) {
-            means[col][first + i] = s[col] / c[col];
+          double cc = complete[col] ? drawn : c[col];
+          if (cc > 0) {
+            means[col][first + i] = s[col] / cc;
             defined[col][first + i] = true;
           }
         }
