@@ -70,7 +70,7 @@ schema = {
                 "tokens": {"type": "integer", "minimum": 0, "description": "Their tokens, special tokens included."},
                 "kept_tokens": {"type": "integer", "minimum": 0, "description": "The tokens measured."},
                 "special_tokens": {"enum": ["drop", "keep"], "description": "Whether [CLS], [SEP], BOS/EOS were left out of every geometry measurement."},
-                "params": {"type": "object", "description": "threshold, rotation_components, transport, pooled_sample (its size), sliced_projections, sinkhorn_scale, bootstrap_resamples, seed, intrinsic_dimension_sample."},
+                "params": {"type": "object", "description": "threshold, rotation_components, transport, pooled_sample (its size), sliced_projections, sinkhorn_scale, sinkhorn_stop_threshold (the pooled divergences' stopThr), bootstrap_resamples, seed, intrinsic_dimension_sample."},
                 "undefined_texts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
                                     "description": "For each per-text metric, the texts where it is null at some layer or step (too few tokens)."},
                 "layers": {"type": "array", "description": "One entry per hidden state.", "items": {

@@ -9,6 +9,8 @@ import dev.tokendyn.metrics.RotationalShare;
 import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMeasures;
 import dev.tokendyn.metrics.TextMetric;
+import dev.tokendyn.transport.SinkhornDivergence;
+import dev.tokendyn.transport.SinkhornParams;
 import dev.tokendyn.transport.Transport;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -178,11 +180,15 @@ public final class CorpusAnalysis {
       return Arrays.stream(summaries.get(m)).mapToDouble(Summary::mean).toArray();
     }
 
-    /** The number of texts where the metric is undefined at any entry. */
+    /** The number of texts where the metric is undefined at any entry (the first step's persistence aside). */
     public int textsWithUndefined(TextMetric m) {
       int c = 0;
+      // the persistence of the first step is null by definition (it has no previous step)
+      int from = m == TextMetric.PERSISTENCE ? 1 : 0;
       for (TextMeasures t : perText) {
-        for (double v : t.values(m)) {
+        double[] values = t.values(m);
+        for (int j = from; j < values.length; j++) {
+          double v = values[j];
           if (Double.isNaN(v)) {
             c++;
             break;
@@ -192,6 +198,16 @@ public final class CorpusAnalysis {
       return c;
     }
   }
+
+  /**
+   * The marginal error at which the pooled Sinkhorn divergences stop (POT's stopThr). It fixes the
+   * divergence to about seven significant digits, far below the sampling error of a pooled sample, at
+   * half the iterations of 1e-9.
+   */
+  public static final double SINKHORN_STOP = 1e-7;
+
+  /** A pooled layer's TwoNN estimate and its decimation curve. */
+  private record Dimension(IntrinsicDimension.Estimate full, IntrinsicDimension.Decimation curve) {}
 
   /** The bins of the within-text cosine histogram. */
   public static final int HISTOGRAM_BINS = 40;
@@ -319,7 +335,13 @@ public final class CorpusAnalysis {
         throw new IllegalArgumentException("text " + index + " has " + seq.size() + " layers of width "
             + seq.cloud(0).dimension() + " but text 0 has " + layers + " of width " + d);
       }
-      TextMeasures m = TextMeasures.of(index, text, params.text());
+      TextMeasures m = TextMeasures.of(index, text, params.text(), (l, cosines, count) -> {
+        double[] h = histogram[l];
+        for (int p = 0; p < count; p++) {
+          int bin = (int) Math.floor((cosines[p] + 1) / 2 * HISTOGRAM_BINS);
+          h[Math.min(HISTOGRAM_BINS - 1, bin)]++;
+        }
+      });
       table.add(m);
       tokens += text.size();
       kept += m.kept();
@@ -338,16 +360,6 @@ public final class CorpusAnalysis {
           units[j] = unit(flat, keep[j], d);
           if (j < newPaths) {
             System.arraycopy(flat, keep[j] * d, paths[l], (pathTokens + j) * d, d);
-          }
-        }
-        for (int a = 0; a < n; a++) {
-          for (int b = a + 1; b < n; b++) {
-            double dot = 0;
-            for (int k = 0; k < d; k++) {
-              dot += units[a][k] * units[b][k];
-            }
-            int bin = (int) Math.floor((Math.max(-1, Math.min(1, dot)) + 1) / 2 * HISTOGRAM_BINS);
-            histogram[l][Math.min(HISTOGRAM_BINS - 1, bin)]++;
           }
         }
         for (int j = 0; j < n; j++) {
@@ -705,15 +717,25 @@ public final class CorpusAnalysis {
       return restoring;
     }
 
+    /** v as big-endian doubles (DataOutput's format), through one byte buffer rather than a call per value. */
     private static void doubles(java.io.DataOutputStream out, double[] v) throws java.io.IOException {
-      for (double x : v) {
-        out.writeDouble(x);
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Math.min(v.length, 8192) * Double.BYTES);
+      for (int i = 0; i < v.length; ) {
+        b.clear();
+        int n = Math.min(v.length - i, b.capacity() / Double.BYTES);
+        b.asDoubleBuffer().put(v, i, n);
+        out.write(b.array(), 0, n * Double.BYTES);
+        i += n;
       }
     }
 
     private static void read(java.io.DataInputStream in, double[] v) throws java.io.IOException {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = in.readDouble();
+      byte[] bytes = new byte[Math.min(v.length, 8192) * Double.BYTES];
+      for (int i = 0; i < v.length; ) {
+        int n = Math.min(v.length - i, bytes.length / Double.BYTES);
+        in.readFully(bytes, 0, n * Double.BYTES);
+        java.nio.ByteBuffer.wrap(bytes, 0, n * Double.BYTES).asDoubleBuffer().get(v, i, n);
+        i += n;
       }
     }
 
@@ -747,6 +769,37 @@ public final class CorpusAnalysis {
         }
         clouds[l] = size == 0 ? null : TokenCloud.ofFlat(size, d, p);
       }
+      // the pooled measures of each layer and step are independent: they run side by side, each with the
+      // same bits as alone
+      Dimension[] dimensions = new Dimension[layers];
+      java.util.stream.IntStream.range(0, layers).parallel().forEach(l -> {
+        if (clouds[l] != null) {
+          TokenCloud sub = head(clouds[l], CorpusParams.INTRINSIC_DIMENSION_SAMPLE);
+          IntrinsicDimension.Estimate[] full = new IntrinsicDimension.Estimate[1];
+          IntrinsicDimension.Decimation dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD,
+              params.seed(), full);
+          dimensions[l] = new Dimension(full[0], dec);
+        }
+      });
+      boolean transport = params.text().transport() && size >= 2;
+      PooledTransition[] transitions = new PooledTransition[Math.max(0, layers - 1)];
+      double[] w2 = new double[Math.max(0, layers - 1)];
+      java.util.stream.IntStream.range(0, transitions.length).parallel().forEach(l -> {
+        RotationalShare.Result rot = size >= 2
+            ? RotationalShare.of(clouds[l], clouds[l + 1], params.text().rotationComponents())
+            : new RotationalShare.Result(Double.NaN, Double.NaN, 0, "the pooled sample is empty");
+        if (transport) {
+          w2[l] = Transport.w2(clouds[l], clouds[l + 1]);
+          double median = medianSquaredDistance(clouds[l], clouds[l + 1]);
+          double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
+          double div = new SinkhornDivergence(SinkhornParams.of(reg).withStopThr(SINKHORN_STOP))
+              .between(clouds[l], clouds[l + 1]).value();
+          double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
+          transitions[l] = new PooledTransition(w2[l], div, reg, sliced, rot);
+        } else {
+          transitions[l] = new PooledTransition(Double.NaN, Double.NaN, Double.NaN, Double.NaN, rot);
+        }
+      });
       List<PooledLayer> pooled = new ArrayList<>();
       for (int l = 0; l < layers; l++) {
         double all = 0;
@@ -778,35 +831,12 @@ public final class CorpusAnalysis {
             words++;
           }
         }
-        IntrinsicDimension.Estimate id = null;
-        IntrinsicDimension.Decimation dec = null;
-        if (clouds[l] != null) {
-          TokenCloud sub = head(clouds[l], CorpusParams.INTRINSIC_DIMENSION_SAMPLE);
-          IntrinsicDimension.Estimate[] full = new IntrinsicDimension.Estimate[1];
-          dec = IntrinsicDimension.decimation(sub, IntrinsicDimension.DEFAULT_DISCARD, params.seed(), full);
-          id = full[0];
-        }
+        IntrinsicDimension.Estimate id = dimensions[l] == null ? null : dimensions[l].full();
+        IntrinsicDimension.Decimation dec = dimensions[l] == null ? null : dimensions[l].curve();
         pooled.add(new PooledLayer(baseline, every > 0 ? top / every : Double.NaN,
             words == 0 ? Double.NaN : self / words, words, id, dec, (int) total));
       }
-      List<PooledTransition> steps = new ArrayList<>();
-      double[] w2 = new double[Math.max(0, layers - 1)];
-      boolean transport = params.text().transport() && size >= 2;
-      for (int l = 0; l + 1 < layers; l++) {
-        RotationalShare.Result rot = size >= 2
-            ? RotationalShare.of(clouds[l], clouds[l + 1], params.text().rotationComponents())
-            : new RotationalShare.Result(Double.NaN, Double.NaN, 0, "the pooled sample is empty");
-        if (transport) {
-          w2[l] = Transport.w2(clouds[l], clouds[l + 1]);
-          double median = medianSquaredDistance(clouds[l], clouds[l + 1]);
-          double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
-          double div = Transport.sinkhornDivergence(clouds[l], clouds[l + 1], reg);
-          double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
-          steps.add(new PooledTransition(w2[l], div, reg, sliced, rot));
-        } else {
-          steps.add(new PooledTransition(Double.NaN, Double.NaN, Double.NaN, Double.NaN, rot));
-        }
-      }
+      List<PooledTransition> steps = List.of(transitions);
       double geodesic = transport && layers >= 2
           ? GeodesicRatio.of(w2, Transport.w2(clouds[0], clouds[layers - 1])) : Double.NaN;
       double[][] density = new double[layers][HISTOGRAM_BINS];

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Run a model over a corpus and measure how its tokens move layer by layer. Each text's own tokens are",
-      "measured (special tokens left out by default) and the values aggregated over texts (mean, sd, 95%",
+      "measured (special tokens left out by default) and the values aggregated over texts (mean, sd, 95%%",
       "bootstrap interval); distribution-level values come from the pooled tokens or a seeded sample of them.",
       "Texts stream through the model in batches, in constant memory. Writes DIR/report.json",
       "(tokendyn.report/2) and the plots, all at once or not at all.",

@@ -50,8 +50,9 @@ final class BenchAnalyzeCommand implements Callable<Integer> {
     }
     Path dir = scratch != null ? Files.createDirectories(scratch) : Files.createTempDirectory("tokendyn-bench-");
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "%7s %9s %11s %11s %7s %12s %11s %11s %11s%n", "texts", "tokens", "extract s",
-        "analyze s", "ratio", "tokens/s", "extract MiB", "analyze MiB", "analyze CPU");
+    out.printf(Locale.ROOT, "%7s %9s %11s %11s %7s %12s %11s %11s %11s %11s %9s%n", "texts", "tokens",
+        "extract s", "analyze s", "ratio", "tokens/s", "extract MiB", "analyze MiB", "extract CPU", "analyze CPU",
+        "CPU ratio");
     try {
       for (int n : texts) {
         Path corpus = AnalyzeBenchmark.writeCorpus(dir, n, 1);
@@ -59,17 +60,19 @@ final class BenchAnalyzeCommand implements Callable<Integer> {
           if (analyzeOnly) {
             AnalyzeBenchmark.Run a = AnalyzeBenchmark.run(jar, List.of("analyze", "--model", model, "--input",
                 corpus.toString(), "--out", dir.resolve("a-" + n + "-" + r).toString()));
-            out.printf(Locale.ROOT, "%7d %9s %11s %11.1f %7s %12s %11s %11.0f %11.1f%n", n, "", "", a.seconds(), "",
-                "", "", a.peakRssMiB(), a.cpuSeconds());
+            out.printf(Locale.ROOT, "%7d %9s %11s %11.1f %7s %12s %11s %11.0f %11s %11.1f %9s%n", n, "", "",
+                a.seconds(), "", "", "", a.peakRssMiB(), "", a.cpuSeconds(), "");
           } else {
             AnalyzeBenchmark.Pair p = AnalyzeBenchmark.pair(jar, model, corpus, dir, r, new ArrayList<>());
             if (p.extract().exitCode() != 0 || p.analyze().exitCode() != 0) {
               throw new IllegalStateException("a run failed (exit codes " + p.extract().exitCode() + " and "
                   + p.analyze().exitCode() + "); run the commands by hand to see why");
             }
-            out.printf(Locale.ROOT, "%7d %9d %11.1f %11.1f %7.2f %12.0f %11.0f %11.0f %11.1f%n", n, p.tokens(),
-                p.extract().seconds(), p.analyze().seconds(), p.ratio(), p.tokens() / p.extract().seconds(),
-                p.extract().peakRssMiB(), p.analyze().peakRssMiB(), p.analyze().cpuSeconds());
+            out.printf(Locale.ROOT, "%7d %9d %11.1f %11.1f %7.2f %12.0f %11.0f %11.0f %11.1f %11.1f %9.2f%n", n,
+                p.tokens(), p.extract().seconds(), p.analyze().seconds(), p.ratio(),
+                p.tokens() / p.extract().seconds(), p.extract().peakRssMiB(), p.analyze().peakRssMiB(),
+                p.extract().cpuSeconds(), p.analyze().cpuSeconds(),
+                p.analyze().cpuSeconds() / p.extract().cpuSeconds());
           }
           out.flush();
         }
@@ -83,6 +86,8 @@ final class BenchAnalyzeCommand implements Callable<Integer> {
         }
       }
     }
+    out.println("ratio: analyze's wall time over extract's; CPU ratio: the same for user + system CPU time,"
+        + " which a busy machine distorts less");
     out.println("tokens/s: extraction's rate (all hidden states to .npy, JVM start included); compare 'tokendyn"
         + " bench extract' for ONNX Runtime's in-process rate on the same model");
     return Main.OK;

@@ -74,6 +74,7 @@ public final class AnalysisReport {
     p.put("pooled_sample", a.sampleSize());
     p.put("sliced_projections", a.params().slicedProjections());
     p.put("sinkhorn_scale", a.params().sinkhornScale());
+    p.put("sinkhorn_stop_threshold", dev.tokendyn.analysis.CorpusAnalysis.SINKHORN_STOP);
     p.put("bootstrap_resamples", a.params().resamples());
     p.put("seed", a.params().seed());
     p.put("standardize", a.params().standardize());

@@ -157,6 +157,44 @@ public final class Clusters {
     return count / (0.5 * n * (n - 1.0));
   }
 
+  /**
+   * As {@link #of(TokenCloud, double)} with the cosines read from a Gram matrix (the same components, up to
+   * pairs whose cosine lies within rounding of the threshold).
+   */
+  static Result of(Gram g, double threshold) {
+    int n = g.n;
+    int[] parent = new int[n];
+    for (int i = 0; i < n; i++) {
+      parent[i] = i;
+    }
+    for (int i = 0; i < n; i++) {
+      int ri = find(parent, i);
+      for (int j = i + 1; j < n; j++) {
+        if (g.cosine(i, j) > threshold && find(parent, j) != ri) {
+          ri = union(parent, ri, j);
+        }
+      }
+    }
+    return labelled(parent, threshold);
+  }
+
+  /** As {@link #clusteredFraction(TokenCloud)} with the cosines read from a Gram matrix. */
+  static double clusteredFraction(Gram g) {
+    int n = g.n;
+    if (n == 1) {
+      return 1.0;
+    }
+    long count = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        if (g.cosine(i, j) > CLUSTERED_COSINE) {
+          count++;
+        }
+      }
+    }
+    return count / (0.5 * n * (n - 1.0));
+  }
+
   /** Joins j's component to the one rooted at ri, keeping the smaller index as root; returns the root. */
   private static int union(int[] parent, int ri, int j) {
     int rj = find(parent, j);

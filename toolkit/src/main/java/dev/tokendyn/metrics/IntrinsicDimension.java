@@ -158,6 +158,25 @@ public final class IntrinsicDimension {
     return fromNearest(r, 2, discard, dropped);
   }
 
+  /**
+   * As {@link #estimate(double[], int, double)} for the points of a Gram matrix, with the neighbour
+   * distances read from it; points with exact or near duplicates take the direct route.
+   */
+  static Estimate estimate(Gram g, double discard) {
+    int n = g.n;
+    if (n < MIN_POINTS) {
+      return Estimate.undefined(n, 0, "needs at least " + MIN_POINTS + " distinct points, found " + n);
+    }
+    if (Neighbours.distinctRows(g.x, g.d).length != g.x.length) {
+      return estimate(g.x, g.d, discard);
+    }
+    double[] r = Neighbours.nearest(g, 2);
+    if (hasNearDuplicates(r, n)) {
+      return estimate(g.x, g.d, discard);
+    }
+    return fromNearest(r, 2, discard, 0);
+  }
+
   /** Whether some point's nearest neighbour lies closer than DUPLICATE_RATIO x the median (r holds 2 a row). */
   private static boolean hasNearDuplicates(double[] r, int m) {
     double[] r1 = new double[m];

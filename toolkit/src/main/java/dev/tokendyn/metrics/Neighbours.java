@@ -98,6 +98,34 @@ final class Neighbours {
     return best;
   }
 
+  /**
+   * As {@link #nearest(double[], int, int)} for the points of a Gram matrix (assumed distinct), with the
+   * squared distances read from its centred entries; where one falls below 1e-6 of the two centred squared
+   * norms, the difference is taken coordinate by coordinate.
+   */
+  static double[] nearest(Gram g, int k) {
+    int m = g.n;
+    double[] best = new double[m * k];
+    Arrays.fill(best, Double.POSITIVE_INFINITY);
+    for (int i = 0; i < m && m >= 2; i++) {
+      double ci = g.centred[i * m + i];
+      for (int j = 0; j < m; j++) {
+        if (j == i) {
+          continue;
+        }
+        double s = g.squaredDistance(i, j);
+        if (s < 1e-6 * (ci + g.centred[j * m + j])) {
+          s = squaredDistance(g.x, i, g.x, j, g.d);
+        }
+        insert(best, i * k, k, s);
+      }
+    }
+    for (int i = 0; i < best.length; i++) {
+      best[i] = Math.sqrt(best[i]);
+    }
+    return best;
+  }
+
   /** |a_i - b_j|^2 for rows i of a and j of b, both row-major with d columns (four running sums). */
   static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
     int oa = i * d;

@@ -113,6 +113,72 @@ public final class RotationalShare {
       z = xc;
       w = dc;
     }
+    return fromCoordinates(z, w, n, k);
+  }
+
+  /**
+   * As {@link #of(double[], double[], int, int, int)} for the step from the points of {@code x} to the
+   * rows of y (row-major, the same n x d shape; not modified), with the principal components taken from
+   * the eigenvectors of x's centred Gram matrix: Z = U_k diag(sigma_k) and W = (Yc Xc^T - Xc Xc^T) U_k
+   * diag(1/sigma_k), which are Xc V_k and (Yc - Xc) V_k for the axes V_k = Xc^T U_k diag(1/sigma_k),
+   * without the d x k basis. The same share to rounding; for n &gt;= d or d &lt;= k, the direct route.
+   */
+  static Result of(Gram x, double[] y, int components) {
+    int n = x.n;
+    int d = x.d;
+    if (components < 1) {
+      throw new IllegalArgumentException("the rotational share needs at least 1 component, found " + components);
+    }
+    int k = Math.min(components, d);
+    if (n < minimumTokens(k)) {
+      return new Result(Double.NaN, Double.NaN, k, "needs at least " + minimumTokens(k) + " tokens for " + k
+          + " components, found " + n);
+    }
+    if (n >= d || d <= k) {
+      return of(x.x, y, n, d, components);
+    }
+    double[] yMean = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        yMean[c] += y[i * d + c];
+      }
+    }
+    double[] yc = new double[n * d];
+    for (int c = 0; c < d; c++) {
+      yMean[c] /= n;
+    }
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        yc[i * d + c] = y[i * d + c] - yMean[c];
+      }
+    }
+    double[] cross = Gram.product(yc, x.xc, n, d); // Yc Xc^T
+    double[] lambda = x.eigenvalues();
+    DMatrixRMaj z = new DMatrixRMaj(n, k);
+    DMatrixRMaj w = new DMatrixRMaj(n, k);
+    double[] u = new double[n];
+    for (int a = 0; a < k; a++) {
+      double sigma = Math.sqrt(lambda[a]);
+      if (!(sigma > 0)) {
+        continue; // a zero axis, as principalAxes leaves it; Sigma is then singular
+      }
+      for (int i = 0; i < n; i++) {
+        u[i] = x.eigenvector(a, i);
+      }
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += (cross[i * n + j] - x.centred[i * n + j]) * u[j];
+        }
+        z.set(i, a, sigma * u[i]);
+        w.set(i, a, s / sigma);
+      }
+    }
+    return fromCoordinates(z, w, n, k);
+  }
+
+  /** The share from the centred points z and displacements w (n x k) in the k coordinates used. */
+  private static Result fromCoordinates(DMatrixRMaj z, DMatrixRMaj w, int n, int k) {
     // Sigma = Z^T Z / n, cross = W^T Z / n, A = cross Sigma^{-1}
     DMatrixRMaj sigma = new DMatrixRMaj(k, k);
     CommonOps_DDRM.multTransA(z, z, sigma);

@@ -57,6 +57,27 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
    * @throws IllegalArgumentException when a kept token is the zero vector
    */
   public static TextMeasures of(int index, TextSequence text, TextParams params) {
+    return of(index, text, params, null);
+  }
+
+  /** Told the cosine of every pair of a text's kept tokens, layer by layer. */
+  @FunctionalInterface
+  public interface PairCosines {
+    /**
+     * @param layer the layer's index in the sequence
+     * @param cosines the n (n - 1) / 2 cosines of the pairs i &lt; j of the kept tokens, each clamped to
+     *     [-1, 1]; valid during the call only
+     * @param count how many entries of {@code cosines} are filled
+     */
+    void accept(int layer, double[] cosines, int count);
+  }
+
+  /**
+   * As {@link #of(int, TextSequence, TextParams)}, also handing each layer's pairwise cosines to
+   * {@code pairs} (null for none). The pairwise quantities of a layer (cosines, distances, the centred
+   * spectrum and its principal axes) all come from one Gram matrix of its kept tokens ({@link Gram}).
+   */
+  public static TextMeasures of(int index, TextSequence text, TextParams params, PairCosines pairs) {
     CloudSequence seq = text.layers();
     int layers = seq.size();
     int[] keep = text.kept(params.dropSpecial());
@@ -71,35 +92,55 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     for (int l = 0; l < layers; l++) {
       x[l] = rows(seq.cloud(l), keep);
     }
+    Gram[] grams = new Gram[layers];
+    double[] cos = pairs == null || n < 2 ? null : new double[n * (n - 1) / 2];
     for (int l = 0; l < layers && n >= 1; l++) {
-      TokenCloud c = TokenCloud.ofFlat(n, d, x[l]);
-      double[] u = UnitRows.of(c);
-      set(v, TextMetric.MEAN_NORM, l, meanNorm(x[l], n, d));
-      Clusters.Result cl = Clusters.of(c, params.threshold());
-      set(v, TextMetric.CLUSTERS, l, cl.count());
+      Gram g = Gram.of(x[l], n, d);
+      grams[l] = g;
+      for (int i = 0; i < n; i++) {
+        if (!(g.inner[i * n + i] > 0)) {
+          throw new IllegalArgumentException("point " + i + " is the zero vector; its cosine with other points is"
+              + " undefined");
+        }
+      }
+      set(v, TextMetric.MEAN_NORM, l, meanNorm(g));
+      set(v, TextMetric.CLUSTERS, l, Clusters.of(g, params.threshold()).count());
       set(v, TextMetric.MSD, l, meanSquaredDifference(x[l], x[0], n));
       double ceiling = (squaredNorm(x[l]) + squaredNorm(x[0])) / n;
       set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? meanSquaredDifference(x[l], x[0], n) / ceiling : Double.NaN);
       if (n >= 2) {
-        double[] s = UnitRows.columnSums(u, n, d);
-        set(v, TextMetric.MEAN_COSINE, l, (UnitRows.squaredNorm(s) - n) / ((double) n * (n - 1)));
-        set(v, TextMetric.INTRA_TEXT_SIMILARITY, l, intraSimilarity(u, x[l], n, d));
-        set(v, TextMetric.CLUSTERED_FRACTION, l, Clusters.clusteredFraction(c));
-        double[] sigma = SingularValues.ofCentred(c);
+        double sum = 0;
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+          for (int j = i + 1; j < n; j++) {
+            double c = g.cosine(i, j);
+            sum += c;
+            if (cos != null) {
+              cos[p++] = c;
+            }
+          }
+        }
+        if (cos != null) {
+          pairs.accept(l, cos, p);
+        }
+        set(v, TextMetric.MEAN_COSINE, l, 2 * sum / ((double) n * (n - 1)));
+        set(v, TextMetric.INTRA_TEXT_SIMILARITY, l, intraSimilarity(g));
+        set(v, TextMetric.CLUSTERED_FRACTION, l, Clusters.clusteredFraction(g));
+        double[] sigma = n <= d ? g.singularValues() : SingularValues.ofCentred(TokenCloud.ofFlat(n, d, x[l]));
         double stable = StableRank.fromSingularValues(sigma);
         if (Double.isFinite(stable)) {
           set(v, TextMetric.EFFECTIVE_RANK, l, EffectiveRank.fromSingularValues(sigma));
           set(v, TextMetric.STABLE_RANK, l, stable);
         }
-        set(v, TextMetric.RANK_COLLAPSE, l, RankCollapse.of(c));
+        set(v, TextMetric.RANK_COLLAPSE, l, RankCollapse.of(TokenCloud.ofFlat(n, d, x[l])));
       }
-      IntrinsicDimension.Estimate id = IntrinsicDimension.estimate(x[l], d, IntrinsicDimension.DEFAULT_DISCARD);
+      IntrinsicDimension.Estimate id = IntrinsicDimension.estimate(g, IntrinsicDimension.DEFAULT_DISCARD);
       set(v, TextMetric.INTRINSIC_DIMENSION, l, id.value());
     }
     double[] w2 = new double[Math.max(0, layers - 1)];
     for (int l = 0; l + 1 < layers && n >= 1; l++) {
       set(v, TextMetric.IDENTITY_COST, l, meanSquaredDifference(x[l + 1], x[l], n));
-      RotationalShare.Result r = RotationalShare.of(x[l], x[l + 1], n, d, params.rotationComponents());
+      RotationalShare.Result r = RotationalShare.of(grams[l], x[l + 1], params.rotationComponents());
       set(v, TextMetric.ROTATIONAL_SHARE, l, r.share());
       set(v, TextMetric.AFFINE_R2, l, r.affineR2());
       if (l >= 1) {
@@ -172,16 +213,12 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     return r;
   }
 
-  private static double meanNorm(double[] x, int n, int d) {
+  private static double meanNorm(Gram g) {
     double s = 0;
-    for (int i = 0; i < n; i++) {
-      double q = 0;
-      for (int k = 0; k < d; k++) {
-        q += x[i * d + k] * x[i * d + k];
-      }
-      s += Math.sqrt(q);
+    for (int i = 0; i < g.n; i++) {
+      s += Math.sqrt(g.inner[i * g.n + i]);
     }
-    return s / n;
+    return s / g.n;
   }
 
   private static double squaredNorm(double[] x) {
@@ -202,29 +239,27 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     return s / n;
   }
 
-  /** Mean over tokens of cos(x_i, mean of the text's tokens); NaN when the mean is zero. */
-  static double intraSimilarity(double[] u, double[] x, int n, int d) {
-    double[] mean = new double[d];
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < d; k++) {
-        mean[k] += x[i * d + k];
-      }
+  /**
+   * Mean over tokens of cos(x_i, mean of the text's tokens), sum_j G_ij / (|x_i| |sum_j x_j|); NaN when the
+   * mean is zero.
+   */
+  static double intraSimilarity(Gram g) {
+    int n = g.n;
+    double total = 0;
+    for (double t : g.inner) {
+      total += t;
     }
-    double mm = 0;
-    for (double t : mean) {
-      mm += t * t;
-    }
-    if (!(mm > 0)) {
+    if (!(total > 0)) {
       return Double.NaN;
     }
-    double norm = Math.sqrt(mm);
+    double norm = Math.sqrt(total);
     double s = 0;
     for (int i = 0; i < n; i++) {
-      double dot = 0;
-      for (int k = 0; k < d; k++) {
-        dot += u[i * d + k] * mean[k];
+      double row = 0;
+      for (int j = 0; j < n; j++) {
+        row += g.inner[i * n + j];
       }
-      s += dot / norm;
+      s += row / (Math.sqrt(g.inner[i * n + i]) * norm);
     }
     return s / n;
   }
