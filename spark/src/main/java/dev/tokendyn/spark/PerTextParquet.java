@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -50,13 +51,23 @@ public final class PerTextParquet {
     return out;
   }
 
-  /** Writes the records of every model, in order, to a temporary path beside {@code target} and returns it. */
+  /** Records handed to Spark at a time, so that the driver holds one slice of them as rows, not all. */
+  static final int SLICE = 1 << 16;
+
+  /**
+   * Writes the records of every model, in order, to a temporary path beside {@code target} and returns it:
+   * one Parquet file per slice of {@link #SLICE} records.
+   */
   static String writePending(SparkSession spark, List<CorpusAnalysis.Result> analyses, boolean transport,
                              String target) {
-    List<Row> rows = new ArrayList<>();
+    String pending = target.replaceAll("/+$", "") + ".tmp-" + UUID.randomUUID();
     List<TextMetric> ms = metrics(transport);
+    StructType schema = schema(transport);
+    List<Row> rows = new ArrayList<>();
     for (CorpusAnalysis.Result a : analyses) {
-      for (TextMeasures t : a.perText()) {
+      List<TextMeasures> texts = a.perText();
+      for (int i = 0; i < texts.size(); i++) {
+        TextMeasures t = texts.get(i);
         Object[] v = new Object[4 + ms.size()];
         v[0] = a.name();
         v[1] = t.index();
@@ -67,10 +78,15 @@ public final class PerTextParquet {
           v[4 + j] = ms.get(j).scope() == TextMetric.Scope.SEQUENCE ? (Object) x[0] : x;
         }
         rows.add(RowFactory.create(v));
+        if (rows.size() == SLICE) {
+          spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append).parquet(pending);
+          rows.clear();
+        }
       }
     }
-    String pending = target.replaceAll("/+$", "") + ".tmp-" + UUID.randomUUID();
-    spark.createDataFrame(rows, schema(transport)).coalesce(1).write().parquet(pending);
+    if (!rows.isEmpty() || analyses.isEmpty()) {
+      spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append).parquet(pending);
+    }
     return pending;
   }
 
