@@ -351,52 +351,9 @@ public final class CorpusAnalysis {
       pairsWithin += (double) n * n;
       int[] rows = plan.sampleRows(index);
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
+      int offset = plan.sampleOffset(index);
       for (int l = 0; l < layers; l++) {
-        double[] flat = seq.cloud(l).toFlatArray();
-        double[] local = new double[d];
-        Map<Integer, double[]> perWord = new HashMap<>();
-        double[][] units = new double[n][];
-        for (int j = 0; j < n; j++) {
-          units[j] = unit(flat, keep[j], d);
-          if (j < newPaths) {
-            System.arraycopy(flat, keep[j] * d, paths[l], (pathTokens + j) * d, d);
-          }
-        }
-        for (int j = 0; j < n; j++) {
-          int i = keep[j];
-          double[] u = units[j];
-          for (int k = 0; k < d; k++) {
-            local[k] += u[k];
-          }
-          if (ids != null) {
-            Integer w = wordIndex.get(ids[i]);
-            if (w != null) {
-              double[] s = perWord.computeIfAbsent(w, x -> new double[d]);
-              for (int k = 0; k < d; k++) {
-                s[k] += u[k];
-              }
-            }
-          }
-        }
-        for (int k = 0; k < d; k++) {
-          sum[l][k] += local[k];
-          sumSquaresPerText[l][k] += local[k] * local[k];
-        }
-        for (int w : perWord.keySet().stream().sorted().toList()) {
-          double[] s = perWord.get(w);
-          double q = 0;
-          for (int k = 0; k < d; k++) {
-            wordSum[w][l][k] += s[k];
-            q += s[k] * s[k];
-          }
-          wordWithin[w][l] += q;
-        }
-        for (int r = 0; r < rows.length; r++) {
-          int o = (plan.sampleOffset(index) + r) * d;
-          for (int k = 0; k < d; k++) {
-            sample[l][o + k] = (float) flat[rows[r] * d + k];
-          }
-        }
+        fold(l, seq.cloud(l).toFlatArray(), keep, ids, newPaths, rows, offset);
       }
       pathTokens += newPaths;
       if (ids != null) {
@@ -410,6 +367,58 @@ public final class CorpusAnalysis {
         for (var e : counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
           wordCount[e.getKey()] += e.getValue();
           wordPairsWithin[e.getKey()] += (double) e.getValue() * e.getValue();
+        }
+      }
+    }
+
+    /**
+     * Folds layer l of a text into the running sums, the word sums, the kept paths and the pooled sample
+     * (a method of its own, so that the JIT compiles it apart from the per-text measures).
+     */
+    private void fold(int l, double[] flat, int[] keep, long[] ids, int newPaths, int[] rows, int offset) {
+      int n = keep.length;
+      double[] local = new double[d];
+      Map<Integer, double[]> perWord = new HashMap<>();
+      double[][] units = new double[n][];
+      for (int j = 0; j < n; j++) {
+        units[j] = unit(flat, keep[j], d);
+        if (j < newPaths) {
+          System.arraycopy(flat, keep[j] * d, paths[l], (pathTokens + j) * d, d);
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        int i = keep[j];
+        double[] u = units[j];
+        for (int k = 0; k < d; k++) {
+          local[k] += u[k];
+        }
+        if (ids != null) {
+          Integer w = wordIndex.get(ids[i]);
+          if (w != null) {
+            double[] s = perWord.computeIfAbsent(w, x -> new double[d]);
+            for (int k = 0; k < d; k++) {
+              s[k] += u[k];
+            }
+          }
+        }
+      }
+      for (int k = 0; k < d; k++) {
+        sum[l][k] += local[k];
+        sumSquaresPerText[l][k] += local[k] * local[k];
+      }
+      for (int w : perWord.keySet().stream().sorted().toList()) {
+        double[] s = perWord.get(w);
+        double q = 0;
+        for (int k = 0; k < d; k++) {
+          wordSum[w][l][k] += s[k];
+          q += s[k] * s[k];
+        }
+        wordWithin[w][l] += q;
+      }
+      for (int r = 0; r < rows.length; r++) {
+        int o = (offset + r) * d;
+        for (int k = 0; k < d; k++) {
+          sample[l][o + k] = (float) flat[rows[r] * d + k];
         }
       }
     }
@@ -864,12 +873,14 @@ public final class CorpusAnalysis {
       java.util.SplittableRandom rng = new java.util.SplittableRandom(params.seed());
       int pairs = (int) Math.min(1 << 16, (long) x.size() * y.size());
       double[] c = new double[pairs];
+      double[] xf = x.toFlatArray();
+      double[] yf = y.toFlatArray();
       for (int s = 0; s < pairs; s++) {
-        int i = rng.nextInt(x.size());
-        int j = rng.nextInt(y.size());
+        int i = rng.nextInt(x.size()) * d;
+        int j = rng.nextInt(y.size()) * d;
         double q = 0;
         for (int k = 0; k < d; k++) {
-          double t = x.get(i, k) - y.get(j, k);
+          double t = xf[i + k] - yf[j + k];
           q += t * t;
         }
         c[s] = q;

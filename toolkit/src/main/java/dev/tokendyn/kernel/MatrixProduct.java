@@ -246,6 +246,37 @@ public final class MatrixProduct {
   }
 
   /**
+   * A B^T for row-major a (n x d) and b (m x d), as a new row-major n x m array: b packed by
+   * {@link #packRows}, then {@link #timesTransposedPacked}.
+   */
+  public static double[] timesTransposed(double[] a, int n, double[] b, int m, int d) {
+    return timesTransposedPacked(a, n, packRows(b, m, d), m, d);
+  }
+
+  /**
+   * A B^T for row-major a (n x d) and B given as {@link #packRows}'s panel of its m rows, as a new
+   * row-major n x m array. Every strip of the panel runs whole through the register-blocked path into a
+   * buffer as wide as the padded panel (the padding's columns are zero and dropped), rows of A 32 at a
+   * time. Entry (i, j) is the same chain as {@link #dot}, so A A^T is exactly symmetric.
+   */
+  public static double[] timesTransposedPacked(double[] a, int n, double[] panel, int m, int d) {
+    int width = (m + STRIP - 1) / STRIP * STRIP;
+    double[] wide = new double[n * width];
+    for (int r = 0; r < n; r += 32) {
+      int rows = Math.min(32, n - r);
+      multiplyPacked(a, r * d, d, rows, d, panel, 0, width, wide, r * width, width);
+    }
+    if (width == m) {
+      return wide;
+    }
+    double[] out = new double[n * m];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(wide, i * width, out, i * m, m);
+    }
+    return out;
+  }
+
+  /**
    * sum_{k &lt; len} x[xo + k] y[yo + k * yStride] as one chain of fused multiply-adds in k order, the same
    * bits as an entry of {@link #multiply}.
    */

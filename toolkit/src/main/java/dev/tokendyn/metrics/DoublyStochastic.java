@@ -40,18 +40,32 @@ public final class DoublyStochastic {
       if (keep != null && !keep[i]) {
         continue;
       }
+      int r = o + i * n;
       double row = 0;
-      for (int j = 0; j < n; j++) {
-        if (keep == null || keep[j]) {
-          row += probabilities[o + i * n + j];
+      if (keep == null) {
+        for (int j = 0; j < n; j++) {
+          row += probabilities[r + j];
+        }
+      } else {
+        for (int j = 0; j < n; j++) {
+          if (keep[j]) {
+            row += probabilities[r + j];
+          }
         }
       }
       if (row <= 0) {
         continue;
       }
-      for (int j = 0; j < n; j++) {
-        if (keep == null || keep[j]) {
-          col[j] += probabilities[o + i * n + j] / row;
+      double inv = 1 / row;
+      if (keep == null) {
+        for (int j = 0; j < n; j++) {
+          col[j] += probabilities[r + j] * inv;
+        }
+      } else {
+        for (int j = 0; j < n; j++) {
+          if (keep[j]) {
+            col[j] += probabilities[r + j] * inv;
+          }
         }
       }
     }

@@ -33,45 +33,46 @@ final class Gram {
   final double[] centred;
   /** G = X X^T, row-major n x n. */
   final double[] inner;
+  /** The centred points packed as the kernel's right operand. */
+  private final double[] panel;
   private double[] eigenvalues;
   private double[] eigenvectors;
+  private boolean vectors = true;
 
   private Gram(double[] x, int n, int d) {
     this.n = n;
     this.d = d;
     this.x = x;
     this.mean = new double[d];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0, o = 0; i < n; i++, o += d) {
       for (int k = 0; k < d; k++) {
-        mean[k] += x[i * d + k];
+        mean[k] += x[o + k];
       }
     }
+    double inv = 1.0 / n;
+    double mm = 0;
     for (int k = 0; k < d; k++) {
-      mean[k] /= n;
+      mean[k] *= inv;
+      mm += mean[k] * mean[k];
     }
     this.xc = new double[n * d];
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < d; k++) {
-        xc[i * d + k] = x[i * d + k] - mean[k];
-      }
-    }
-    this.centred = product(xc, xc, n, d);
-    double mm = 0;
-    for (double t : mean) {
-      mm += t * t;
-    }
     double[] p = new double[n];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0, o = 0; i < n; i++, o += d) {
       double s = 0;
       for (int k = 0; k < d; k++) {
-        s += xc[i * d + k] * mean[k];
+        double t = x[o + k] - mean[k];
+        xc[o + k] = t;
+        s += t * mean[k];
       }
       p[i] = s;
     }
+    this.panel = MatrixProduct.packRows(xc, n, d);
+    this.centred = product(xc, n);
     this.inner = new double[n * n];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0, o = 0; i < n; i++, o += n) {
+      double pi = p[i] + mm;
       for (int j = 0; j < n; j++) {
-        inner[i * n + j] = centred[i * n + j] + (p[i] + p[j]) + mm;
+        inner[o + j] = centred[o + j] + (pi + p[j]);
       }
     }
   }
@@ -82,36 +83,36 @@ final class Gram {
    * @throws IllegalArgumentException when n or d is below 1 or x does not hold n d values
    */
   static Gram of(double[] x, int n, int d) {
+    return of(x, n, d, true);
+  }
+
+  /**
+   * As {@link #of(double[], int, int)}; with {@code vectors} false the eigendecomposition finds the
+   * eigenvalues only (cheaper), and {@link #eigenvector} is refused.
+   */
+  static Gram of(double[] x, int n, int d, boolean vectors) {
     if (n < 1 || d < 1 || x.length != n * d) {
       throw new IllegalArgumentException("a Gram matrix needs n, d >= 1 and n*d values, found n=" + n + " d=" + d
           + " and " + x.length + " values");
     }
-    return new Gram(x.clone(), n, d);
+    Gram g = new Gram(x.clone(), n, d);
+    g.vectors = vectors;
+    return g;
   }
 
-  /** A B^T for row-major a (n x d) and b (m x d), as a row-major n x m array, by the SIMD kernel. */
-  static double[] product(double[] a, double[] b, int n, int d) {
-    int m = b.length / d;
-    // whole strips of the zero-padded panel into a padded buffer: the kernel's register-blocked path for
-    // every column, the padding's columns (zero) dropped when copying out
-    int width = (m + MatrixProduct.STRIP - 1) / MatrixProduct.STRIP * MatrixProduct.STRIP;
-    double[] wide = new double[n * width];
-    double[] panel = MatrixProduct.packRows(b, m, d);
-    for (int r = 0; r < n; r += ROWS) {
-      int rows = Math.min(ROWS, n - r);
-      MatrixProduct.multiplyPacked(a, r * d, d, rows, d, panel, 0, width, wide, r * width, width);
-    }
-    if (width == m) {
-      return wide;
-    }
-    double[] out = new double[n * m];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(wide, i * width, out, i * m, m);
-    }
-    return out;
+  /**
+   * A Xc^T for the rows of a (row-major, rows x d): the inner products of each row of a with this
+   * cloud's centred points, row-major rows x n, by the SIMD kernel over the centred points' packed panel
+   * (packed once per cloud).
+   */
+  double[] product(double[] a, int rows) {
+    return MatrixProduct.timesTransposedPacked(a, rows, panel, n, d);
   }
 
-  private static final int ROWS = 32;
+  /** Yc Xc^T, row-major n x n, for the centred points of y (the same n and d) and this cloud's. */
+  double[] cross(Gram y) {
+    return product(y.xc, y.n);
+  }
 
   /** cos(x_i, x_j), clamped to [-1, 1]; NaN when a point is zero. */
   double cosine(int i, int j) {
@@ -122,6 +123,67 @@ final class Gram {
   /** |x_i - x_j|^2 from the centred Gram matrix, clamped at 0. */
   double squaredDistance(int i, int j) {
     return Math.max(0, centred[i * n + i] + centred[j * n + j] - 2 * centred[i * n + j]);
+  }
+
+  /**
+   * Whether two points are equal (coordinate by coordinate, -0.0 equal to 0.0). Equal points have centred
+   * distance exactly 0 here (their products are the same chains), so only pairs within rounding of 0 are
+   * compared coordinate by coordinate.
+   */
+  boolean hasDuplicates() {
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        if (squaredDistance(i, j) <= 1e-12 * (centred[i * n + i] + centred[j * n + j])) {
+          boolean same = true;
+          for (int k = 0; k < d && same; k++) {
+            same = x[i * d + k] == x[j * d + k];
+          }
+          if (same) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * |X - 1 m^T|_F / |X|_F from the traces of C and G ({@link RankCollapse}); 0 when every point is zero.
+   */
+  double rankCollapse() {
+    double c = 0;
+    double g = 0;
+    for (int i = 0; i < n; i++) {
+      c += centred[i * n + i];
+      g += inner[i * n + i];
+    }
+    return g == 0 ? 0.0 : Math.sqrt(Math.max(0, c) / g);
+  }
+
+  /**
+   * The exact W2 between the uniform measures on this cloud's points and y's (the same n), given
+   * {@code cross} = Yc Xc^T: the plan for the cost |x_a - y_b|^2 is the plan for the centred cost
+   * |xc_a - yc_b|^2 = C_aa + C'_bb - 2 cross_ba, since the difference, 2 &lt;xc_a - yc_b, m - m'&gt; + |m - m'|^2,
+   * sums to |m - m'|^2 under every coupling of uniform marginals; so W2^2 = OT(centred) + |m - m'|^2.
+   */
+  double w2(Gram y, double[] cross) {
+    double[] cost = new double[n * n];
+    for (int a = 0; a < n; a++) {
+      double ca = centred[a * n + a];
+      for (int b = 0; b < n; b++) {
+        cost[a * n + b] = Math.max(0, ca + y.centred[b * n + b] - 2 * cross[b * n + a]);
+      }
+    }
+    double shift = 0;
+    for (int k = 0; k < d; k++) {
+      double t = mean[k] - y.mean[k];
+      shift += t * t;
+    }
+    double[] w = new double[n];
+    java.util.Arrays.fill(w, 1.0 / n);
+    double ot = new dev.tokendyn.transport.NetworkSimplex().solve(w, w,
+        dev.tokendyn.transport.CostMatrix.ofFlat(n, n, cost)).value();
+    return Math.sqrt(Math.max(0, ot + shift));
   }
 
   /** Whether some point is the zero vector. */
@@ -145,6 +207,9 @@ final class Gram {
 
   /** The unit eigenvector of C for eigenvalue a (in the order of {@link #eigenvalues}), entry i. */
   double eigenvector(int a, int i) {
+    if (!vectors) {
+      throw new IllegalStateException("this Gram matrix was made for its eigenvalues only");
+    }
     decompose();
     return eigenvectors[a * n + i];
   }
@@ -163,7 +228,7 @@ final class Gram {
     if (eigenvalues != null) {
       return;
     }
-    var eig = DecompositionFactory_DDRM.eig(n, true, true);
+    var eig = DecompositionFactory_DDRM.eig(n, this.vectors, true);
     if (!eig.decompose(new DMatrixRMaj(n, n, true, centred))) {
       throw new IllegalStateException("the eigendecomposition of a " + n + "x" + n + " Gram matrix did not converge");
     }
@@ -174,12 +239,14 @@ final class Gram {
     java.util.Arrays.sort(order, (p, q) -> Double.compare(eig.getEigenvalue(q).getReal(),
         eig.getEigenvalue(p).getReal()));
     double[] values = new double[n];
-    double[] vectors = new double[n * n];
+    double[] vecs = new double[n * n];
     for (int a = 0; a < n; a++) {
       values[a] = Math.max(0, eig.getEigenvalue(order[a]).getReal());
-      DMatrixRMaj u = eig.getEigenVector(order[a]);
-      for (int i = 0; i < n; i++) {
-        vectors[a * n + i] = u.get(i, 0);
+      if (this.vectors) {
+        DMatrixRMaj u = eig.getEigenVector(order[a]);
+        for (int i = 0; i < n; i++) {
+          vecs[a * n + i] = u.get(i, 0);
+        }
       }
     }
     // below about n eps lambda_max an eigenvalue of C is rounding (the centred points have rank n - 1 at
@@ -191,6 +258,6 @@ final class Gram {
       }
     }
     eigenvalues = values;
-    eigenvectors = vectors;
+    eigenvectors = vecs;
   }
 }

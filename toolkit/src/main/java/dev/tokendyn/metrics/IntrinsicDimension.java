@@ -167,7 +167,7 @@ public final class IntrinsicDimension {
     if (n < MIN_POINTS) {
       return Estimate.undefined(n, 0, "needs at least " + MIN_POINTS + " distinct points, found " + n);
     }
-    if (Neighbours.distinctRows(g.x, g.d).length != g.x.length) {
+    if (g.hasDuplicates()) {
       return estimate(g.x, g.d, discard);
     }
     double[] r = Neighbours.nearest(g, 2);

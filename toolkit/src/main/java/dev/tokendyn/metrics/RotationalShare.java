@@ -117,13 +117,13 @@ public final class RotationalShare {
   }
 
   /**
-   * As {@link #of(double[], double[], int, int, int)} for the step from the points of {@code x} to the
-   * rows of y (row-major, the same n x d shape; not modified), with the principal components taken from
-   * the eigenvectors of x's centred Gram matrix: Z = U_k diag(sigma_k) and W = (Yc Xc^T - Xc Xc^T) U_k
+   * As {@link #of(double[], double[], int, int, int)} for the step from the points of {@code x} to those of
+   * y (the same n x d shape), given {@code cross} = Yc Xc^T (row-major n x n, {@link Gram#cross}), with
+   * the principal components taken from the eigenvectors of x's centred Gram matrix: Z = U_k diag(sigma_k) and W = (Yc Xc^T - Xc Xc^T) U_k
    * diag(1/sigma_k), which are Xc V_k and (Yc - Xc) V_k for the axes V_k = Xc^T U_k diag(1/sigma_k),
    * without the d x k basis. The same share to rounding; for n &gt;= d or d &lt;= k, the direct route.
    */
-  static Result of(Gram x, double[] y, int components) {
+  static Result of(Gram x, Gram y, double[] cross, int components) {
     int n = x.n;
     int d = x.d;
     if (components < 1) {
@@ -135,24 +135,8 @@ public final class RotationalShare {
           + " components, found " + n);
     }
     if (n >= d || d <= k) {
-      return of(x.x, y, n, d, components);
+      return of(x.x, y.x, n, d, components);
     }
-    double[] yMean = new double[d];
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < d; c++) {
-        yMean[c] += y[i * d + c];
-      }
-    }
-    double[] yc = new double[n * d];
-    for (int c = 0; c < d; c++) {
-      yMean[c] /= n;
-    }
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < d; c++) {
-        yc[i * d + c] = y[i * d + c] - yMean[c];
-      }
-    }
-    double[] cross = Gram.product(yc, x.xc, n, d); // Yc Xc^T
     double[] lambda = x.eigenvalues();
     DMatrixRMaj z = new DMatrixRMaj(n, k);
     DMatrixRMaj w = new DMatrixRMaj(n, k);
@@ -257,7 +241,9 @@ public final class RotationalShare {
     if (gram) {
       CommonOps_DDRM.multTransB(xc, xc, m); // eigenvectors u of X X^T give the axes X^T u / |X^T u|
     } else {
-      CommonOps_DDRM.multTransA(xc, xc, m);
+      // X^T X as the rows of X^T against themselves, by the SIMD kernel
+      double[] t = dev.tokendyn.kernel.MatrixProduct.transposed(xc.data, n, d, n);
+      m.data = dev.tokendyn.kernel.MatrixProduct.timesTransposed(t, d, t, d, n);
     }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m.numRows, true, true);
     if (!eig.decompose(m)) {

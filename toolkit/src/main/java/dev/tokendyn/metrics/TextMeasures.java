@@ -3,7 +3,6 @@ package dev.tokendyn.metrics;
 import dev.tokendyn.cloud.CloudSequence;
 import dev.tokendyn.cloud.TextSequence;
 import dev.tokendyn.cloud.TokenCloud;
-import dev.tokendyn.transport.Transport;
 import java.util.Arrays;
 
 /**
@@ -78,6 +77,8 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
    * spectrum and its principal axes) all come from one Gram matrix of its kept tokens ({@link Gram}).
    */
   public static TextMeasures of(int index, TextSequence text, TextParams params, PairCosines pairs) {
+    // one small method per layer, step and block: the JIT compiles each once, instead of one large method
+    // with everything inlined, compiled again on every deoptimisation
     CloudSequence seq = text.layers();
     int layers = seq.size();
     int[] keep = text.kept(params.dropSpecial());
@@ -93,63 +94,17 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
       x[l] = rows(seq.cloud(l), keep);
     }
     Gram[] grams = new Gram[layers];
+    // the rotational share's principal axes need the Gram matrices' eigenvectors; the ranks need only values
+    int components = Math.min(params.rotationComponents(), d);
+    boolean axes = n >= RotationalShare.minimumTokens(components) && n < d && d > components;
     double[] cos = pairs == null || n < 2 ? null : new double[n * (n - 1) / 2];
     for (int l = 0; l < layers && n >= 1; l++) {
-      Gram g = Gram.of(x[l], n, d);
-      grams[l] = g;
-      for (int i = 0; i < n; i++) {
-        if (!(g.inner[i * n + i] > 0)) {
-          throw new IllegalArgumentException("point " + i + " is the zero vector; its cosine with other points is"
-              + " undefined");
-        }
-      }
-      set(v, TextMetric.MEAN_NORM, l, meanNorm(g));
-      set(v, TextMetric.CLUSTERS, l, Clusters.of(g, params.threshold()).count());
-      set(v, TextMetric.MSD, l, meanSquaredDifference(x[l], x[0], n));
-      double ceiling = (squaredNorm(x[l]) + squaredNorm(x[0])) / n;
-      set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? meanSquaredDifference(x[l], x[0], n) / ceiling : Double.NaN);
-      if (n >= 2) {
-        double sum = 0;
-        int p = 0;
-        for (int i = 0; i < n; i++) {
-          for (int j = i + 1; j < n; j++) {
-            double c = g.cosine(i, j);
-            sum += c;
-            if (cos != null) {
-              cos[p++] = c;
-            }
-          }
-        }
-        if (cos != null) {
-          pairs.accept(l, cos, p);
-        }
-        set(v, TextMetric.MEAN_COSINE, l, 2 * sum / ((double) n * (n - 1)));
-        set(v, TextMetric.INTRA_TEXT_SIMILARITY, l, intraSimilarity(g));
-        set(v, TextMetric.CLUSTERED_FRACTION, l, Clusters.clusteredFraction(g));
-        double[] sigma = n <= d ? g.singularValues() : SingularValues.ofCentred(TokenCloud.ofFlat(n, d, x[l]));
-        double stable = StableRank.fromSingularValues(sigma);
-        if (Double.isFinite(stable)) {
-          set(v, TextMetric.EFFECTIVE_RANK, l, EffectiveRank.fromSingularValues(sigma));
-          set(v, TextMetric.STABLE_RANK, l, stable);
-        }
-        set(v, TextMetric.RANK_COLLAPSE, l, RankCollapse.of(TokenCloud.ofFlat(n, d, x[l])));
-      }
-      IntrinsicDimension.Estimate id = IntrinsicDimension.estimate(g, IntrinsicDimension.DEFAULT_DISCARD);
-      set(v, TextMetric.INTRINSIC_DIMENSION, l, id.value());
+      grams[l] = Gram.of(x[l], n, d, axes);
+      layer(v, l, grams[l], grams[0], x, params, cos, pairs);
     }
     double[] w2 = new double[Math.max(0, layers - 1)];
     for (int l = 0; l + 1 < layers && n >= 1; l++) {
-      set(v, TextMetric.IDENTITY_COST, l, meanSquaredDifference(x[l + 1], x[l], n));
-      RotationalShare.Result r = RotationalShare.of(grams[l], x[l + 1], params.rotationComponents());
-      set(v, TextMetric.ROTATIONAL_SHARE, l, r.share());
-      set(v, TextMetric.AFFINE_R2, l, r.affineR2());
-      if (l >= 1) {
-        set(v, TextMetric.PERSISTENCE, l, Persistence.of(x[l - 1], x[l], x[l + 1], n, d));
-      }
-      if (params.transport()) {
-        w2[l] = Transport.w2(TokenCloud.ofFlat(n, d, x[l]), TokenCloud.ofFlat(n, d, x[l + 1]));
-        set(v, TextMetric.W2, l, w2[l]);
-      }
+      w2[l] = step(v, l, grams, x, params);
     }
     float[][] attention = text.attention();
     if (attention != null) {
@@ -158,44 +113,129 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
       for (int i = 0; i < plain.length; i++) {
         plain[i] = !special[i];
       }
-      int heads = text.heads();
       for (int b = 0; b < Math.min(attention.length, layers - 1); b++) {
-        double all = 0;
-        double kept = 0;
-        int keptHeads = 0;
-        for (int h = 0; h < heads; h++) {
-          all += DoublyStochastic.defect(attention[b], heads, text.size(), h, null);
-          double k = DoublyStochastic.defect(attention[b], heads, text.size(), h, plain);
-          if (!Double.isNaN(k)) {
-            kept += k;
-            keptHeads++;
-          }
-        }
-        set(v, TextMetric.DOUBLY_STOCHASTIC_DEFECT, b, all / heads);
-        set(v, TextMetric.DOUBLY_STOCHASTIC_DEFECT_PLAIN, b, keptHeads == 0 ? Double.NaN : kept / keptHeads);
+        block(v, b, attention[b], text.heads(), text.size(), plain);
       }
     }
     if (params.transport() && layers >= 2 && n >= 1) {
-      double direct = Transport.w2(TokenCloud.ofFlat(n, d, x[0]), TokenCloud.ofFlat(n, d, x[layers - 1]));
+      Gram first = grams[0];
+      Gram last = grams[layers - 1];
+      double direct = first.w2(last, first.cross(last));
       set(v, TextMetric.GEODESIC_RATIO, 0, GeodesicRatio.of(w2, direct));
     }
     if (layers >= 2 && n >= 1) {
-      double[] depth = new double[layers];
-      for (int l = 0; l < layers; l++) {
-        depth[l] = seq.position(l) - seq.position(0);
-      }
-      set(v, TextMetric.MSD_ALPHA, 0, PowerLawFit.of(depth, v[TextMetric.MSD.ordinal()]).alpha());
-      double s = 0;
-      int c = 0;
-      for (double p : v[TextMetric.PERSISTENCE.ordinal()]) {
-        if (!Double.isNaN(p)) {
-          s += p;
-          c++;
-        }
-      }
-      set(v, TextMetric.MEAN_PERSISTENCE, 0, c == 0 ? Double.NaN : s / c);
+      sequence(v, seq);
     }
     return new TextMeasures(index, text.size(), n, v);
+  }
+
+  /** The per-layer metrics of layer l from its Gram matrix g (and layer 0's, g0). */
+  private static void layer(double[][] v, int l, Gram g, Gram g0, double[][] x, TextParams params, double[] cos,
+                            PairCosines pairs) {
+    int n = g.n;
+    int d = g.d;
+    for (int i = 0; i < n; i++) {
+      if (!(g.inner[i * n + i] > 0)) {
+        throw new IllegalArgumentException("point " + i + " is the zero vector; its cosine with other points is"
+            + " undefined");
+      }
+    }
+    set(v, TextMetric.MEAN_NORM, l, meanNorm(g));
+    set(v, TextMetric.CLUSTERS, l, Clusters.of(g, params.threshold()).count());
+    double msd = meanSquaredDifference(x[l], x[0], n);
+    set(v, TextMetric.MSD, l, msd);
+    double ceiling = (trace(g) + trace(g0)) / n;
+    set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? msd / ceiling : Double.NaN);
+    if (n >= 2) {
+      double sum = pairCosines(g, cos);
+      if (cos != null) {
+        pairs.accept(l, cos, n * (n - 1) / 2);
+      }
+      set(v, TextMetric.MEAN_COSINE, l, 2 * sum / ((double) n * (n - 1)));
+      set(v, TextMetric.INTRA_TEXT_SIMILARITY, l, intraSimilarity(g));
+      set(v, TextMetric.CLUSTERED_FRACTION, l, Clusters.clusteredFraction(g));
+      double[] sigma = n <= d ? g.singularValues() : SingularValues.ofCentred(TokenCloud.ofFlat(n, d, x[l]));
+      double stable = StableRank.fromSingularValues(sigma);
+      if (Double.isFinite(stable)) {
+        set(v, TextMetric.EFFECTIVE_RANK, l, EffectiveRank.fromSingularValues(sigma));
+        set(v, TextMetric.STABLE_RANK, l, stable);
+      }
+      set(v, TextMetric.RANK_COLLAPSE, l, g.rankCollapse());
+    }
+    IntrinsicDimension.Estimate id = IntrinsicDimension.estimate(g, IntrinsicDimension.DEFAULT_DISCARD);
+    set(v, TextMetric.INTRINSIC_DIMENSION, l, id.value());
+  }
+
+  /** The sum of the cosines of the pairs i &lt; j, each written to cos (when not null) in order. */
+  private static double pairCosines(Gram g, double[] cos) {
+    int n = g.n;
+    double sum = 0;
+    int p = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        double c = g.cosine(i, j);
+        sum += c;
+        if (cos != null) {
+          cos[p++] = c;
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** The metrics of the step from layer l to l + 1; returns its W2 (0 without transport). */
+  private static double step(double[][] v, int l, Gram[] grams, double[][] x, TextParams params) {
+    int n = grams[l].n;
+    set(v, TextMetric.IDENTITY_COST, l, meanSquaredDifference(x[l + 1], x[l], n));
+    double[] cross = grams[l].cross(grams[l + 1]);
+    RotationalShare.Result r = RotationalShare.of(grams[l], grams[l + 1], cross, params.rotationComponents());
+    set(v, TextMetric.ROTATIONAL_SHARE, l, r.share());
+    set(v, TextMetric.AFFINE_R2, l, r.affineR2());
+    if (l >= 1) {
+      set(v, TextMetric.PERSISTENCE, l, Persistence.of(x[l - 1], x[l], x[l + 1], n, grams[l].d));
+    }
+    if (!params.transport()) {
+      return 0;
+    }
+    double w2 = grams[l].w2(grams[l + 1], cross);
+    set(v, TextMetric.W2, l, w2);
+    return w2;
+  }
+
+  /** The doubly stochastic defects of attention block b, averaged over its heads. */
+  private static void block(double[][] v, int b, float[] attention, int heads, int size, boolean[] plain) {
+    double all = 0;
+    double kept = 0;
+    int keptHeads = 0;
+    for (int h = 0; h < heads; h++) {
+      all += DoublyStochastic.defect(attention, heads, size, h, null);
+      double k = DoublyStochastic.defect(attention, heads, size, h, plain);
+      if (!Double.isNaN(k)) {
+        kept += k;
+        keptHeads++;
+      }
+    }
+    set(v, TextMetric.DOUBLY_STOCHASTIC_DEFECT, b, all / heads);
+    set(v, TextMetric.DOUBLY_STOCHASTIC_DEFECT_PLAIN, b, keptHeads == 0 ? Double.NaN : kept / keptHeads);
+  }
+
+  /** The whole-text metrics: the MSD's exponent and the mean persistence. */
+  private static void sequence(double[][] v, CloudSequence seq) {
+    int layers = seq.size();
+    double[] depth = new double[layers];
+    for (int l = 0; l < layers; l++) {
+      depth[l] = seq.position(l) - seq.position(0);
+    }
+    set(v, TextMetric.MSD_ALPHA, 0, PowerLawFit.of(depth, v[TextMetric.MSD.ordinal()]).alpha());
+    double s = 0;
+    int c = 0;
+    for (double p : v[TextMetric.PERSISTENCE.ordinal()]) {
+      if (!Double.isNaN(p)) {
+        s += p;
+        c++;
+      }
+    }
+    set(v, TextMetric.MEAN_PERSISTENCE, 0, c == 0 ? Double.NaN : s / c);
   }
 
   private static void set(double[][] v, TextMetric m, int i, double value) {
@@ -221,10 +261,11 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     return s / g.n;
   }
 
-  private static double squaredNorm(double[] x) {
+  /** sum_i |x_i|^2, the trace of G. */
+  private static double trace(Gram g) {
     double s = 0;
-    for (double t : x) {
-      s += t * t;
+    for (int i = 0; i < g.n; i++) {
+      s += g.inner[i * g.n + i];
     }
     return s;
   }

@@ -102,4 +102,39 @@ class MatrixProductTest {
       }
     }
   }
+
+  @Test
+  void timesTransposedEqualsTheFmaChainAndIsExactlySymmetric() {
+    SplittableRandom rng = new SplittableRandom(99);
+    for (int[] shape : new int[][] {{1, 1, 1}, {5, 7, 3}, {33, 30, 97}, {MatrixProduct.STRIP, 2 * MatrixProduct.STRIP, 8}}) {
+      int n = shape[0];
+      int m = shape[1];
+      int d = shape[2];
+      double[] a = new double[n * d];
+      double[] b = new double[m * d];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = rng.nextGaussian();
+      }
+      for (int i = 0; i < b.length; i++) {
+        b[i] = rng.nextGaussian();
+      }
+      double[] c = MatrixProduct.timesTransposed(a, n, b, m, d);
+      assertThat(c).hasSize(n * m);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+          double s = 0;
+          for (int k = 0; k < d; k++) {
+            s = Math.fma(a[i * d + k], b[j * d + k], s);
+          }
+          assertThat(c[i * m + j]).as("%s entry %d,%d", java.util.Arrays.toString(shape), i, j).isEqualTo(s);
+        }
+      }
+      double[] g = MatrixProduct.timesTransposed(a, n, a, n, d);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          assertThat(g[i * n + j]).isEqualTo(g[j * n + i]);
+        }
+      }
+    }
+  }
 }

@@ -124,6 +124,17 @@ class TextMeasuresTest {
       }
       assertEquals(p, cos.length);
     }
+    double[] w2 = new double[layers - 1];
+    for (int l = 0; l + 1 < layers; l++) {
+      String at = "step " + l;
+      w2[l] = dev.tokendyn.transport.Transport.w2(c[l], c[l + 1]);
+      // both routes round squared distances at about 1e-16 of the squared norms
+      double scale = (UnitRows.squaredNorm(c[l].toFlatArray()) + UnitRows.squaredNorm(c[l + 1].toFlatArray())) / n;
+      double got = m.values(TextMetric.W2)[l];
+      assertEquals(w2[l] * w2[l], got * got, 1e-12 * scale, at);
+    }
+    double direct = dev.tokendyn.transport.Transport.w2(c[0], c[layers - 1]);
+    assertEquals(GeodesicRatio.of(w2, direct), m.values(TextMetric.GEODESIC_RATIO)[0], 1e-6, "geodesic ratio");
     for (int l = 0; l + 1 < layers; l++) {
       RotationalShare.Result r = RotationalShare.of(c[l], c[l + 1], params.rotationComponents());
       String at = "step " + l;
@@ -160,6 +171,20 @@ class TextMeasuresTest {
   @Test
   void moreTokensThanDimensionsTakeTheDirectRoutes() {
     check(text(50, 8, 3, "gaussian", 4), TextParams.defaults().withRotationComponents(4));
+  }
+
+  @Test
+  void repeatedTokensAreFoundAsDuplicates() {
+    TextSequence t = text(30, 40, 2, "gaussian", 6);
+    List<TokenCloud> clouds = new ArrayList<>();
+    for (int l = 0; l < 2; l++) {
+      double[] f = t.layers().cloud(l).toFlatArray();
+      System.arraycopy(f, 3 * 40, f, 7 * 40, 40); // token 7 repeats token 3
+      System.arraycopy(f, 3 * 40, f, 11 * 40, 40);
+      clouds.add(TokenCloud.ofFlat(30, 40, f));
+    }
+    TextSequence dup = new TextSequence(CloudSequence.ofLayers(clouds), null, new boolean[30]);
+    check(dup, TextParams.defaults().withDropSpecial(false));
   }
 
   @Test
