@@ -335,7 +335,9 @@ public final class CorpusAnalysis {
         throw new IllegalArgumentException("text " + index + " has " + seq.size() + " layers of width "
             + seq.cloud(0).dimension() + " but text 0 has " + layers + " of width " + d);
       }
-      TextMeasures m = TextMeasures.of(index, text, params.text(), (l, cosines, count) -> {
+      double[][] norms = new double[layers][];
+      TextMeasures m = TextMeasures.of(index, text, params.text(), (l, cosines, count, squaredNorms) -> {
+        norms[l] = squaredNorms;
         double[] h = histogram[l];
         for (int p = 0; p < count; p++) {
           int bin = (int) Math.floor((cosines[p] + 1) / 2 * HISTOGRAM_BINS);
@@ -353,7 +355,7 @@ public final class CorpusAnalysis {
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
       int offset = plan.sampleOffset(index);
       for (int l = 0; l < layers; l++) {
-        fold(l, seq.cloud(l).toFlatArray(), keep, ids, newPaths, rows, offset);
+        fold(l, seq.cloud(l).toFlatArray(), norms[l], keep, ids, newPaths, rows, offset);
       }
       pathTokens += newPaths;
       if (ids != null) {
@@ -375,29 +377,27 @@ public final class CorpusAnalysis {
      * Folds layer l of a text into the running sums, the word sums, the kept paths and the pooled sample
      * (a method of its own, so that the JIT compiles it apart from the per-text measures).
      */
-    private void fold(int l, double[] flat, int[] keep, long[] ids, int newPaths, int[] rows, int offset) {
+    private void fold(int l, double[] flat, double[] squaredNorms, int[] keep, long[] ids, int newPaths, int[] rows,
+                      int offset) {
       int n = keep.length;
       double[] local = new double[d];
       Map<Integer, double[]> perWord = new HashMap<>();
-      double[][] units = new double[n][];
       for (int j = 0; j < n; j++) {
-        units[j] = unit(flat, keep[j], d);
+        int o = keep[j] * d;
         if (j < newPaths) {
-          System.arraycopy(flat, keep[j] * d, paths[l], (pathTokens + j) * d, d);
+          System.arraycopy(flat, o, paths[l], (pathTokens + j) * d, d);
         }
-      }
-      for (int j = 0; j < n; j++) {
-        int i = keep[j];
-        double[] u = units[j];
+        // the unit vector x / |x|, |x|^2 from the text's Gram matrix (TextMeasures refuses a zero token)
+        double inv = 1 / Math.sqrt(squaredNorms[j]);
         for (int k = 0; k < d; k++) {
-          local[k] += u[k];
+          local[k] += flat[o + k] * inv;
         }
         if (ids != null) {
-          Integer w = wordIndex.get(ids[i]);
+          Integer w = wordIndex.get(ids[keep[j]]);
           if (w != null) {
             double[] s = perWord.computeIfAbsent(w, x -> new double[d]);
             for (int k = 0; k < d; k++) {
-              s[k] += u[k];
+              s[k] += flat[o + k] * inv;
             }
           }
         }
@@ -518,23 +518,6 @@ public final class CorpusAnalysis {
       sample = new float[layers][plan.sampleSize() * d];
       histogram = new double[layers][HISTOGRAM_BINS];
       paths = new double[layers][PATH_TOKENS * d];
-    }
-
-    private static double[] unit(double[] flat, int i, int d) {
-      double[] u = new double[d];
-      double s = 0;
-      for (int k = 0; k < d; k++) {
-        u[k] = flat[i * d + k];
-        s += u[k] * u[k];
-      }
-      if (!(s > 0)) {
-        throw new IllegalArgumentException("token " + i + " is the zero vector; its cosine is undefined");
-      }
-      double inv = 1 / Math.sqrt(s);
-      for (int k = 0; k < d; k++) {
-        u[k] *= inv;
-      }
-      return u;
     }
 
     /**

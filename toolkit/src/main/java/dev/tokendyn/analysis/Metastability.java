@@ -152,6 +152,96 @@ public final class Metastability {
   }
 
   /**
+   * The part of the two-point merge time that does not grow with beta: T = T_fall + J(beta) exactly, with
+   * T_fall = int dalpha / (2 sin alpha) = (1/2) log(tan(alpha0 / 2) / tan(alpha_m / 2)) from the merge angle
+   * alpha_m = acos({@link #MERGE_COSINE}) to alpha0, and J(beta) = int e^{beta (1 - cos alpha)} / (2 sin alpha) dalpha
+   * the metastable part. (At beta = 0 the weight is 1/2 and T = 2 T_fall.)
+   */
+  public static double fallTime(double alpha0) {
+    double end = Math.acos(MERGE_COSINE);
+    if (!(alpha0 > end && alpha0 < Math.PI)) {
+      throw new IllegalArgumentException("alpha0 must be in (" + end + ", pi), found " + alpha0);
+    }
+    return 0.5 * Math.log(Math.tan(alpha0 / 2) / Math.tan(end / 2));
+  }
+
+  /**
+   * First merge times of two clusters over beta and seeds, with the straight lines fitted to them.
+   *
+   * <p>The two-point formula, which the particles follow, is not a line in beta over a range that starts at small
+   * beta: T = T_fall + J(beta) and, by Laplace's method at the endpoint alpha0, J = e^{beta c} / (2 beta sin^2 alpha0)
+   * (1 + O(cos alpha0 / (beta sin^2 alpha0))) with c = 1 - cos alpha0. So log T = beta c - log beta - log(2 sin^2 alpha0)
+   * + ..., whose local slope c - 1/beta - ... reaches its limit c only when beta c is large, while below
+   * beta c ~ 1 the beta-independent T_fall dominates. Two lines are therefore fitted: log T against beta (what
+   * the paper's "exponential in beta" is often read as), and log(beta (T - T_fall)) against beta, which removes
+   * the prefactor and the fall time (the theory's form); only the O(1/beta) Laplace correction bends the
+   * second.
+   *
+   * @param times first merge times, [beta][seed]
+   * @param twoPoint the two-point formula at each beta
+   * @param plain log of the mean merge time against beta
+   * @param corrected log(beta (T - T_fall)) against beta, T the mean merge time
+   * @param twoPointPlain the same as plain, for the two-point formula
+   * @param twoPointCorrected the same as corrected, for the two-point formula
+   */
+  public record MergeScan(double alpha0, double[] betas, double[][] times, double[] twoPoint, Line plain,
+      Line corrected, Line twoPointPlain, Line twoPointCorrected) {
+    /** The asymptotic slope of log T against beta, 1 - cos alpha0. */
+    public double asymptoticSlope() {
+      return 1 - Math.cos(alpha0);
+    }
+
+    /** The mean over seeds of the merge time at beta index b. */
+    public double meanTime(int b) {
+      return java.util.Arrays.stream(times[b]).average().orElseThrow();
+    }
+
+    /** The largest relative spread (max - min) / mean over seeds, across the betas. */
+    public double seedSpread() {
+      double w = 0;
+      for (int b = 0; b < betas.length; b++) {
+        double[] t = times[b];
+        w = Math.max(w, (java.util.Arrays.stream(t).max().orElseThrow() - java.util.Arrays.stream(t).min().orElseThrow())
+            / meanTime(b));
+      }
+      return w;
+    }
+  }
+
+  /** Runs {@link #firstMergeTime} for every beta and seed and fits the lines of {@link MergeScan}. */
+  public static MergeScan scan(double[] betas, double alpha0, int perCluster, double spread, long[] seeds,
+      double maxTime) {
+    if (betas.length < 2 || seeds.length < 1) {
+      throw new IllegalArgumentException("a scan needs two or more betas and one or more seeds, found "
+          + betas.length + " and " + seeds.length);
+    }
+    double fall = fallTime(alpha0);
+    double[][] times = new double[betas.length][seeds.length];
+    double[] two = new double[betas.length];
+    double[] logT = new double[betas.length];
+    double[] logJ = new double[betas.length];
+    double[] logTwo = new double[betas.length];
+    double[] logTwoJ = new double[betas.length];
+    for (int b = 0; b < betas.length; b++) {
+      double mean = 0;
+      for (int s = 0; s < seeds.length; s++) {
+        times[b][s] = firstMergeTime(betas[b], alpha0, perCluster, spread, seeds[s], maxTime);
+        if (!Double.isFinite(times[b][s])) {
+          throw new IllegalArgumentException("no merge by t = " + maxTime + " at beta=" + betas[b] + "; raise maxTime");
+        }
+        mean += times[b][s] / seeds.length;
+      }
+      two[b] = twoPointMergeTime(betas[b], alpha0);
+      logT[b] = Math.log(mean);
+      logJ[b] = Math.log(betas[b] * (mean - fall));
+      logTwo[b] = Math.log(two[b]);
+      logTwoJ[b] = Math.log(betas[b] * (two[b] - fall));
+    }
+    return new MergeScan(alpha0, betas.clone(), times, two, Line.fit(betas, logT), Line.fit(betas, logJ),
+        Line.fit(betas, logTwo), Line.fit(betas, logTwoJ));
+  }
+
+  /**
    * One frame of a staircase run.
    *
    * @param energy E_beta of the tokens

@@ -96,6 +96,7 @@ public final class AnalyzeBenchmark {
     pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "1");
     pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "4294967296");
     pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "68719476736");
+    pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
     long t0 = System.nanoTime();
     Process p = pb.start();
     Path status = Path.of("/proc", Long.toString(p.pid()), "status");

@@ -73,8 +73,7 @@ final class BenchSimulateCommand implements Callable<Integer> {
           ratio(m.medianSeconds(), np), ratio(m.medianSeconds(), th), m.gflops(), quiet(m, np, th));
     }
     out.println("* nominal rate: 4 n^2 d flops a step (the logits and the attention product), whatever the kernel saves");
-    out.printf(Locale.ROOT, "tokendyn threads: %d; SIMD lanes: %d doubles%n", t,
-        jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length());
+    out.printf(Locale.ROOT, "tokendyn threads: %d; SIMD lanes: %d doubles%n", t, dev.tokendyn.kernel.VectorMath.LANES);
     double tile = TileBenchmark.gflops(4096, AttentionBenchmark.D, runs);
     out.printf(Locale.ROOT, "squared-distance tile kernel (n = m = 4096, d = 64, %d threads): %.1f GFLOP/s%n",
         java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1, tile);

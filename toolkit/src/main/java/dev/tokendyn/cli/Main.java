@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
     name = "tokendyn",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Token representations as interacting particles: simulate, extract and measure.",
-    subcommands = {
+    description = "Token representations as interacting particles: simulate, extract and measure.")
+public final class Main implements Runnable {
+  /** The subcommands, in the order that the usage message lists them. */
+  static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
       SimulateCommand.class,
       ClosureCommand.class,
       MeanFieldCommand.class,
@@ -27,9 +29,8 @@ import picocli.CommandLine.Command;
       ExtractCommand.class,
       ModelsCommand.class,
       BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
-public final class Main implements Runnable {
+      CommandLine.HelpCommand.class);
+
   /** Success. */
   public static final int OK = 0;
   /** A failure while running. */
@@ -60,7 +61,7 @@ public final class Main implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     int code;
     try {
-      code = commandLine(out, err).execute(args);
+      code = commandLine(out, err, args).execute(args);
     } catch (Throwable t) {
       // what picocli does not hand to the handler below: an Error such as OutOfMemoryError
       err.println("tokendyn: error: " + describe(t));
@@ -95,8 +96,39 @@ public final class Main implements Runnable {
         + " happened)";
   }
 
+  /** The whole command line, every subcommand included. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    return commandLine(new Main(), "tokendyn", out, err);
+    return commandLine(out, err, new String[0]);
+  }
+
+  /**
+   * The command line for these arguments: when the first names a subcommand, only that one is built.
+   * picocli builds the model of each command it is given by reflection over its annotations, which took
+   * about a quarter of a second of a short command's start for the thirteen of them; the usage message,
+   * {@code help} and a mistyped name get them all, so that the listing and the suggestions are complete.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
+    Main root = new Main();
+    CommandLine cl = new CommandLine(root);
+    Class<?> only = args.length == 0 ? null : subcommandNamed(args[0]);
+    for (Class<?> c : SUBCOMMANDS) {
+      if (only == null || c == only) {
+        cl.addSubcommand(c);
+      }
+    }
+    return configure(cl, "tokendyn", out, err);
+  }
+
+  /** The subcommand whose name or alias is given, null for none and for {@code help} (which lists them all). */
+  private static Class<?> subcommandNamed(String name) {
+    for (Class<?> c : SUBCOMMANDS) {
+      Command a = c.getAnnotation(Command.class);
+      boolean named = a.name().equals(name) || java.util.Arrays.asList(a.aliases()).contains(name);
+      if (named && c != CommandLine.HelpCommand.class) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /**
@@ -106,7 +138,11 @@ public final class Main implements Runnable {
    * @param name shown before the subcommand in error messages ("tokendyn" gives "tokendyn sweep: error: ...")
    */
   public static CommandLine commandLine(Object root, String name, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(root);
+    return configure(new CommandLine(root), name, out, err);
+  }
+
+  /** Sets tokendyn's conventions on cl and on the subcommands it has now (picocli applies them to those only). */
+  private static CommandLine configure(CommandLine cl, String name, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -34,7 +34,7 @@ final class MeanFieldCommand implements Callable<Integer> {
   @Option(names = "--beta", required = true, description = "Inverse temperature, >= 0.")
   double beta;
 
-  @Option(names = "--grid", defaultValue = "1024", description = "Grid points, a power of two >= 16 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--grid", defaultValue = "1024", description = "Grid points, any number >= 16 (default: ${DEFAULT-VALUE}).")
   int grid;
 
   @Option(names = "--time", required = true, description = "Final time, >= 0.")

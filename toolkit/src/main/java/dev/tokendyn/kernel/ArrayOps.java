@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorMath}, so the same input gives the same bits whether the code runs interpreted or
  * compiled. The float variants read or write a kernel held in single precision: each float is widened
  * exactly to double before any arithmetic, and written rounded to nearest. No array is modified except
- * the one named as the output.
+ * the one named as the output. While the process is cold ({@link Warmth}), the kernels with a scalar twin run
+ * it: the element-wise ones by their scalar loop, the sums with their lanes kept in an array and added in
+ * lane order, so the same bits either way.
  */
 public final class ArrayOps {
   private static final VectorSpecies<Double> S = VectorMath.SPECIES;
@@ -21,13 +23,37 @@ public final class ArrayOps {
   /** Floats with as many lanes as {@link #S}: one load of them widens to one double vector. */
   private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
+  /**
+   * The work of one exponential in {@link Warmth}'s units (multiply-adds): its polynomial and reduction
+   * take about that many operations.
+   */
+  private static final int EXP_WORK = 16;
+
   private ArrayOps() {}
+
+  /** The lanes of an accumulator added in lane order from 0, as {@link VectorMath#sumLanes(DoubleVector)} adds them. */
+  private static double lanes(double[] acc) {
+    double s = 0;
+    for (double a : acc) {
+      s += a;
+    }
+    return s;
+  }
 
   /** sum_k x[xo+k] * y[yo+k], k < len. */
   public static double dot(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double s = 0;
-    if (len >= L) {
+    if (len >= L && Warmth.cold(len)) {
+      double[] acc = new double[L];
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        for (int l = 0; l < L; l++) {
+          acc[l] = Math.fma(x[xo + k + l], y[yo + k + l], acc[l]);
+        }
+      }
+      s = lanes(acc);
+    } else if (len >= L) {
       DoubleVector acc = DoubleVector.zero(S);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {
@@ -86,10 +112,45 @@ public final class ArrayOps {
     return s;
   }
 
+  /**
+   * out[q] = sum_k u[oi+k] * u[oq+k], k &lt; len, for the four rows starting at o0..o3 of u: one row against
+   * four others at once, the inner loop of the cluster search. Only out is written.
+   */
+  public static void dot4(double[] u, int oi, int o0, int o1, int o2, int o3, int len, double[] out) {
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = a0;
+    DoubleVector a2 = a0;
+    DoubleVector a3 = a0;
+    int bound = S.loopBound(len);
+    int k = 0;
+    for (; k < bound; k += L) {
+      DoubleVector x = DoubleVector.fromArray(S, u, oi + k);
+      a0 = x.fma(DoubleVector.fromArray(S, u, o0 + k), a0);
+      a1 = x.fma(DoubleVector.fromArray(S, u, o1 + k), a1);
+      a2 = x.fma(DoubleVector.fromArray(S, u, o2 + k), a2);
+      a3 = x.fma(DoubleVector.fromArray(S, u, o3 + k), a3);
+    }
+    double s0 = VectorMath.sumLanes(a0);
+    double s1 = VectorMath.sumLanes(a1);
+    double s2 = VectorMath.sumLanes(a2);
+    double s3 = VectorMath.sumLanes(a3);
+    for (; k < len; k++) {
+      double x = u[oi + k];
+      s0 += x * u[o0 + k];
+      s1 += x * u[o1 + k];
+      s2 += x * u[o2 + k];
+      s3 += x * u[o3 + k];
+    }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+  }
+
   /** y[yo+k] += alpha * x[xo+k], k < len, as one fused multiply-add per element. */
   public static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
-    if (len >= L) {
+    if (len >= L && !Warmth.cold(len)) {
       DoubleVector va = DoubleVector.broadcast(S, alpha);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {
@@ -105,7 +166,7 @@ public final class ArrayOps {
   public static void gibbs(double f, double[] g, double[] c, int co, double eps, double[] out, int oo, int len) {
     double inv = 1 / eps;
     int j = 0;
-    if (len >= L) {
+    if (len >= L && !Warmth.cold(EXP_WORK * len)) {
       DoubleVector vf = DoubleVector.broadcast(S, f);
       DoubleVector vinv = DoubleVector.broadcast(S, inv);
       int bound = S.loopBound(len);
@@ -123,7 +184,7 @@ public final class ArrayOps {
   public static void gibbs(double f, double[] g, double[] c, int co, double eps, float[] out, int oo, int len) {
     double inv = 1 / eps;
     int j = 0;
-    if (len >= L) {
+    if (len >= L && !Warmth.cold(EXP_WORK * len)) {
       DoubleVector vf = DoubleVector.broadcast(S, f);
       DoubleVector vinv = DoubleVector.broadcast(S, inv);
       int bound = S.loopBound(len);
@@ -141,7 +202,16 @@ public final class ArrayOps {
   public static double dot(float[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double s = 0;
-    if (len >= L) {
+    if (len >= L && Warmth.cold(len)) {
+      double[] acc = new double[L];
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        for (int l = 0; l < L; l++) {
+          acc[l] = Math.fma(x[xo + k + l], y[yo + k + l], acc[l]);
+        }
+      }
+      s = lanes(acc);
+    } else if (len >= L) {
       DoubleVector acc = DoubleVector.zero(S);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {
@@ -158,7 +228,7 @@ public final class ArrayOps {
   /** y[yo+k] += alpha * x[xo+k], k < len, for x in single precision, as one fused multiply-add per element. */
   public static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
-    if (len >= L) {
+    if (len >= L && !Warmth.cold(len)) {
       DoubleVector va = DoubleVector.broadcast(S, alpha);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {
@@ -178,7 +248,16 @@ public final class ArrayOps {
   public static double weightedDot(double[] p, int po, double[] c, int co, double[] v, int len) {
     int j = 0;
     double s = 0;
-    if (len >= L) {
+    if (len >= L && Warmth.cold(len)) {
+      double[] acc = new double[L];
+      int bound = S.loopBound(len);
+      for (; j < bound; j += L) {
+        for (int l = 0; l < L; l++) {
+          acc[l] = Math.fma(p[po + j + l] * v[j + l], c[co + j + l], acc[l]);
+        }
+      }
+      s = lanes(acc);
+    } else if (len >= L) {
       DoubleVector acc = DoubleVector.zero(S);
       int bound = S.loopBound(len);
       for (; j < bound; j += L) {
@@ -197,7 +276,8 @@ public final class ArrayOps {
   public static double minDifference(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
     double mn = Double.POSITIVE_INFINITY;
-    if (len >= L) {
+    // differences and minima are exact, so the scalar loop that a cold process runs (Warmth) gives the same value
+    if (len >= L && !Warmth.cold(len)) {
       DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {
@@ -215,7 +295,7 @@ public final class ArrayOps {
   public static double min(double[] x, int xo, int len) {
     int k = 0;
     double mn = Double.POSITIVE_INFINITY;
-    if (len >= L) {
+    if (len >= L && !Warmth.cold(len)) {
       DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
       int bound = S.loopBound(len);
       for (; k < bound; k += L) {

@@ -257,9 +257,26 @@ public final class MatrixProduct {
    * A B^T for row-major a (n x d) and B given as {@link #packRows}'s panel of its m rows, as a new
    * row-major n x m array. Every strip of the panel runs whole through the register-blocked path into a
    * buffer as wide as the padded panel (the padding's columns are zero and dropped), rows of A 32 at a
-   * time. Entry (i, j) is the same chain as {@link #dot}, so A A^T is exactly symmetric.
+   * time. Entry (i, j) is the same chain as {@link #dot}, so A A^T is exactly symmetric. While the process
+   * is cold ({@link Warmth}) a plain loop computes the same chains.
    */
   public static double[] timesTransposedPacked(double[] a, int n, double[] panel, int m, int d) {
+    if (Warmth.cold((long) n * m * d)) {
+      // the same chains of fused multiply-adds as the vector kernel, without its warm-up (Warmth)
+      double[] out = new double[n * m];
+      for (int j = 0; j < m; j++) {
+        int base = (j / STRIP) * STRIP * d + j % STRIP;
+        for (int i = 0; i < n; i++) {
+          int o = i * d;
+          double c = 0;
+          for (int k = 0; k < d; k++) {
+            c = Math.fma(a[o + k], panel[base + k * STRIP], c);
+          }
+          out[i * m + j] = c;
+        }
+      }
+      return out;
+    }
     int width = (m + STRIP - 1) / STRIP * STRIP;
     double[] wide = new double[n * width];
     for (int r = 0; r < n; r += 32) {

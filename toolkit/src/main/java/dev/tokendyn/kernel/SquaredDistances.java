@@ -114,8 +114,26 @@ public final class SquaredDistances {
    * @throws IllegalArgumentException when the ranges are empty or outside [0, n) x [0, m), or stride &lt; j1 - j0
    */
   public void tile(int i0, int i1, int j0, int j1, double[] out, int off, int stride) {
-    innerProducts(i0, i1, j0, j1, out, off, stride);
+    check(i0, i1, j0, j1, out, off, stride);
+    tile(i0, i1, j0, j1, out, off, stride, Warmth.cold(work(i0, i1, j0, j1)));
+  }
+
+  /** {@link #tile} by the scalar twin or the vector kernel, as asked; the same bits either way. */
+  void tile(int i0, int i1, int j0, int j1, double[] out, int off, int stride, boolean scalar) {
     int cols = j1 - j0;
+    products(i0, i1, j0, j1, out, off, stride, scalar);
+    if (scalar) {
+      for (int i = i0; i < i1; i++) {
+        int o = off + (i - i0) * stride;
+        double xi = xNorms[i];
+        for (int j = 0; j < cols; j++) {
+          // the vector form below: max(fma(dot, -2, |x|^2 + |y|^2), 0)
+          double v = Math.fma(out[o + j], -2, xi + yNorms[j0 + j]);
+          out[o + j] = v > 0 ? v : 0;
+        }
+      }
+      return;
+    }
     DoubleVector minus2 = DoubleVector.broadcast(S, -2);
     for (int i = i0; i < i1; i++) {
       int o = off + (i - i0) * stride;
@@ -136,12 +154,67 @@ public final class SquaredDistances {
   }
 
   /**
+   * Rows [i0, i1) of the Gibbs kernel exp((f_i + g_j - D_ij) / eps) for all m columns, row i at
+   * out[(i - i0) * m ..]: the same bits as {@link #tile} followed by {@link ArrayOps#gibbs} on each row, with
+   * the distances never stored, so a sweep that needs only the kernel makes one pass over the tile instead of
+   * two. f and g are read, not modified.
+   *
+   * @throws IllegalArgumentException when the rows are empty or outside [0, n), or out, f or g is too short
+   */
+  public void gibbsRows(int i0, int i1, double[] f, double[] g, double eps, double[] out) {
+    check(i0, i1, 0, m, out, 0, m);
+    if (f.length < i1 || g.length < m) {
+      throw new IllegalArgumentException("f needs " + i1 + " and g " + m + " values, found " + f.length + " and "
+          + g.length);
+    }
+    gibbsRows(i0, i1, f, g, eps, out, Warmth.cold(work(i0, i1, 0, m)));
+  }
+
+  /** {@link #gibbsRows} by the scalar twin or the vector kernel, as asked; the same bits either way. */
+  void gibbsRows(int i0, int i1, double[] f, double[] g, double eps, double[] out, boolean cold) {
+    products(i0, i1, 0, m, out, 0, m, cold);
+    double inv = 1 / eps;
+    DoubleVector minus2 = DoubleVector.broadcast(S, -2);
+    DoubleVector vinv = DoubleVector.broadcast(S, inv);
+    int bound = cold ? 0 : S.loopBound(m);
+    for (int i = i0; i < i1; i++) {
+      int o = (i - i0) * m;
+      double xi = xNorms[i];
+      double fi = f[i];
+      int j = 0;
+      if (bound > 0) {
+        DoubleVector vx = DoubleVector.broadcast(S, xi);
+        DoubleVector vf = DoubleVector.broadcast(S, fi);
+        for (; j < bound; j += L) {
+          DoubleVector dist = DoubleVector.fromArray(S, out, o + j)
+              .fma(minus2, vx.add(DoubleVector.fromArray(S, yNorms, j))).max(0);
+          VectorMath.exp(DoubleVector.fromArray(S, g, j).add(vf).sub(dist).mul(vinv)).intoArray(out, o + j);
+        }
+      }
+      for (; j < m; j++) {
+        double v = Math.fma(out[o + j], -2, xi + yNorms[j]);
+        out[o + j] = VectorMath.exp((fi + g[j] - (v > 0 ? v : 0)) * inv);
+      }
+    }
+  }
+
+  /**
    * The tile of X Y^T: &lt;x_i, y_j&gt; for i in [i0, i1), j in [j0, j1), into out as {@link #tile} places
    * it.
    *
    * @throws IllegalArgumentException when the ranges are empty or outside [0, n) x [0, m), or stride &lt; j1 - j0
    */
   public void innerProducts(int i0, int i1, int j0, int j1, double[] out, int off, int stride) {
+    check(i0, i1, j0, j1, out, off, stride);
+    products(i0, i1, j0, j1, out, off, stride, Warmth.cold(work(i0, i1, j0, j1)));
+  }
+
+  /** The multiply-adds of a tile's product. */
+  private long work(int i0, int i1, int j0, int j1) {
+    return (long) (i1 - i0) * (j1 - j0) * d;
+  }
+
+  private void check(int i0, int i1, int j0, int j1, double[] out, int off, int stride) {
     if (i0 < 0 || i1 > n || i0 >= i1 || j0 < 0 || j1 > m || j0 >= j1) {
       throw new IllegalArgumentException("tile [" + i0 + ", " + i1 + ") x [" + j0 + ", " + j1
           + ") must be a non-empty part of " + n + " x " + m);
@@ -153,9 +226,85 @@ public final class SquaredDistances {
       throw new IllegalArgumentException("out holds " + out.length + " values, too few for a "
           + (i1 - i0) + " x " + (j1 - j0) + " tile of stride " + stride + " at " + off);
     }
+  }
+
+  /**
+   * The product tile by the scalar twin while the process is cold ({@link Warmth}), else by the vector
+   * kernel; the same bits either way.
+   */
+  private void products(int i0, int i1, int j0, int j1, double[] out, int off, int stride, boolean scalar) {
+    if (scalar) {
+      scalarInnerProducts(i0, i1, j0, j1, out, off, stride);
+      return;
+    }
     for (int r = i0; r < i1; r += ROW_BLOCK) {
       int rows = Math.min(ROW_BLOCK, i1 - r);
       MatrixProduct.multiplyPacked(x, r * d, d, rows, d, panel, j0, j1, out, off + (r - i0) * stride, stride);
+    }
+  }
+
+  /**
+   * The scalar twin of the product tile: each entry the same chain fma(x_ik, y_jk, s) over k in order from
+   * s = 0 as {@link MatrixProduct}'s, so the same bits; two rows by four columns at a time keep eight
+   * independent chains in registers.
+   */
+  private void scalarInnerProducts(int i0, int i1, int j0, int j1, double[] out, int off, int stride) {
+    int i = i0;
+    for (; i + 2 <= i1; i += 2) {
+      int a0 = i * d;
+      int a1 = a0 + d;
+      int o = off + (i - i0) * stride;
+      int j = j0;
+      for (; j + 4 <= j1; j += 4) {
+        int b0 = j * d;
+        int b1 = b0 + d;
+        int b2 = b1 + d;
+        int b3 = b2 + d;
+        double s00 = 0;
+        double s01 = 0;
+        double s02 = 0;
+        double s03 = 0;
+        double s10 = 0;
+        double s11 = 0;
+        double s12 = 0;
+        double s13 = 0;
+        for (int k = 0; k < d; k++) {
+          double x0 = x[a0 + k];
+          double x1 = x[a1 + k];
+          double y0 = y[b0 + k];
+          double y1 = y[b1 + k];
+          double y2 = y[b2 + k];
+          double y3 = y[b3 + k];
+          s00 = Math.fma(x0, y0, s00);
+          s01 = Math.fma(x0, y1, s01);
+          s02 = Math.fma(x0, y2, s02);
+          s03 = Math.fma(x0, y3, s03);
+          s10 = Math.fma(x1, y0, s10);
+          s11 = Math.fma(x1, y1, s11);
+          s12 = Math.fma(x1, y2, s12);
+          s13 = Math.fma(x1, y3, s13);
+        }
+        int c = o + j - j0;
+        out[c] = s00;
+        out[c + 1] = s01;
+        out[c + 2] = s02;
+        out[c + 3] = s03;
+        c += stride;
+        out[c] = s10;
+        out[c + 1] = s11;
+        out[c + 2] = s12;
+        out[c + 3] = s13;
+      }
+      for (; j < j1; j++) {
+        out[o + j - j0] = MatrixProduct.dot(x, a0, y, j * d, 1, d);
+        out[o + stride + j - j0] = MatrixProduct.dot(x, a1, y, j * d, 1, d);
+      }
+    }
+    for (; i < i1; i++) {
+      int o = off + (i - i0) * stride;
+      for (int j = j0; j < j1; j++) {
+        out[o + j - j0] = MatrixProduct.dot(x, i * d, y, j * d, 1, d);
+      }
     }
   }
 

@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 
 /**
  * A probability density on the circle, as cell averages on a uniform grid: cell i is centred at
- * theta_i = 2 pi i / N and has width h = 2 pi / N, and sum_i h rho_i = 1. N is a power of two, at least
- * {@value #MIN_GRID} (the FFT of the mean-field solver needs the first, the velocity field's resolution the
- * second). The values are copied on the way in and out.
+ * theta_i = 2 pi i / N and has width h = 2 pi / N, and sum_i h rho_i = 1. N is at least {@value #MIN_GRID}
+ * (the velocity field's resolution); any such N is accepted (the mean-field solver's FFT is radix-2 for a power
+ * of two and Bluestein's otherwise). The values are copied on the way in and out.
  */
 public record CircleDensity(double[] values) {
   /** The smallest grid accepted. */
@@ -20,10 +20,6 @@ public record CircleDensity(double[] values) {
     if (n < MIN_GRID) {
       throw new IllegalArgumentException("the grid must have at least " + MIN_GRID + " points, found " + n
           + "; use --grid 16 or more (1024 resolves beta = 64)");
-    }
-    if (Integer.bitCount(n) != 1) {
-      throw new IllegalArgumentException("the grid must have a power-of-two number of points (for the FFT), found "
-          + n + "; use " + Integer.highestOneBit(n) + " or " + (Integer.highestOneBit(n) << 1));
     }
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(values[i]) || values[i] < 0) {

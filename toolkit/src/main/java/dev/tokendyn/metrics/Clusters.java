@@ -1,6 +1,7 @@
 package dev.tokendyn.metrics;
 
 import dev.tokendyn.cloud.TokenCloud;
+import dev.tokendyn.kernel.ArrayOps;
 import java.util.Arrays;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Arrays;
  * above 0.999.
  *
  * <p>Cost O(n^2 d) with union-find; pairs already in one component are not compared again, so a
- * collapsed cloud is cheap. The dot products run four rows at a time on the Vector API where the JVM has it. Weights are ignored. The cloud is not modified.
+ * collapsed cloud is cheap. The dot products run four rows at a time ({@link ArrayOps#dot4}). Weights are ignored. The cloud is not modified.
  *
  * <p>Example: the points (1,0), (1,1e-3), (0,1) at the default threshold give 2 clusters of sizes [2, 1].
  */
@@ -104,7 +105,7 @@ public final class Clusters {
         }
         pending[m++] = j;
         if (m == 4) {
-          RowDots.dot4(u, oi, pending[0] * d, pending[1] * d, pending[2] * d, pending[3] * d, d, dots);
+          ArrayOps.dot4(u, oi, pending[0] * d, pending[1] * d, pending[2] * d, pending[3] * d, d, dots);
           for (int q = 0; q < 4; q++) {
             if (dots[q] > threshold) {
               ri = union(parent, ri, pending[q]);
@@ -141,7 +142,7 @@ public final class Clusters {
       int oi = i * d;
       int j = i + 1;
       for (; j + 3 < n; j += 4) {
-        RowDots.dot4(u, oi, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, dots);
+        ArrayOps.dot4(u, oi, j * d, (j + 1) * d, (j + 2) * d, (j + 3) * d, d, dots);
         for (int q = 0; q < 4; q++) {
           if (dots[q] > CLUSTERED_COSINE) {
             count++;

@@ -77,4 +77,50 @@ public final class DoublyStochastic {
     }
     return s / m;
   }
+
+  /**
+   * Both defects of head {@code head} in one pass over its rows: out[0] with every token kept, out[1] with
+   * the tokens of {@code keep} only (NaN when none is kept). The same values as two calls of
+   * {@link #defect}, to rounding.
+   *
+   * @throws IllegalArgumentException when the shapes do not fit
+   */
+  public static void defects(float[] probabilities, int heads, int n, int head, boolean[] keep, double[] out) {
+    if (probabilities.length != heads * n * n || head < 0 || head >= heads || keep.length != n || out.length < 2) {
+      throw new IllegalArgumentException("probabilities of " + probabilities.length + " values do not fit " + heads
+          + " heads of " + n + " x " + n + " (head " + head + ", keep " + keep.length + ")");
+    }
+    double[] colAll = new double[n];
+    double[] colKept = new double[n];
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+      m += keep[j] ? 1 : 0;
+    }
+    int o = head * n * n;
+    for (int i = 0; i < n; i++) {
+      int r = o + i * n;
+      double all = 0;
+      double kept = 0;
+      for (int j = 0; j < n; j++) {
+        double p = probabilities[r + j];
+        all += p;
+        kept += keep[j] ? p : 0;
+      }
+      double ia = all > 0 ? 1 / all : 0;
+      double ik = keep[i] && kept > 0 ? 1 / kept : 0;
+      for (int j = 0; j < n; j++) {
+        double p = probabilities[r + j];
+        colAll[j] += p * ia;
+        colKept[j] += keep[j] ? p * ik : 0;
+      }
+    }
+    double sa = 0;
+    double sk = 0;
+    for (int j = 0; j < n; j++) {
+      sa += Math.abs(colAll[j] - 1);
+      sk += keep[j] ? Math.abs(colKept[j] - 1) : 0;
+    }
+    out[0] = n == 0 ? Double.NaN : sa / n;
+    out[1] = m == 0 ? Double.NaN : sk / m;
+  }
 }

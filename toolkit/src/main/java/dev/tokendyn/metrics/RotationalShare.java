@@ -73,14 +73,11 @@ public final class RotationalShare {
 
   /** As {@link #of(TokenCloud, TokenCloud, int)} on row-major n x d arrays (not modified). */
   public static Result of(double[] x, double[] y, int n, int d, int components) {
-    if (components < 1) {
-      throw new IllegalArgumentException("the rotational share needs at least 1 component, found " + components);
+    Result tooFew = tooFew(n, d, components);
+    if (tooFew != null) {
+      return tooFew;
     }
     int k = Math.min(components, d);
-    if (n < minimumTokens(k)) {
-      return new Result(Double.NaN, Double.NaN, k, "needs at least " + minimumTokens(k) + " tokens for " + k
-          + " components, found " + n);
-    }
     double[] mean = new double[d];
     double[] meanDelta = new double[d];
     for (int i = 0; i < n; i++) {
@@ -126,14 +123,11 @@ public final class RotationalShare {
   static Result of(Gram x, Gram y, double[] cross, int components) {
     int n = x.n;
     int d = x.d;
-    if (components < 1) {
-      throw new IllegalArgumentException("the rotational share needs at least 1 component, found " + components);
+    Result tooFew = tooFew(n, d, components);
+    if (tooFew != null) {
+      return tooFew;
     }
     int k = Math.min(components, d);
-    if (n < minimumTokens(k)) {
-      return new Result(Double.NaN, Double.NaN, k, "needs at least " + minimumTokens(k) + " tokens for " + k
-          + " components, found " + n);
-    }
     if (n >= d || d <= k) {
       return of(x.x, y.x, n, d, components);
     }
@@ -159,6 +153,23 @@ public final class RotationalShare {
       }
     }
     return fromCoordinates(z, w, n, k);
+  }
+
+  /**
+   * The undefined share of n tokens too few for the components, or null when there are enough.
+   *
+   * @throws IllegalArgumentException when components &lt; 1
+   */
+  private static Result tooFew(int n, int d, int components) {
+    if (components < 1) {
+      throw new IllegalArgumentException("the rotational share needs at least 1 component, found " + components);
+    }
+    int k = Math.min(components, d);
+    if (n < minimumTokens(k)) {
+      return new Result(Double.NaN, Double.NaN, k, "needs at least " + minimumTokens(k) + " tokens for " + k
+          + " components, found " + n);
+    }
+    return null;
   }
 
   /** The share from the centred points z and displacements w (n x k) in the k coordinates used. */

@@ -59,7 +59,7 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     return of(index, text, params, null);
   }
 
-  /** Told the cosine of every pair of a text's kept tokens, layer by layer. */
+  /** Told the cosine of every pair of a text's kept tokens and their squared norms, layer by layer. */
   @FunctionalInterface
   public interface PairCosines {
     /**
@@ -67,8 +67,9 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
      * @param cosines the n (n - 1) / 2 cosines of the pairs i &lt; j of the kept tokens, each clamped to
      *     [-1, 1]; valid during the call only
      * @param count how many entries of {@code cosines} are filled
+     * @param squaredNorms |x_j|^2 of the n kept tokens, in order (a new array, the receiver's to keep)
      */
-    void accept(int layer, double[] cosines, int count);
+    void accept(int layer, double[] cosines, int count, double[] squaredNorms);
   }
 
   /**
@@ -97,7 +98,7 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     // the rotational share's principal axes need the Gram matrices' eigenvectors; the ranks need only values
     int components = Math.min(params.rotationComponents(), d);
     boolean axes = n >= RotationalShare.minimumTokens(components) && n < d && d > components;
-    double[] cos = pairs == null || n < 2 ? null : new double[n * (n - 1) / 2];
+    double[] cos = pairs == null ? null : new double[n * (n - 1) / 2];
     for (int l = 0; l < layers && n >= 1; l++) {
       grams[l] = Gram.of(x[l], n, d, axes);
       layer(v, l, grams[l], grams[0], x, params, cos, pairs);
@@ -146,11 +147,15 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     set(v, TextMetric.MSD, l, msd);
     double ceiling = (trace(g) + trace(g0)) / n;
     set(v, TextMetric.MSD_SATURATION, l, ceiling > 0 ? msd / ceiling : Double.NaN);
-    if (n >= 2) {
-      double sum = pairCosines(g, cos);
-      if (cos != null) {
-        pairs.accept(l, cos, n * (n - 1) / 2);
+    double sum = pairCosines(g, cos);
+    if (pairs != null) {
+      double[] norms = new double[n];
+      for (int i = 0; i < n; i++) {
+        norms[i] = g.inner[i * n + i];
       }
+      pairs.accept(l, cos, n * (n - 1) / 2, norms);
+    }
+    if (n >= 2) {
       set(v, TextMetric.MEAN_COSINE, l, 2 * sum / ((double) n * (n - 1)));
       set(v, TextMetric.INTRA_TEXT_SIMILARITY, l, intraSimilarity(g));
       set(v, TextMetric.CLUSTERED_FRACTION, l, Clusters.clusteredFraction(g));
@@ -207,9 +212,11 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     double all = 0;
     double kept = 0;
     int keptHeads = 0;
+    double[] both = new double[2];
     for (int h = 0; h < heads; h++) {
-      all += DoublyStochastic.defect(attention, heads, size, h, null);
-      double k = DoublyStochastic.defect(attention, heads, size, h, plain);
+      DoublyStochastic.defects(attention, heads, size, h, plain, both);
+      all += both[0];
+      double k = both[1];
       if (!Double.isNaN(k)) {
         kept += k;
         keptHeads++;

@@ -20,7 +20,10 @@
  * <p>Speed: each layer allocates and frees tensors of tens of MB. Run the JVM as the {@code tokendyn}
  * launcher does, with glibc told to keep freed memory ({@code MALLOC_ARENA_MAX=1},
  * {@code MALLOC_MMAP_THRESHOLD_=4294967296}, {@code MALLOC_TRIM_THRESHOLD_=68719476736}) and a fixed young
- * generation ({@code -Xmn256m}); otherwise page faults can cost more than the arithmetic. Dense layers run
+ * generation ({@code -Xmn256m}); otherwise page faults can cost more than the arithmetic. The launcher also
+ * sets {@code OMP_WAIT_POLICY=PASSIVE}: the engine's OpenMP threads otherwise spin between operations and
+ * hold cores that a measuring thread or another process needs (on two busy cores extraction then took five
+ * times as long). Dense layers run
  * as 1x1 convolutions over a channels-last view, which the engine hands to oneDNN (AVX-512 where the CPU
  * has it) rather than to MKL (AVX2 only, on processors that are not Intel's); each layer checks at load
  * time that the two agree, and batches under 16 texts keep the matrix product.

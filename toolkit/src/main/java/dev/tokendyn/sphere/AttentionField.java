@@ -1,10 +1,9 @@
 package dev.tokendyn.sphere;
 
 import dev.tokendyn.kernel.ArrayOps;
+import dev.tokendyn.kernel.LogSumExp;
 import dev.tokendyn.kernel.MatrixProduct;
 import dev.tokendyn.kernel.VectorMath;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * The velocity field of attention dynamics: v_i = P_{x_i}( sum_j A_ij V x_j ), with A the SA, USA or
@@ -147,10 +146,19 @@ final class AttentionField {
    * from the transposed upper entries (the same sums, so the same bits).
    */
   private void mirroredRows(int i0, int rows, double[] s) {
+    // column j of the upper part holds the block's rows side by side: read each of its cache lines once
+    // for all the rows, rather than once per row (a stride of np doubles between rows)
+    int shared = i0 / L * L;
+    for (int j = 0; j < shared; j++) {
+      int g = j * np + i0;
+      for (int r = 0; r < rows; r++) {
+        s[r * np + j] = gram[g + r];
+      }
+    }
     for (int r = 0; r < rows; r++) {
       int i = i0 + r;
       int j0 = i / L * L;
-      for (int j = 0; j < j0; j++) {
+      for (int j = shared; j < j0; j++) {
         s[r * np + j] = gram[j * np + i];
       }
       System.arraycopy(gram, i * np + j0, s, r * np + j0, np - j0);
@@ -232,7 +240,6 @@ final class AttentionField {
   /** SA and USA: logits, softmax and product, a block of rows at a time. */
   private void fusedRows(int lo, int hi, double[] s, double[] qsrc, double[] vsrc) {
     double[] factor = new double[BLOCK];
-    double[] tmp = new double[L];
     for (int i0 = lo; i0 < hi; i0 += BLOCK) {
       int rows = Math.min(BLOCK, hi - i0);
       if (gram != null) {
@@ -243,8 +250,8 @@ final class AttentionField {
       for (int r = 0; r < rows; r++) {
         // causal: token i sees j <= i; the masked weights are zeroed so that the product ignores them
         int seen = causal ? i0 + r + 1 : n;
-        double shift = beta * max(s, r * np, seen);
-        double sum = expScaled(s, r * np, seen, beta, shift, tmp);
+        double shift = beta * ArrayOps.max(s, r * np, seen);
+        double sum = LogSumExp.expScaled(s, r * np, seen, beta, shift);
         java.util.Arrays.fill(s, r * np + seen, r * np + n, 0.0);
         factor[r] = dynamics == Dynamics.USA ? Math.exp(shift) / n : 1 / sum;
       }
@@ -276,101 +283,25 @@ final class AttentionField {
 
   /** f_i = -log sum_j exp(beta s_ij + g_j). */
   private void rowPotentials(int lo, int hi) {
-    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
-    double[] tmp = new double[L];
-    int full = n / L * L;
     for (int i = lo; i < hi; i++) {
-      int o = i * np;
-      DoubleVector mv = DoubleVector.broadcast(VectorMath.SPECIES, Double.NEGATIVE_INFINITY);
-      for (int j = 0; j < full; j += L) {
-        mv = mv.max(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(VectorMath.SPECIES, g, j)));
-      }
-      double m = mv.reduceLanes(VectorOperators.MAX);
-      for (int j = full; j < n; j++) {
-        m = Math.max(m, Math.fma(logits[o + j], beta, g[j]));
-      }
-      DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
-      for (int j = 0; j < full; j += L) {
-        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(VectorMath.SPECIES, g, j)).sub(m)));
-      }
-      double sum = VectorMath.sumLanes(acc, tmp);
-      for (int j = full; j < n; j++) {
-        sum += VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) - m);
-      }
-      f[i] = -(m + Math.log(sum));
+      f[i] = -LogSumExp.row(logits, i * np, n, beta, g);
     }
   }
 
   /** g_j = -log sum_i exp(beta s_ij + f_i), for columns [c0, c1), c0 and c1 multiples of the SIMD width. */
   private void columnPotentials(int c0, int c1) {
-    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
-    double[] mt = new double[L];
-    double[] st = new double[L];
-    for (int c = c0; c < c1; c += L) {
-      DoubleVector m = DoubleVector.broadcast(VectorMath.SPECIES, Double.NEGATIVE_INFINITY);
-      for (int i = 0; i < n; i++) {
-        m = m.max(DoubleVector.fromArray(VectorMath.SPECIES, logits, i * np + c).fma(bv,
-            DoubleVector.broadcast(VectorMath.SPECIES, f[i])));
-      }
-      DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
-      for (int i = 0; i < n; i++) {
-        acc = acc.add(VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, i * np + c).fma(bv,
-            DoubleVector.broadcast(VectorMath.SPECIES, f[i])).sub(m)));
-      }
-      m.intoArray(mt, 0);
-      acc.intoArray(st, 0);
-      for (int l = 0; l < L; l++) {
-        g[c + l] = -(mt[l] + Math.log(st[l]));
-      }
-    }
+    LogSumExp.negativeColumns(logits, n, np, c0, c1, beta, f, g);
   }
 
   /** A_ij = exp(beta s_ij + f_i + g_j) in place, then the product and the projection. */
   private void sinkformerRows(int lo, int hi, double[] vsrc) {
-    DoubleVector bv = DoubleVector.broadcast(VectorMath.SPECIES, beta);
-    int full = n / L * L;
     for (int i = lo; i < hi; i++) {
-      int o = i * np;
-      for (int j = 0; j < full; j += L) {
-        VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, logits, o + j).fma(bv,
-            DoubleVector.fromArray(VectorMath.SPECIES, g, j)).add(f[i])).intoArray(logits, o + j);
-      }
-      for (int j = full; j < n; j++) {
-        logits[o + j] = VectorMath.exp(Math.fma(logits[o + j], beta, g[j]) + f[i]);
-      }
+      LogSumExp.gibbsInPlace(logits, i * np, n, beta, g, f[i]);
     }
     MatrixProduct.multiply(logits, lo * np, np, hi - lo, n, vsrc, 0, dp, dp, out, lo * dp, dp);
     for (int i = lo; i < hi; i++) {
       projectRow(i, 1.0);
     }
-  }
-
-  private static double max(double[] s, int off, int len) {
-    int full = len / L * L;
-    double m = full > 0 ? ArrayOps.max(s, off, full) : Double.NEGATIVE_INFINITY;
-    for (int j = full; j < len; j++) {
-      m = Math.max(m, s[off + j]);
-    }
-    return m;
-  }
-
-  /** s_j &lt;- exp(scale s_j - shift) for j &lt; len; returns their sum, added in a fixed order. */
-  private static double expScaled(double[] s, int off, int len, double scale, double shift, double[] tmp) {
-    int full = len / L * L;
-    DoubleVector acc = DoubleVector.zero(VectorMath.SPECIES);
-    for (int j = 0; j < full; j += L) {
-      DoubleVector e = VectorMath.exp(DoubleVector.fromArray(VectorMath.SPECIES, s, off + j).fma(scale, -shift));
-      e.intoArray(s, off + j);
-      acc = acc.add(e);
-    }
-    double sum = VectorMath.sumLanes(acc, tmp);
-    for (int j = full; j < len; j++) {
-      s[off + j] = VectorMath.exp(Math.fma(s[off + j], scale, -shift));
-      sum += s[off + j];
-    }
-    return sum;
   }
 
   @FunctionalInterface

@@ -206,7 +206,8 @@ public final class Simulator {
         s += x[i * dp + k] * x[i * dp + k];
       }
       if (!(s <= limit)) {
-        throw new ArithmeticException("the Euclidean dynamics blew up at t=" + time + ": token " + i
+        throw new ArithmeticException("the Euclidean dynamics blew up at t=" + Math.round(time * 1e9) / 1e9 + ": token "
+            + i
             + " has norm " + (Double.isFinite(s) ? String.format(java.util.Locale.ROOT, "%.3g", Math.sqrt(s)) : "beyond"
             + " the double range") + ", past 1e150; lower beta, V or --time");
       }

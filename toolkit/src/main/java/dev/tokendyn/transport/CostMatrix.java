@@ -136,6 +136,22 @@ public final class CostMatrix {
     }
   }
 
+  /** Whether {@link #gibbsRows} is available: squared Euclidean costs computed on the fly. */
+  boolean fusesGibbs() {
+    return values == null && cost == Cost.SQEUCLIDEAN;
+  }
+
+  /**
+   * Rows [i0, i1) of the Gibbs kernel exp((f_i + g_j - M_ij) / eps) into out (row i at (i - i0) * m), the same
+   * bits as {@link #rows} followed by the kernel, in one pass over the tile; only when {@link #fusesGibbs}.
+   */
+  void gibbsRows(int i0, int i1, double[] f, double[] g, double eps, double[] out) {
+    if (!fusesGibbs()) {
+      throw new IllegalStateException("the fused kernel needs squared Euclidean costs computed on the fly");
+    }
+    tiles.gibbsRows(i0, i1, f, g, eps, out);
+  }
+
   /** The dimension of the points, 0 for a matrix given by its values. */
   int dimension() {
     return d;

@@ -640,14 +640,18 @@ public final class Sinkhorn implements CloudDistance {
         double[] block = online ? takeBlock() : null;
         double err2 = 0;
         int end = Chunks.start(ch + 1, chunks, n);
+        // once f is set, a sweep on the fly needs only the kernel: the tile kernel makes it with the distances
+        boolean fused = online && !initRows && c.fusesGibbs();
         for (int i0 = Chunks.start(ch, chunks, n); i0 < end; i0 += ROW_BLOCK) {
           int i1 = Math.min(end, i0 + ROW_BLOCK);
-          if (online) {
+          if (fused) {
+            c.gibbsRows(i0, i1, fh, gh, eps, block);
+          } else if (online) {
             c.rows(i0, i1, block, 0);
           }
           for (int i = i0; i < i1; i++) {
-            err2 += online ? sweepRow(i, row, t, relaxed, initRows, build, block, (i - i0) * m)
-                : sweepRow(i, row, t, relaxed, initRows, build, cv, i * m);
+            err2 += online ? sweepRow(i, row, t, relaxed, initRows, build, fused, block, (i - i0) * m)
+                : sweepRow(i, row, t, relaxed, initRows, build, false, cv, i * m);
           }
         }
         giveBlock(block);
@@ -675,17 +679,23 @@ public final class Sinkhorn implements CloudDistance {
      * Row i of {@link #pass}: u'_i into uNew, u'_i K_i. added into t; returns the squared row error (infinite
      * when the row had to be rescued). {@code row} is scratch for a kernel computed on the fly; cost row i is
      * cv[co .. co + m) (the held cost, or a block of rows computed for this sweep), read only when the kernel is
-     * computed on the fly or rebuilt. A method of its own, called once per row, so that the JIT compiles it within the
+     * computed on the fly or rebuilt; with {@code fused}, cv[co .. co + m) is kernel row i itself, made on the fly
+     * by the tile kernel. A method of its own, called once per row, so that the JIT compiles it within the
      * first solve.
      */
     private double sweepRow(int i, double[] row, double[] t, boolean relaxed, boolean initRows, boolean build,
-        double[] cv, int co) {
+        boolean fused, double[] cv, int co) {
       int off = i * m;
-      if (kernelF == null && kernelD == null) {
+      double[] kd = kernelD;
+      if (fused) {
+        kd = cv;
+        off = co;
+      } else if (kernelF == null && kernelD == null) {
         if (initRows) {
           fh[i] = ArrayOps.min(cv, co, m);
         }
         ArrayOps.gibbs(fh[i], gh, cv, co, eps, row, 0, m);
+        kd = row;
         off = 0;
       } else if (build) {
         if (initRows) {
@@ -694,7 +704,6 @@ public final class Sinkhorn implements CloudDistance {
         buildRow(i, cv, off);
       }
       float[] kf = kernelF;
-      double[] kd = kernelD != null ? kernelD : row;
       double s = kf != null ? ArrayOps.dot(kf, off, v, 0, m) : ArrayOps.dot(kd, off, v, 0, m);
       double un;
       double r2;
@@ -706,6 +715,10 @@ public final class Sinkhorn implements CloudDistance {
         rescueRow(i, row);
         un = 1;
         r2 = Double.POSITIVE_INFINITY;
+        if (fused) {
+          kd = row;
+          off = 0;
+        }
       }
       uNew[i] = un;
       if (kf != null) {

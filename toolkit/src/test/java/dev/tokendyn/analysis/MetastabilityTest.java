@@ -36,6 +36,35 @@ class MetastabilityTest {
   }
 
   @Test
+  void theFallTimeIsHalfTheMergeTimeWithoutAttentionBias() {
+    // at beta = 0 each point gives the other weight 1/2, so T = 2 T_fall; closed form against quadrature
+    for (double alpha0 : new double[] {0.2, Math.acos(0.85), 1.0, 2.5}) {
+      assertThat(Metastability.twoPointMergeTime(0, alpha0)).isCloseTo(2 * Metastability.fallTime(alpha0),
+          offset(1e-9));
+    }
+  }
+
+  /**
+   * The two-point formula is not a line in beta over 4..64 (its local slope c - 1/beta - ... climbs towards
+   * c = 1 - cos alpha0), but log(beta (T - T_fall)) is, up to the O(1/beta) Laplace correction; the particles
+   * follow the formula, whatever the seed.
+   */
+  @Test
+  void theScanSeparatesThePrefactorFromTheExponentialRate() {
+    double alpha0 = Math.acos(0.85);
+    double[] betas = {4, 8, 16, 32, 48, 64};
+    var scan = Metastability.scan(betas, alpha0, 8, 0.001, new long[] {1, 2, 3}, 5000);
+    assertThat(scan.twoPointPlain().r2()).isLessThan(0.97);
+    assertThat(scan.twoPointCorrected().r2()).isGreaterThan(0.995);
+    assertThat(scan.corrected().r2()).isGreaterThan(0.995);
+    assertThat(scan.corrected().slope()).isCloseTo(scan.twoPointCorrected().slope(), offset(0.005));
+    // the corrected slope is within 15 per cent of the asymptotic rate and below it (the Laplace correction)
+    assertThat(scan.corrected().slope()).isBetween(0.85 * scan.asymptoticSlope(), scan.asymptoticSlope());
+    // seeds move the merge by a step or two of 0.05 (2 per cent at T = 2.7) and by under 2 per cent later
+    assertThat(scan.seedSpread()).isLessThan(0.04);
+  }
+
+  @Test
   void fourClustersClimbAStaircaseOfThreePlateaus() {
     double beta = 16;
     List<Metastability.Step> steps = Metastability.staircase(beta, new double[] {0, 0.5, 1.15, 1.95}, 8, 0.001, 3,

@@ -139,4 +139,70 @@ class ArrayOpsTest {
       }
     }
   }
+
+  @Test
+  void fourRowDotsAgreeWithPlainSums() {
+    SplittableRandom rng = new SplittableRandom(345);
+    for (int len : LENGTHS) {
+      double[] u = gaussian(rng, 6 * len);
+      double[] out = new double[4];
+      ArrayOps.dot4(u, 0, len, 2 * len, 4 * len, 5 * len, len, out);
+      int[] rows = {1, 2, 4, 5};
+      for (int q = 0; q < 4; q++) {
+        double s = 0;
+        for (int k = 0; k < len; k++) {
+          s += u[k] * u[rows[q] * len + k];
+        }
+        assertThat(out[q]).as("len=%d row %d", len, rows[q]).isCloseTo(s, within(1e-13 * scale(u, 0, u, rows[q] * len,
+            len)));
+      }
+    }
+  }
+
+  @Test
+  void theScalarTwinsOfAColdProcessGiveTheVectorKernelsBits() {
+    SplittableRandom rng = new SplittableRandom(5);
+    for (int len : LENGTHS) {
+      double[] x = gaussian(rng, len + 3);
+      double[] y = gaussian(rng, len + 2);
+      double[] v = gaussian(rng, len);
+      float[] xf = new float[len + 3];
+      for (int k = 0; k < xf.length; k++) {
+        xf[k] = (float) x[k];
+      }
+      double[][] results = new double[2][];
+      for (int pass = 0; pass < 2; pass++) {
+        Warmth.force(pass == 0);
+        try {
+          double[] axpy = y.clone();
+          ArrayOps.axpy(0.3, x, 3, axpy, 2, len);
+          double[] axpyF = y.clone();
+          ArrayOps.axpy(-1.7, xf, 3, axpyF, 2, len);
+          double[] gibbs = new double[len];
+          ArrayOps.gibbs(0.2, v, x, 3, 0.9, gibbs, 0, len);
+          float[] gibbsF = new float[len];
+          ArrayOps.gibbs(0.2, v, x, 3, 0.9, gibbsF, 0, len);
+          double[] out = new double[5 + 2 * len + 2 * len + len + len];
+          out[0] = ArrayOps.dot(x, 3, y, 2, len);
+          out[1] = ArrayOps.dot(xf, 3, y, 2, len);
+          out[2] = ArrayOps.weightedDot(x, 3, y, 2, v, len);
+          out[3] = ArrayOps.min(x, 3, len);
+          out[4] = ArrayOps.minDifference(x, 3, y, 2, len);
+          System.arraycopy(axpy, 0, out, 5, len + 2);
+          System.arraycopy(axpyF, 0, out, 5 + 2 * len, len + 2);
+          System.arraycopy(gibbs, 0, out, 5 + 4 * len, len);
+          for (int k = 0; k < len; k++) {
+            out[5 + 5 * len + k] = gibbsF[k];
+          }
+          results[pass] = out;
+        } finally {
+          Warmth.force(null);
+        }
+      }
+      for (int k = 0; k < results[0].length; k++) {
+        assertThat(Double.doubleToRawLongBits(results[0][k])).as("len=%d entry %d", len, k)
+            .isEqualTo(Double.doubleToRawLongBits(results[1][k]));
+      }
+    }
+  }
 }

@@ -118,8 +118,18 @@ class MatrixProductTest {
       for (int i = 0; i < b.length; i++) {
         b[i] = rng.nextGaussian();
       }
-      double[] c = MatrixProduct.timesTransposed(a, n, b, m, d);
+      double[] c;
+      double[] scalar;
+      try {
+        Warmth.force(false);
+        c = MatrixProduct.timesTransposed(a, n, b, m, d);
+        Warmth.force(true);
+        scalar = MatrixProduct.timesTransposed(a, n, b, m, d);
+      } finally {
+        Warmth.force(null);
+      }
       assertThat(c).hasSize(n * m);
+      assertThat(scalar).as("the cold process's plain loop").isEqualTo(c);
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < m; j++) {
           double s = 0;

@@ -52,6 +52,61 @@ class SquaredDistancesTest {
   }
 
   @Test
+  void theScalarTwinAndTheVectorKernelGiveTheSameBits() {
+    SplittableRandom rng = new SplittableRandom(345);
+    for (int[] shape : new int[][] {{37, 83, 64}, {5, 7, 3}, {33, 50, 61}, {1, 1, 1}}) {
+      int n = shape[0];
+      int m = shape[1];
+      int d = shape[2];
+      double[] x = gaussian(rng, n * d, 0);
+      double[] y = gaussian(rng, m * d, 0.5);
+      SquaredDistances sd = SquaredDistances.between(x, n, y, m, d);
+      int w = m + 3;
+      double[] scalar = new double[n * w];
+      double[] vector = new double[n * w];
+      sd.tile(0, n, 0, m, scalar, 0, w, true);
+      sd.tile(0, n, 0, m, vector, 0, w, false);
+      for (int k = 0; k < n * w; k++) {
+        assertThat(Double.doubleToRawLongBits(scalar[k])).as("%s entry %d", java.util.Arrays.toString(shape), k)
+            .isEqualTo(Double.doubleToRawLongBits(vector[k]));
+      }
+    }
+  }
+
+  @Test
+  void gibbsRowsAreTheTileFollowedByTheGibbsKernelBitForBit() {
+    SplittableRandom rng = new SplittableRandom(7);
+    int n = 41;
+    int m = 29;
+    int d = 16;
+    double[] x = gaussian(rng, n * d, 0);
+    double[] y = gaussian(rng, m * d, 0.5);
+    double[] f = gaussian(rng, n, 3);
+    double[] g = gaussian(rng, m, -1);
+    double eps = 0.7;
+    SquaredDistances sd = SquaredDistances.between(x, n, y, m, d);
+    double[] dist = new double[n * m];
+    sd.tile(0, n, 0, m, dist, 0, m, false);
+    double[] expected = new double[n * m];
+    for (int i = 0; i < n; i++) {
+      ArrayOps.gibbs(f[i], g, dist, i * m, eps, expected, i * m, m);
+      for (int j = 0; j < m; j++) {
+        // and against the plain formula with the library's exponential
+        double plain = Math.exp((f[i] + g[j] - direct(x, i, y, j, d)) / eps);
+        assertThat(expected[i * m + j]).isCloseTo(plain, org.assertj.core.data.Percentage.withPercentage(1e-9));
+      }
+    }
+    for (boolean scalar : new boolean[] {true, false}) {
+      double[] fused = new double[(n - 3) * m];
+      sd.gibbsRows(3, n, f, g, eps, fused, scalar);
+      for (int k = 0; k < fused.length; k++) {
+        assertThat(Double.doubleToRawLongBits(fused[k])).as("scalar %s entry %d", scalar, k)
+            .isEqualTo(Double.doubleToRawLongBits(expected[3 * m + k]));
+      }
+    }
+  }
+
+  @Test
   void aPointAndItsCopyAreExactlyZeroApartAndNoDistanceIsNegative() {
     SplittableRandom rng = new SplittableRandom(11);
     int n = 50;

@@ -37,4 +37,35 @@ class DoublyStochasticTest {
     assertThat(DoublyStochastic.defect(p, 2, 3, 1, new boolean[] {false, true, true})).isCloseTo(0, Offset.offset(1e-7));
     assertThatThrownBy(() -> DoublyStochastic.defect(p, 2, 3, 2, null)).hasMessageContaining("head 2");
   }
+
+  @Test
+  void bothDefectsInOnePassEqualTwoSeparateOnes() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    int heads = 3;
+    int n = 9;
+    float[] p = new float[heads * n * n];
+    for (int r = 0; r < heads * n; r++) {
+      double s = 0;
+      double[] row = new double[n];
+      for (int j = 0; j < n; j++) {
+        row[j] = Math.exp(2 * rng.nextGaussian());
+        s += row[j];
+      }
+      for (int j = 0; j < n; j++) {
+        p[r * n + j] = (float) (row[j] / s);
+      }
+    }
+    boolean[] keep = new boolean[n];
+    for (int j = 1; j < n - 1; j++) {
+      keep[j] = true;
+    }
+    double[] both = new double[2];
+    for (int h = 0; h < heads; h++) {
+      DoublyStochastic.defects(p, heads, n, h, keep, both);
+      assertThat(both[0]).isCloseTo(DoublyStochastic.defect(p, heads, n, h, null), Offset.offset(1e-12));
+      assertThat(both[1]).isCloseTo(DoublyStochastic.defect(p, heads, n, h, keep), Offset.offset(1e-12));
+    }
+    DoublyStochastic.defects(p, heads, n, 0, new boolean[n], both);
+    assertThat(both[1]).isNaN();
+  }
 }

@@ -61,9 +61,11 @@ class TextMeasuresTest {
 
   private static void check(TextSequence text, TextParams params) {
     List<double[]> seen = new ArrayList<>();
-    TextMeasures m = TextMeasures.of(0, text, params, (l, cos, count) -> {
+    List<double[]> norms = new ArrayList<>();
+    TextMeasures m = TextMeasures.of(0, text, params, (l, cos, count, squaredNorms) -> {
       double[] copy = java.util.Arrays.copyOf(cos, count);
       seen.add(copy);
+      norms.add(squaredNorms);
     });
     int[] keep = text.kept(params.dropSpecial());
     int n = keep.length;
@@ -123,6 +125,13 @@ class TextMeasuresTest {
         }
       }
       assertEquals(p, cos.length);
+      for (int i = 0; i < n; i++) {
+        double q = 0;
+        for (int k = 0; k < d; k++) {
+          q += c[l].get(i, k) * c[l].get(i, k);
+        }
+        assertEquals(q, norms.get(l)[i], 1e-12 * q, at + " norm " + i);
+      }
     }
     double[] w2 = new double[layers - 1];
     for (int l = 0; l + 1 < layers; l++) {
