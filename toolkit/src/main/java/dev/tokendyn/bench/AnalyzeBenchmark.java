@@ -89,7 +89,11 @@ public final class AnalyzeBenchmark {
   public static Run run(Path jar, List<String> args) throws IOException, InterruptedException {
     String javaCmd = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(javaCmd, "--add-modules", "jdk.incubator.vector",
-        "-Djava.awt.headless=true", "-Xmn256m", "-jar", jar.toString()));
+        "-Djava.awt.headless=true", "-Xmn256m"));
+    if (!args.isEmpty() && args.get(0).equals("analyze")) {
+      cmd.add("-XX:+UseSerialGC"); // as the launcher runs analyze: a heap that does not grow with the corpus
+    }
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);

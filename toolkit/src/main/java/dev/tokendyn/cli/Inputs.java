@@ -55,6 +55,38 @@ public final class Inputs {
     }
   }
 
+  /** A 1-D or 2-D numeric array (.npy or JSON), as {@code ot --a} and {@code --cost-matrix} take. */
+  static dev.tokendyn.cloud.Npy.Array array(Path path, String option) {
+    requireFile(path, option + " " + path, false);
+    try {
+      return CloudFiles.readArray(path);
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + option + " " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A weight vector of {@code n} entries, for {@code what} (named in the message when the length is wrong). */
+  static double[] weights(Path path, String option, int n, String what) {
+    dev.tokendyn.cloud.Npy.Array a = array(path, option);
+    if (a.shape().length != 1 && !(a.shape().length == 2 && (a.shape()[0] == 1 || a.shape()[1] == 1))) {
+      throw new UsageException(option + " " + path + " must be a vector, found shape "
+          + java.util.Arrays.toString(a.shape()));
+    }
+    if (a.data().length != n) {
+      throw new UsageException(option + " " + path + " has " + a.data().length + " weights for " + n + " " + what);
+    }
+    return a.data();
+  }
+
+  /** The cost matrix of an (n, m) array; a negative or non-finite entry is a usage error. */
+  static dev.tokendyn.transport.CostMatrix costMatrix(dev.tokendyn.cloud.Npy.Array a, Path path) {
+    try {
+      return dev.tokendyn.transport.CostMatrix.ofFlat(a.shape()[0], a.shape()[1], a.data());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--cost-matrix " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Refuses, naming the option, a path that is missing, a folder where a file is needed, or a pipe or
    * device (the readers need a file they can open twice; {@code -} reads standard input where offered).

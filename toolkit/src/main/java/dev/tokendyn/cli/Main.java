@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
     name = "tokendyn",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Token representations as interacting particles: simulate, extract and measure.")
+    description = "Token representations as interacting particles: simulate, extract and measure.",
+    footer = {"", "Jupyter notebooks in Java: 'tokendyn jupyter' installs the tokendyn kernel and starts Jupyter"
+        + " (see 'tokendyn jupyter --help')."})
 public final class Main implements Runnable {
   /** The subcommands, in the order that the usage message lists them. */
   static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
@@ -46,6 +48,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      // without it the first SIMD kernel fails with NoClassDefFoundError: jdk/incubator/vector/Vector
+      System.err.println("tokendyn: error: the JDK's Vector API module is not loaded; run java with"
+          + " --add-modules jdk.incubator.vector (the ./tokendyn launcher adds it)");
+      System.exit(USAGE);
+    }
     // a failure on another thread is reported in one line too, never as a stack trace
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
       System.err.println("tokendyn: error: " + describe(e));
@@ -146,6 +154,7 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
     // picocli consults this mapper for bad options too (ParameterException): those are usage errors
     cl.setExitCodeExceptionMapper(t -> t instanceof IllegalArgumentException || t instanceof UsageException
         || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
@@ -171,6 +180,43 @@ public final class Main implements Runnable {
       return FAILURE;
     });
     return cl;
+  }
+
+  /**
+   * The list of commands in the top-level help: each command with the first sentence of its description,
+   * whole (picocli's default shows the first line of the description, which may stop mid-sentence).
+   */
+  static String commandList(CommandLine.Help help) {
+    var subs = help.subcommands();
+    if (subs.isEmpty()) {
+      return "";
+    }
+    int key = 2;
+    for (String name : subs.keySet()) {
+      key = Math.max(key, name.length() + 4);
+    }
+    int width = help.commandSpec().usageMessage().width();
+    CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
+        new CommandLine.Help.Column(key, 2, CommandLine.Help.Column.Overflow.SPAN),
+        new CommandLine.Help.Column(width - key, 2, CommandLine.Help.Column.Overflow.WRAP));
+    for (var e : subs.entrySet()) {
+      table.addRowValues(e.getKey(), firstSentence(e.getValue().commandSpec().usageMessage().description()));
+    }
+    return table.toString();
+  }
+
+  /** The first sentence of a description given as lines: up to the first full stop that ends a word. */
+  static String firstSentence(String[] lines) {
+    String text = String.join(" ", lines).replaceAll("\\s+", " ").strip();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.(\\s|$)").matcher(text);
+    while (m.find()) {
+      String before = text.substring(0, m.start());
+      // "e.g." and "i.e." do not end a sentence
+      if (!before.endsWith("e.g") && !before.endsWith("i.e")) {
+        return text.substring(0, m.start() + 1);
+      }
+    }
+    return text;
   }
 
   /** Reads the version from the jar's manifest. */

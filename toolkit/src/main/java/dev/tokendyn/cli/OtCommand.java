@@ -1,8 +1,10 @@
 package dev.tokendyn.cli;
 
 import dev.tokendyn.cloud.Json;
+import dev.tokendyn.cloud.Npy;
 import dev.tokendyn.cloud.TokenCloud;
 import dev.tokendyn.transport.Cost;
+import dev.tokendyn.transport.CostMatrix;
 import dev.tokendyn.transport.DivergenceResult;
 import dev.tokendyn.transport.ExactParams;
 import dev.tokendyn.transport.ExactResult;
@@ -36,8 +38,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Optimal transport between two weighted clouds (JSON {\"points\": [[...]], \"weights\": [...]} or .npy),",
-      "with POT's conventions. Prints one JSON object {\"schema\": \"tokendyn.ot/1\", \"method\", \"cost\", \"value\",",
-      "\"converged\", \"iterations\", ...}. Weights are normalised to sum to one (with a warning when they do not)."
+      "or for a cost matrix and two weight vectors (--cost-matrix M.npy --a A.npy --b B.npy), with POT's conventions.",
+      "Prints one JSON object {\"schema\": \"tokendyn.ot/1\", \"method\", \"cost\", \"value\", \"value_unit\",",
+      "\"converged\", \"iterations\", ...}; with --pairs one such object a line for each pair, in one JVM.",
+      "Weights are normalised to sum to one (with a warning when they do not)."
     })
 public final class OtCommand implements Callable<Integer> {
   /** The solver to run. */
@@ -56,11 +60,28 @@ public final class OtCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ThreadsOption threads;
 
-  @Option(names = "--source", required = true, paramLabel = "A", description = "source cloud file (.json or .npy)")
+  @Option(names = "--source", paramLabel = "X", description = "source cloud file (.json or .npy)")
   Path source;
 
-  @Option(names = "--target", required = true, paramLabel = "B", description = "target cloud file (.json or .npy)")
+  @Option(names = "--target", paramLabel = "Y", description = "target cloud file (.json or .npy)")
   Path target;
+
+  @Option(names = "--cost-matrix", paramLabel = "M.npy",
+      description = "instead of clouds: the n x m cost matrix (.npy or a JSON array of rows), as POT's M")
+  Path costMatrix;
+
+  @Option(names = "--a", paramLabel = "A.npy",
+      description = "source weights (.npy or a JSON array; POT's a), for --cost-matrix or to weight the --source"
+          + " points (default: uniform, or the cloud's own weights)")
+  Path aFile;
+
+  @Option(names = "--b", paramLabel = "B.npy", description = "target weights, as --a (POT's b)")
+  Path bFile;
+
+  @Option(names = "--pairs", paramLabel = "PAIRS.txt",
+      description = "many pairs in one call: a file with a line 'SOURCE TARGET' for each pair (paths relative to"
+          + " the file's folder; '#' starts a comment); prints one JSON object a line")
+  Path pairs;
 
   @Option(names = "--method", defaultValue = "emd", paramLabel = "METHOD",
       description = "emd, sinkhorn, divergence or sliced (default: ${DEFAULT-VALUE})")
@@ -96,24 +117,48 @@ public final class OtCommand implements Callable<Integer> {
           + " maximum heap)")
   Long memory;
 
-  @Option(names = "--plan", paramLabel = "PLAN.json",
-      description = "also write the plan: sparse entries for emd, dual potentials for sinkhorn")
+  @Option(names = "--plan", paramLabel = "PLAN.json|PLAN.npy",
+      description = "also write the plan: .json holds sparse entries for emd and the dense plan for sinkhorn;"
+          + " .npy the dense n x m plan (float64), for either")
   Path plan;
 
+  @Option(names = "--potentials", paramLabel = "FG.json",
+      description = "sinkhorn: also write the dual potentials f and g (P_ij = exp((f_i + g_j - M_ij) / reg))")
+  Path potentials;
+
   @CommandLine.Mixin OutputOptions output;
+
+  /** Where {@code --plan} and {@code --potentials} are written, once checked. */
+  private Path planTarget;
+  private Path potentialsTarget;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path planTarget = null;
+    int inputs = (source != null || target != null ? 1 : 0) + (costMatrix != null ? 1 : 0) + (pairs != null ? 1 : 0);
+    if (inputs != 1) {
+      throw new UsageException("give --source and --target, or --cost-matrix (with --a and --b), or --pairs");
+    }
+    if ((source == null) != (target == null)) {
+      throw new UsageException(source == null ? "--target needs --source" : "--source needs --target");
+    }
     if (plan != null) {
       if (method != Method.EMD && method != Method.SINKHORN) {
         throw new UsageException("--plan is available for --method emd and sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
-      planTarget = Outputs.file(spec, plan, "--plan", output.parents, Outputs.in("--source", source),
-          Outputs.in("--target", target));
+      planTarget = Outputs.file(spec, plan, "--plan", output.parents, inputs());
+    }
+    if (potentials != null) {
+      if (method != Method.SINKHORN) {
+        throw new UsageException("--potentials is available for --method sinkhorn, not "
+            + method.name().toLowerCase(Locale.ROOT));
+      }
+      potentialsTarget = Outputs.file(spec, potentials, "--potentials", output.parents, inputs());
+      if (plan != null && Outputs.isStdout(plan) && Outputs.isStdout(potentials)) {
+        throw new UsageException("--plan and --potentials cannot both go to standard output; give one a file name");
+      }
     }
     if (method == Method.SLICED && cost == Cost.EUCLIDEAN) {
       throw new UsageException("--method sliced takes --cost sqeuclidean (sliced W2) or geodesic (spherical sliced W2),"
@@ -128,12 +173,142 @@ public final class OtCommand implements Callable<Integer> {
     if (method != Method.SINKHORN && method != Method.DIVERGENCE && memory != null) {
       err.println("tokendyn ot: warning: --memory is not used by --method " + method.name().toLowerCase(Locale.ROOT));
     }
-    long budget = memory != null ? memory : Sinkhorn.defaultMemory();
-    TokenCloud x = Inputs.cloud(source, "--source " + source);
-    TokenCloud y = Inputs.cloud(target, "--target " + target);
+    if (costMatrix != null) {
+      return matrixCall(out, err);
+    }
+    if (pairs != null) {
+      return pairsCall(out, err);
+    }
+    TokenCloud x = weighted(Inputs.cloud(source, "--source " + source), aFile, "--a");
+    TokenCloud y = weighted(Inputs.cloud(target, "--target " + target), bFile, "--b");
+    Map<String, Object> json = solveClouds(x, y, source, target);
+    for (Object w : (List<?>) json.get("warnings")) {
+      err.println("tokendyn ot: warning: " + w);
+    }
+    err.flush();
+    print(out, json);
+    return Main.OK;
+  }
+
+  /** {@code --cost-matrix}: POT's {@code emd2(a, b, M)} or {@code sinkhorn2(a, b, M, reg)}. */
+  private int matrixCall(PrintWriter out, PrintWriter err) throws IOException {
+    if (method != Method.EMD && method != Method.SINKHORN) {
+      throw new UsageException("--cost-matrix works with --method emd and sinkhorn (divergence and sliced need the"
+          + " points), not " + method.name().toLowerCase(Locale.ROOT));
+    }
+    Npy.Array m = Inputs.array(costMatrix, "--cost-matrix");
+    if (m.shape().length != 2) {
+      throw new UsageException("--cost-matrix " + costMatrix + " must be a 2-D array (n, m), found shape "
+          + java.util.Arrays.toString(m.shape()));
+    }
+    int n = m.shape()[0];
+    int k = m.shape()[1];
+    CostMatrix cm = Inputs.costMatrix(m, costMatrix);
+    double[] a = aFile == null ? uniform(n) : Inputs.weights(aFile, "--a", n, "rows of --cost-matrix");
+    double[] b = bFile == null ? uniform(k) : Inputs.weights(bFile, "--b", k, "columns of --cost-matrix");
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("schema", Json.schema("ot"));
+    json.put("method", method.name().toLowerCase(Locale.ROOT));
+    json.put("cost", "matrix");
+    TransportResult result;
+    if (method == Method.EMD) {
+      requireExactMemory(n, k);
+      ExactResult r;
+      try (Stages bar = Stages.elapsed("ot")) {
+        r = new NetworkSimplex(new ExactParams(cost, maxIter == null ? ExactParams.DEFAULT_MAX_ITER : maxIter))
+            .solve(a, b, cm);
+      }
+      result = r;
+      putCommon(json, r);
+      json.put("value_unit", "the unit of M (value = sum_ij P_ij M_ij, as POT's emd2)");
+      json.put("plan_non_zeros", r.plan().nonZeros());
+    } else {
+      SinkhornResult r;
+      try (Stages bar = Stages.elapsed("ot")) {
+        r = new Sinkhorn(sinkhornParams(), budget()).solve(a, b, cm);
+      }
+      result = r;
+      putCommon(json, r);
+      json.put("kernel", r.kernel().label());
+      json.put("value_unit", "the unit of M (value = sum_ij P_ij M_ij, as POT's sinkhorn2)");
+      putSinkhorn(json, r);
+    }
+    json.put("n", n);
+    json.put("m", k);
+    List<String> warnings = new ArrayList<>();
+    // the solvers' warnings name their parameters (maxIter, stopThr); the user knows the options
+    result.warnings().forEach(w -> warnings.add(OptionNames.inUserWords(w, spec.commandLine())));
+    json.put("warnings", warnings);
+    writePlanFiles(result, cm, n, k);
+    for (String w : warnings) {
+      err.println("tokendyn ot: warning: " + w);
+    }
+    err.flush();
+    print(out, json);
+    return Main.OK;
+  }
+
+  /** {@code --pairs}: every pair's clouds are read (and checked) before the first is solved. */
+  private int pairsCall(PrintWriter out, PrintWriter err) throws IOException {
+    if (plan != null || potentials != null || aFile != null || bFile != null) {
+      throw new UsageException("--pairs takes no --plan, --potentials, --a or --b; give the weights in the cloud"
+          + " files, or run one pair at a time");
+    }
+    Inputs.requireFile(pairs, "--pairs " + pairs, false);
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(pairs);
+    } catch (IOException e) {
+      throw new UsageException("cannot read --pairs " + pairs + ": " + e.getMessage(), e);
+    }
+    Path dir = pairs.toAbsolutePath().getParent();
+    List<Path[]> list = new ArrayList<>();
+    Map<Path, TokenCloud> clouds = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).replaceFirst("#.*$", "").strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] f = line.split("\\s+");
+      if (f.length != 2) {
+        throw new UsageException("--pairs " + pairs + " line " + (i + 1) + ": expected 'SOURCE TARGET', found '"
+            + line + "'");
+      }
+      Path[] pair = {dir.resolve(f[0]), dir.resolve(f[1])};
+      for (Path p : pair) {
+        if (!clouds.containsKey(p)) {
+          clouds.put(p, Inputs.cloud(p, "--pairs " + pairs + " line " + (i + 1) + ": " + p));
+        }
+      }
+      list.add(pair);
+    }
+    if (list.isEmpty()) {
+      throw new UsageException("--pairs " + pairs + " lists no pairs");
+    }
+    for (Path[] pair : list) {
+      Map<String, Object> json = solveClouds(clouds.get(pair[0]), clouds.get(pair[1]), pair[0], pair[1]);
+      Map<String, Object> withPaths = new LinkedHashMap<>();
+      withPaths.put("schema", json.remove("schema"));
+      withPaths.put("source", dir.relativize(pair[0].toAbsolutePath()).toString());
+      withPaths.put("target", dir.relativize(pair[1].toAbsolutePath()).toString());
+      withPaths.putAll(json);
+      for (Object w : (List<?>) json.get("warnings")) {
+        err.println("tokendyn ot: warning: " + pair[0] + " -> " + pair[1] + ": " + w);
+      }
+      Json.Text text = Json.line(withPaths);
+      Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+      out.println(text.json());
+      out.flush();
+    }
+    err.flush();
+    return Main.OK;
+  }
+
+  /** One pair of clouds: the JSON object, with the plan files written when asked for. */
+  private Map<String, Object> solveClouds(TokenCloud x, TokenCloud y, Path xPath, Path yPath) throws IOException {
     if (x.dimension() != y.dimension()) {
       throw new UsageException("source and target must have the same dimension, found d=" + x.dimension()
-          + " (" + source + ") vs d=" + y.dimension() + " (" + target + ")");
+          + " (" + xPath + ") vs d=" + y.dimension() + " (" + yPath + ")");
     }
     if ((method == Method.SINKHORN || method == Method.DIVERGENCE) && memory != null) {
       int big = Math.max(x.size(), y.size());
@@ -146,20 +321,19 @@ public final class OtCommand implements Callable<Integer> {
       }
     }
     List<String> warnings = new ArrayList<>();
-    checkWeights(x, "source " + source, warnings);
-    checkWeights(y, "target " + target, warnings);
+    checkWeights(x, "source " + xPath, warnings);
+    checkWeights(y, "target " + yPath, warnings);
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("schema", Json.schema("ot"));
     json.put("method", method.name().toLowerCase(Locale.ROOT));
     json.put("cost", cost.name().toLowerCase(Locale.ROOT));
     if (method == Method.EMD) {
-      // the network simplex holds the cost, the flow and the arcs' indices of every pair
-      Memory.require(32L * x.size() * y.size(), "ot --method emd on " + x.size() + " x " + y.size() + " points");
+      requireExactMemory(x.size(), y.size());
     }
     TransportResult result;
     try (Stages bar = Stages.elapsed("ot")) {
-      result = solve(json, x, y, budget);
+      result = solve(json, x, y);
     }
     json.put("n", x.size());
     json.put("m", y.size());
@@ -167,20 +341,18 @@ public final class OtCommand implements Callable<Integer> {
     // the solvers' warnings name their parameters (maxIter, stopThr); the user knows the options
     result.warnings().forEach(w -> warnings.add(OptionNames.inUserWords(w, spec.commandLine())));
     json.put("warnings", warnings);
-    if (plan != null) {
-      Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, x, y)));
+    if (plan != null || potentials != null) {
+      writePlanFiles(result, CostMatrix.between(cost, x, y), x.size(), y.size());
     }
-    for (String w : result.warnings()) {
-      err.println("tokendyn ot: warning: " + OptionNames.inUserWords(w, spec.commandLine()));
-    }
-    err.flush();
-    Json.Text text = Json.text(json);
-    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
-    out.println(text.json());
-    return Main.OK;
+    return json;
   }
 
-  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y, long budget) {
+  /** The network simplex holds the cost, the flow and the arcs' indices of every pair. */
+  private static void requireExactMemory(int n, int m) {
+    Memory.require(32L * n * m, "ot --method emd on " + n + " x " + m + " points");
+  }
+
+  private TransportResult solve(Map<String, Object> json, TokenCloud x, TokenCloud y) {
     TransportResult result;
     switch (method) {
       case EMD -> {
@@ -188,23 +360,23 @@ public final class OtCommand implements Callable<Integer> {
             .between(x, y);
         result = r;
         putCommon(json, r);
+        putUnits(json, r.value());
         json.put("plan_non_zeros", r.plan().nonZeros());
       }
       case SINKHORN -> {
-        SinkhornResult r = new Sinkhorn(sinkhornParams(), budget).between(x, y);
+        SinkhornResult r = new Sinkhorn(sinkhornParams(), budget()).between(x, y);
         result = r;
         putCommon(json, r);
         json.put("kernel", r.kernel().label());
-        json.put("reg", reg);
-        json.put("regularized_value", r.regularizedValue());
-        json.put("marginal_error", r.marginalError());
-        json.put("tol", stopThr);
+        putUnits(json, Double.NaN);
+        putSinkhorn(json, r);
       }
       case DIVERGENCE -> {
-        DivergenceResult r = new SinkhornDivergence(sinkhornParams(), budget).between(x, y);
+        DivergenceResult r = new SinkhornDivergence(sinkhornParams(), budget()).between(x, y);
         result = r;
         putCommon(json, r);
         json.put("kernel", r.xy().kernel().label());
+        putUnits(json, Double.NaN);
         json.put("reg", reg);
         json.put("ot_xy", r.xy().regularizedValue());
         json.put("ot_xx", r.xx().regularizedValue());
@@ -217,6 +389,8 @@ public final class OtCommand implements Callable<Integer> {
             : new SlicedWasserstein(p).between(x, y);
         result = r;
         putCommon(json, r);
+        json.put("value_unit", cost == Cost.GEODESIC ? "turns (circles of length 1), not squared"
+            : "distance (sliced W2, not squared)");
         json.put("variant", cost == Cost.GEODESIC ? "spherical (circles of length 1)" : "euclidean");
         json.put("projections", projections);
         json.put("seed", seed);
@@ -225,6 +399,94 @@ public final class OtCommand implements Callable<Integer> {
       default -> throw new IllegalStateException("unknown method " + method);
     }
     return result;
+  }
+
+  /** The inputs that no output may replace. */
+  private Outputs.In[] inputs() {
+    return new Outputs.In[] {Outputs.in("--source", source), Outputs.in("--target", target),
+        Outputs.in("--cost-matrix", costMatrix), Outputs.in("--a", aFile), Outputs.in("--b", bFile),
+        Outputs.in("--pairs", pairs)};
+  }
+
+  private void print(PrintWriter out, Map<String, Object> json) {
+    Json.Text text = Json.text(json);
+    Outputs.nonFinite(spec, Path.of(Outputs.STDOUT), text.nonFinite());
+    out.println(text.json());
+  }
+
+  /**
+   * The unit of {@code value} for the cost, and for the exact solver the distance itself: W2 = sqrt(value)
+   * under the squared Euclidean cost, W1 = value under the Euclidean one.
+   */
+  private void putUnits(Map<String, Object> json, double exactValue) {
+    switch (cost) {
+      case SQEUCLIDEAN -> json.put("value_unit", "squared distance (value = W2^2 for emd, as POT's emd2)");
+      case EUCLIDEAN -> json.put("value_unit", "distance (value = W1 for emd)");
+      case GEODESIC -> json.put("value_unit", "squared radians (cost arccos(<x,y>)^2)");
+      default -> throw new IllegalStateException("unknown cost " + cost);
+    }
+    if (Double.isFinite(exactValue) && cost == Cost.SQEUCLIDEAN) {
+      json.put("w2", Math.sqrt(Math.max(0, exactValue)));
+    }
+  }
+
+  private void putSinkhorn(Map<String, Object> json, SinkhornResult r) {
+    json.put("reg", reg);
+    json.put("regularized_value", r.regularizedValue());
+    json.put("marginal_error", r.marginalError());
+    json.put("tol", stopThr);
+  }
+
+  private void writePlanFiles(TransportResult result, CostMatrix cm, int n, int m) throws IOException {
+    if (plan != null) {
+      if (plan.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+        double[] dense = result instanceof ExactResult r ? flat(r.plan().toDense())
+            : ((SinkhornResult) result).plan(cm);
+        Npy.write(planTarget, new int[] {n, m}, dense);
+      } else {
+        Outputs.nonFinite(spec, plan, Json.write(planTarget, planJson(result, cm, n, m)));
+      }
+    }
+    if (potentials != null && result instanceof SinkhornResult r) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("schema", Json.schema("ot-plan"));
+      p.put("method", "sinkhorn");
+      p.put("n", n);
+      p.put("m", m);
+      p.put("description", "dual potentials: P_ij = exp((f_i + g_j - M_ij) / reg); null for a point of zero weight");
+      p.put("reg", r.reg());
+      p.put("f", finiteOrNull(r.f()));
+      p.put("g", finiteOrNull(r.g()));
+      Outputs.nonFinite(spec, potentials, Json.write(potentialsTarget, p));
+    }
+  }
+
+  private static double[] flat(double[][] rows) {
+    int m = rows.length == 0 ? 0 : rows[0].length;
+    double[] out = new double[rows.length * m];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, out, i * m, m);
+    }
+    return out;
+  }
+
+  private static double[] uniform(int n) {
+    double[] w = new double[n];
+    java.util.Arrays.fill(w, 1.0 / n);
+    return w;
+  }
+
+  /** The cloud with the weights of a file, when one is given. */
+  private static TokenCloud weighted(TokenCloud c, Path weights, String option) {
+    if (weights == null) {
+      return c;
+    }
+    return c.withWeights(Inputs.weights(weights, option, c.size(), "points of the cloud"));
+  }
+
+  /** The memory budget of Sinkhorn's kernel: {@code --memory}, or a quarter of the heap. */
+  private long budget() {
+    return memory != null ? memory : Sinkhorn.defaultMemory();
   }
 
   private SinkhornParams sinkhornParams() {
@@ -257,13 +519,13 @@ public final class OtCommand implements Callable<Integer> {
     json.put("iterations", r.iterations());
   }
 
-  private Map<String, Object> planJson(TransportResult result, TokenCloud x, TokenCloud y) {
+  private Map<String, Object> planJson(TransportResult result, CostMatrix cm, int n, int m) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("schema", Json.schema("ot-plan"));
     p.put("method", method.name().toLowerCase(Locale.ROOT));
-    p.put("cost", cost.name().toLowerCase(Locale.ROOT));
-    p.put("n", x.size());
-    p.put("m", y.size());
+    p.put("cost", costMatrix != null ? "matrix" : cost.name().toLowerCase(Locale.ROOT));
+    p.put("n", n);
+    p.put("m", m);
     if (result instanceof ExactResult r) {
       TransportPlan tp = r.plan();
       List<double[]> entries = new ArrayList<>(tp.nonZeros());
@@ -273,10 +535,14 @@ public final class OtCommand implements Callable<Integer> {
       p.put("description", "sparse plan: [row, column, mass] for each non-zero entry");
       p.put("entries", entries);
     } else if (result instanceof SinkhornResult r) {
-      p.put("description", "dual potentials: P_ij = exp((f_i + g_j - M_ij) / reg); null for a point of zero weight");
+      double[] dense = r.plan(cm);
+      List<double[]> rows = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        rows.add(java.util.Arrays.copyOfRange(dense, i * m, (i + 1) * m));
+      }
+      p.put("description", "dense plan: P[i][j], n rows of m (POT's ot.sinkhorn)");
       p.put("reg", r.reg());
-      p.put("f", finiteOrNull(r.f()));
-      p.put("g", finiteOrNull(r.g()));
+      p.put("plan", rows);
     }
     return p;
   }

@@ -53,6 +53,48 @@ public final class CloudFiles {
     }
   }
 
+  /**
+   * Reads a plain numeric array of one or two dimensions: an {@code .npy} file (float64 or float32), or a
+   * JSON array of numbers or of equal-length rows of numbers. For weight vectors ({@code ot --a}) and cost
+   * matrices ({@code ot --cost-matrix}), as numpy saves them.
+   *
+   * @throws IOException naming the path when the file is missing, unreadable, ragged or not numeric
+   */
+  public static Npy.Array readArray(Path path) throws IOException {
+    if (!Files.isRegularFile(path)) {
+      throw new IOException(path + ": no such file");
+    }
+    if (isNpy(path)) {
+      Npy.Array a = Npy.read(path);
+      if (a.shape().length < 1 || a.shape().length > 2) {
+        throw new IOException(path + ": expected a 1-D or 2-D array, found shape " + java.util.Arrays.toString(a.shape()));
+      }
+      return a;
+    }
+    JsonNode root = Json.readTree(path);
+    if (!root.isArray() || root.isEmpty()) {
+      throw new IOException(path + ": expected a JSON array of numbers or of rows of numbers");
+    }
+    boolean matrix = root.get(0).isArray();
+    int rows = root.size();
+    int cols = matrix ? root.get(0).size() : 1;
+    double[] data = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      JsonNode r = root.get(i);
+      if (matrix != r.isArray() || matrix && r.size() != cols) {
+        throw new IOException(path + ": row " + i + " is not a row of " + cols + " numbers");
+      }
+      for (int j = 0; j < cols; j++) {
+        JsonNode v = matrix ? r.get(j) : r;
+        if (!v.isNumber()) {
+          throw new IOException(path + ": entry " + i + (matrix ? "," + j : "") + " is not a number: " + v);
+        }
+        data[i * cols + j] = v.doubleValue();
+      }
+    }
+    return new Npy.Array(matrix ? new int[] {rows, cols} : new int[] {rows}, data);
+  }
+
   private static TokenCloud cloudFromArray(Npy.Array a, String name) throws IOException {
     int[] s = a.shape();
     try {

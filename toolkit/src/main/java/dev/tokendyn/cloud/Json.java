@@ -131,6 +131,18 @@ public final class Json {
     }
   }
 
+  /** The value as one line of JSON (as JSON Lines want it); numbers that are not finite become null. */
+  public static Text line(Object value) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (FiniteGenerator g = new FiniteGenerator(MAPPER.getFactory().createGenerator(b))) {
+      MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValue(g, value);
+      g.flush();
+      return new Text(b.toString(java.nio.charset.StandardCharsets.UTF_8), g.nonFinite);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getName(), e);
+    }
+  }
+
   /**
    * Writes null in place of NaN and the infinities, which JSON cannot hold, and counts them. Every number
    * passes here, from records and maps as from trees ({@code DoubleNode} writes through the generator).

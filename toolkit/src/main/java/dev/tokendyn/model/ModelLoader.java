@@ -66,19 +66,40 @@ final class ModelLoader {
     }
   }
 
-  /** A Hugging Face directory: config.json, model.safetensors, tokenizer.json. */
+  /** How to turn a PyTorch checkpoint into safetensors, with the Hugging Face tools. */
+  static final String CONVERT_BIN = "convert it once with transformers: python3 -c \"from transformers import"
+      + " AutoModel; AutoModel.from_pretrained('DIR').save_pretrained('DIR', safe_serialization=True)\"";
+
+  /**
+   * A Hugging Face directory: config.json, tokenizer.json and the weights, model.safetensors or a sharded
+   * checkpoint (model.safetensors.index.json and its shards). A directory of the Hugging Face cache
+   * ({@code models--org--name/snapshots/<hash>/}) works as it is.
+   */
   static Loaded directory(Path dir) throws ModelException {
     Path configFile = dir.resolve("config.json");
     Path weightsFile = dir.resolve("model.safetensors");
-    for (Path p : new Path[] {configFile, weightsFile, dir.resolve("tokenizer.json")}) {
+    Path index = dir.resolve("model.safetensors.index.json");
+    if (!Files.isRegularFile(weightsFile) && !Files.isRegularFile(index)) {
+      for (String bin : new String[] {"pytorch_model.bin", "pytorch_model.bin.index.json"}) {
+        if (Files.exists(dir.resolve(bin))) {
+          throw new ModelException(dir.resolve(bin) + ": PyTorch pickle checkpoints are not loaded (unpickling runs"
+              + " code, and there is no Python here); " + CONVERT_BIN.replace("DIR", dir.toString())
+              + ", or download model.safetensors instead");
+        }
+      }
+      throw new ModelException(weightsFile + ": no such file; a Hugging Face model directory holds config.json,"
+          + " model.safetensors (or model.safetensors.index.json and its shards) and tokenizer.json");
+    }
+    for (Path p : new Path[] {configFile, dir.resolve("tokenizer.json")}) {
       if (!Files.isRegularFile(p)) {
         throw new ModelException(p + ": no such file; a Hugging Face model directory holds config.json,"
             + " model.safetensors and tokenizer.json");
       }
     }
     JsonNode c = readConfig(configFile);
-    Map<String, Tensor> raw = Safetensors.read(weightsFile);
-    String name = dir.toAbsolutePath().normalize().getFileName().toString();
+    Map<String, Tensor> raw = Files.isRegularFile(weightsFile) ? Safetensors.read(weightsFile)
+        : Safetensors.readSharded(index);
+    String name = directoryName(dir, c);
     String source = dir.toAbsolutePath().normalize().toString();
     return fromConfig(configFile, c, raw, name, source);
   }
@@ -124,6 +145,28 @@ final class ModelLoader {
     } catch (IllegalArgumentException e) {
       throw new ModelException(configFile + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The model's name: config.json's {@code _name_or_path} when it names a Hub repository; else, in the
+   * Hugging Face cache, the repository of {@code models--org--name/snapshots/<hash>/} as {@code org/name};
+   * else the last element of a local {@code _name_or_path}, or the directory's name. Never the snapshot hash.
+   */
+  static String directoryName(Path dir, JsonNode config) {
+    String given = config.path("_name_or_path").asText("").strip();
+    boolean local = given.startsWith("/") || given.startsWith(".") || given.startsWith("~") || given.contains("\\");
+    if (!given.isEmpty() && !local) {
+      return given;
+    }
+    Path abs = dir.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
+        && parent.getParent() != null && parent.getParent().getFileName() != null) {
+      String repo = parent.getParent().getFileName().toString();
+      return repo.startsWith("models--") ? repo.substring("models--".length()).replace("--", "/") : repo;
+    }
+    Path last = given.isEmpty() ? null : Path.of(given).normalize().getFileName();
+    return last != null && !last.toString().isEmpty() ? last.toString() : abs.getFileName().toString();
   }
 
   private static int required(JsonNode c, String key, Path file) {

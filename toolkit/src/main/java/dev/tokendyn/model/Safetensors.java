@@ -26,10 +26,69 @@ import java.util.Map;
  * give each tensor's dtype, shape and byte range, then the raw data) with DJL's own decoder,
  * {@code NDList.decode}. The header is checked first against the file's size, so that a truncated or
  * corrupt file is reported with its path and what is wrong, before any tensor is decoded. Floating-point
- * tensors (F32, F16, BF16) come back as float32; integer buffers are skipped.
+ * tensors (F32, F16, BF16, F64) come back as float32; integer buffers are skipped. A sharded checkpoint
+ * ({@code model.safetensors.index.json} and its shards) reads through {@link #readSharded}.
  */
 public final class Safetensors {
   private Safetensors() {}
+
+  /**
+   * All floating-point tensors of a sharded checkpoint: the index ({@code model.safetensors.index.json},
+   * whose {@code weight_map} names the shard of each tensor) and the shards beside it.
+   *
+   * @throws ModelException naming the file when the index is malformed, a shard is missing or corrupt, or a
+   *     tensor the index lists is not in its shard
+   */
+  public static Map<String, Tensor> readSharded(Path index) throws ModelException {
+    JsonNode map;
+    try {
+      map = Json.readTree(index).path("weight_map");
+    } catch (IOException e) {
+      throw new ModelException(index + ": not readable JSON: " + e.getMessage(), e);
+    }
+    if (!map.isObject() || map.isEmpty()) {
+      throw new ModelException(index + ": no \"weight_map\" object naming the shard of each tensor");
+    }
+    Map<String, java.util.List<String>> byShard = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String shard = e.getValue().asText("");
+      if (shard.isEmpty() || shard.contains("/") || shard.contains("\\")) {
+        throw new ModelException(index + ": tensor " + e.getKey() + " names the shard '" + shard
+            + "'; shards are files beside the index");
+      }
+      byShard.computeIfAbsent(shard, k -> new java.util.ArrayList<>()).add(e.getKey());
+    }
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, java.util.List<String>> e : byShard.entrySet()) {
+      Path shard = index.resolveSibling(e.getKey());
+      if (!Files.isRegularFile(shard)) {
+        throw new ModelException(shard + ": no such file; " + index.getFileName() + " lists it as a shard");
+      }
+      Map<String, Tensor> tensors = read(shard);
+      for (String name : e.getValue()) {
+        if (!tensors.containsKey(name) && !isIntegerTensor(shard, name)) {
+          throw new ModelException(shard + ": holds no tensor " + name + ", which " + index.getFileName()
+              + " places there; the download is incomplete");
+        }
+      }
+      out.putAll(tensors);
+    }
+    return out;
+  }
+
+  /** Whether the header of a shard declares {@code name} with an integer dtype (skipped on reading). */
+  private static boolean isIntegerTensor(Path shard, String name) throws ModelException {
+    try (InputStream in = Files.newInputStream(shard)) {
+      byte[] len = in.readNBytes(8);
+      long n = java.nio.ByteBuffer.wrap(len).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+      JsonNode header = Json.mapper().readTree(new String(in.readNBytes((int) n), java.nio.charset.StandardCharsets.UTF_8));
+      String dtype = header.path(name).path("dtype").asText("");
+      return dtype.startsWith("I") || dtype.startsWith("U") || dtype.equals("BOOL");
+    } catch (IOException e) {
+      throw new ModelException(shard + ": cannot read: " + e.getMessage(), e);
+    }
+  }
 
   /**
    * All floating-point tensors of a file, by name.
@@ -47,7 +106,7 @@ public final class Safetensors {
       NDList list = NDList.decode(m, in);
       for (NDArray a : list) {
         DataType t = a.getDataType();
-        if (t != DataType.FLOAT32 && t != DataType.FLOAT16 && t != DataType.BFLOAT16) {
+        if (t != DataType.FLOAT32 && t != DataType.FLOAT16 && t != DataType.BFLOAT16 && t != DataType.FLOAT64) {
           continue;
         }
         NDArray f = t == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);

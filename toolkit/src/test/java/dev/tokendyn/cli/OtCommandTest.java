@@ -124,16 +124,128 @@ class OtCommandTest {
   }
 
   @Test
-  void sinkhornPlanHoldsThePotentials() throws IOException {
+  void sinkhornPlanIsDenseWithTheMarginalsAndThePotentialsRebuildIt() throws IOException {
     Path[] c = lineClouds();
-    Path plan = dir.resolve("pot.json");
+    Path plan = dir.resolve("plan.json");
+    Path pot = dir.resolve("pot.json");
     Run r = ot("--source", c[0].toString(), "--target", c[1].toString(), "--method", "sinkhorn", "--reg", "0.5",
-        "--plan", plan.toString());
+        "--plan", plan.toString(), "--potentials", pot.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    JsonNode p = Json.readTree(plan);
-    assertThat(p.get("f")).hasSize(2);
-    assertThat(p.get("g")).hasSize(2);
-    assertThat(p.get("reg").asDouble()).isEqualTo(0.5);
+    JsonNode p = Json.readTree(plan).get("plan");
+    double[][] m = {{9, 0}, {4, 1}}; // |x_i - y_j|^2 for x = (0, 1), y = (3, 0)
+    double value = 0;
+    for (int i = 0; i < 2; i++) {
+      assertThat(p.get(i).get(0).asDouble() + p.get(i).get(1).asDouble()).isCloseTo(0.5, within(1e-9));
+      assertThat(p.get(0).get(i).asDouble() + p.get(1).get(i).asDouble()).isCloseTo(0.5, within(1e-9));
+      for (int j = 0; j < 2; j++) {
+        value += p.get(i).get(j).asDouble() * m[i][j];
+      }
+    }
+    assertThat(r.json().get("value").asDouble()).isCloseTo(value, within(1e-12));
+    JsonNode fg = Json.readTree(pot);
+    double reg = fg.get("reg").asDouble();
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        double rebuilt = Math.exp((fg.get("f").get(i).asDouble() + fg.get("g").get(j).asDouble() - m[i][j]) / reg);
+        assertThat(rebuilt).isCloseTo(p.get(i).get(j).asDouble(), within(1e-12));
+      }
+    }
+    Path npy = dir.resolve("plan.npy");
+    assertThat(ot("--source", c[0].toString(), "--target", c[1].toString(), "--method", "emd", "--plan",
+        npy.toString()).code()).isZero();
+    dev.tokendyn.cloud.Npy.Array dense = dev.tokendyn.cloud.Npy.read(npy);
+    // the exact plan by hand: x = 0 goes to y = 0 and x = 1 to y = 3, (0 + 4) / 2 = 2, against (9 + 1) / 2
+    assertThat(dense.shape()).containsExactly(2, 2);
+    assertThat(dense.data()).containsExactly(0, 0.5, 0.5, 0);
+  }
+
+  @Test
+  void aCostMatrixWithWeightsIsPotsEmd2() throws IOException {
+    // M = [[1, 2], [3, 1]], a = (0.7, 0.3), b = (0.4, 0.6): the plan [[0.4, 0.3], [0, 0.3]] costs 1.3, by hand
+    Path m = file("M.json", "[[1, 2], [3, 1]]");
+    Path a = dir.resolve("a.npy");
+    dev.tokendyn.cloud.Npy.write(a, new int[] {2}, new double[] {0.7, 0.3});
+    Path b = file("b.json", "[0.4, 0.6]");
+    Run r = ot("--cost-matrix", m.toString(), "--a", a.toString(), "--b", b.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().get("value").asDouble()).isCloseTo(1.3, within(1e-12));
+    assertThat(r.json().get("cost").asText()).isEqualTo("matrix");
+    assertThat(r.json().get("value_unit").asText()).contains("unit of M");
+    Run s = ot("--cost-matrix", m.toString(), "--a", a.toString(), "--b", b.toString(), "--method", "sinkhorn",
+        "--reg", "0.01");
+    assertThat(s.code()).as(s.err()).isZero();
+    assertThat(s.json().get("value").asDouble()).isCloseTo(1.3, within(0.02));
+    // uniform weights when --a and --b are left out: the identity plan, (1 + 1) / 2
+    assertThat(ot("--cost-matrix", m.toString()).json().get("value").asDouble()).isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void theCostMatrixOfTwoCloudsGivesTheCloudsValue() throws IOException {
+    Path x = dir.resolve("x.npy");
+    Path y = dir.resolve("y.npy");
+    double[] xs = {0, 0, 1, 0, 0, 2};
+    double[] ys = {1, 1, 3, 0, -1, 0};
+    dev.tokendyn.cloud.Npy.write(x, new int[] {3, 2}, xs);
+    dev.tokendyn.cloud.Npy.write(y, new int[] {3, 2}, ys);
+    Path w = file("w.json", "[0.5, 0.25, 0.25]");
+    StringBuilder rows = new StringBuilder("[");
+    for (int i = 0; i < 3; i++) {
+      rows.append(i > 0 ? "," : "").append("[");
+      for (int j = 0; j < 3; j++) {
+        double dx = xs[2 * i] - ys[2 * j];
+        double dy = xs[2 * i + 1] - ys[2 * j + 1];
+        rows.append(j > 0 ? "," : "").append(dx * dx + dy * dy);
+      }
+      rows.append("]");
+    }
+    Path m = file("M.json", rows.append("]").toString());
+    Run clouds = ot("--source", x.toString(), "--target", y.toString(), "--a", w.toString());
+    Run matrix = ot("--cost-matrix", m.toString(), "--a", w.toString());
+    assertThat(clouds.code()).as(clouds.err()).isZero();
+    assertThat(clouds.json().get("value").asDouble()).isCloseTo(matrix.json().get("value").asDouble(), within(1e-12));
+    assertThat(clouds.json().get("w2").asDouble())
+        .isCloseTo(Math.sqrt(clouds.json().get("value").asDouble()), within(1e-15));
+    // the weights change the answer: uniform weights give another value
+    assertThat(ot("--source", x.toString(), "--target", y.toString()).json().get("value").asDouble())
+        .isNotCloseTo(clouds.json().get("value").asDouble(), within(1e-6));
+  }
+
+  @Test
+  void pairsRunInOneCallWithOneLineEach() throws IOException {
+    Path[] c = lineClouds();
+    Files.createDirectories(dir.resolve("layers"));
+    Files.writeString(dir.resolve("layers/c.json"), "{\"points\": [[2], [5]]}");
+    Path pairs = file("pairs.txt", "# source target\na.json b.json\nb.json layers/c.json\n\na.json a.json\n");
+    Run r = ot("--pairs", pairs.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    assertThat(lines).hasSize(3);
+    JsonNode first = Json.mapper().readTree(lines[0]);
+    assertThat(first.get("source").asText()).isEqualTo("a.json");
+    assertThat(first.get("value").asDouble()).isCloseTo(2.0, within(1e-15));
+    JsonNode second = Json.mapper().readTree(lines[1]);
+    assertThat(second.get("target").asText()).isEqualTo("layers/c.json");
+    // {0, 3} against {2, 5}: 0 -> 2 and 3 -> 5, (4 + 4) / 2
+    assertThat(second.get("value").asDouble()).isCloseTo(4.0, within(1e-15));
+    assertThat(Json.mapper().readTree(lines[2]).get("value").asDouble()).isCloseTo(0.0, within(1e-15));
+    expectUsage(ot("--pairs", file("bad.txt", "a.json\n").toString()), "line 1", "SOURCE TARGET");
+    expectUsage(ot("--pairs", file("missing.txt", "a.json nope.json\n").toString()), "nope.json");
+  }
+
+  @Test
+  void badMatrixAndWeightInputsAreUsageErrors() throws IOException {
+    Path m = file("M.json", "[[1, 2], [3, 1]]");
+    Path three = file("w3.json", "[0.2, 0.3, 0.5]");
+    Path[] c = lineClouds();
+    expectUsage(ot("--cost-matrix", m.toString(), "--a", three.toString()), "3 weights for 2 rows");
+    expectUsage(ot("--cost-matrix", m.toString(), "--method", "sliced"), "--cost-matrix works with");
+    expectUsage(ot("--cost-matrix", m.toString(), "--source", c[0].toString()), "--cost-matrix");
+    expectUsage(ot("--cost-matrix", file("ragged.json", "[[1, 2], [3]]").toString()), "row 1");
+    expectUsage(ot("--method", "emd"), "give --source and --target");
+    expectUsage(ot("--source", c[0].toString(), "--target", c[1].toString(), "--a", three.toString()),
+        "3 weights for 2 points");
+    expectUsage(ot("--source", c[0].toString(), "--target", c[1].toString(), "--potentials",
+        dir.resolve("p.json").toString()), "--potentials is available for --method sinkhorn");
   }
 
   @Test

@@ -62,7 +62,17 @@ public class SchemaTest {
         "--target", cloud.toString(), "--plan", plan.toString())).isZero();
     Path otOut = tmp.resolve("ot.json");
     Files.writeString(otOut, ot.toString());
-    for (Path p : List.of(sim, sweep, metrics, fit, cloud, seq, otOut, plan)) {
+    Path dense = tmp.resolve("dense.json");
+    Path potentials = tmp.resolve("potentials.json");
+    Path matrix = tmp.resolve("M.json");
+    Files.writeString(matrix, "[[0, 1], [1, 0]]");
+    StringWriter ot2 = new StringWriter();
+    assertThat(Main.run(new PrintWriter(ot2), new PrintWriter(new StringWriter()), "ot", "--cost-matrix",
+        matrix.toString(), "--method", "sinkhorn", "--reg", "0.5", "--plan", dense.toString(), "--potentials",
+        potentials.toString())).isZero();
+    Path otMatrix = tmp.resolve("ot-matrix.json");
+    Files.writeString(otMatrix, ot2.toString());
+    for (Path p : List.of(sim, sweep, metrics, fit, cloud, seq, otOut, plan, dense, potentials, otMatrix)) {
       assertThat(validate(Json.readTree(p))).as(p.getFileName().toString()).isEmpty();
     }
   }
