@@ -2,15 +2,20 @@ package dev.tokendyn.spark;
 
 import dev.tokendyn.analysis.CorpusAnalysis;
 import dev.tokendyn.analysis.CorpusParams;
+import dev.tokendyn.analysis.CorpusCheckpoint;
 import dev.tokendyn.cli.CorpusOptions;
+import dev.tokendyn.cli.CorpusRunOptions;
 import dev.tokendyn.cli.Main;
 import dev.tokendyn.cli.UsageException;
 import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMetric;
+import dev.tokendyn.model.ExtractOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +37,8 @@ import picocli.CommandLine.Spec;
       "The corpus analysis of 'tokendyn analyze' as a Spark job: texts from text, JSONL, CSV/TSV or Parquet on",
       "any Hadoop file system, the model loaded once per executor, the per-text metrics computed there and the",
       "accumulators merged in a tree. Writes the same DIR/report.json (tokendyn.report/2) and plots, and with",
-      "--per-text the per-text records as Parquet. Same per-text values bit for bit as a local run.",
+      "--per-text the per-text records as Parquet. Same per-text values bit for bit as a local run. The ranges",
+      "run in waves; after each the driver saves a checkpoint beside DIR, which --resume continues.",
       "Example: tokendyn spark analyze --master local[2] --model all-minilm-l6-v2 --input texts.txt --out report"})
 public final class SparkAnalyzeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,40 +80,74 @@ public final class SparkAnalyzeCommand implements Callable<Integer> {
 
   @Mixin CorpusOptions measure;
 
+  @Mixin CorpusRunOptions run;
+
+  @Option(names = "--checkpoint-every", paramLabel = "RANGES",
+      description = "Ranges measured between two saves of the checkpoint, which --resume continues from"
+          + " (default: 4 per slot of the cluster).")
+  Integer checkpointEvery;
+
   @Override
   public Integer call() throws Exception {
     dev.tokendyn.cli.Inputs.checkOutputFolder(out, force);
     if (partitions != null && partitions < 1) {
       throw new UsageException("--partitions must be >= 1, found " + partitions);
     }
+    if (checkpointEvery != null && checkpointEvery < 1) {
+      throw new UsageException("--checkpoint-every must be >= 1, found " + checkpointEvery);
+    }
     CorpusParams params = measure.params(spec);
+    Integer limit = run.limit();
+    List<String> models = run.models(model);
     SparkTexts.Format f = format != null ? format : SparkTexts.Format.of(input);
     SparkSession session = spark.session("tokendyn analyze");
-    SparkAnalyze.Result r;
+    PrintWriter o = spec.commandLine().getOut();
+    SparkAnalyze.Ranges ranges = null;
+    CorpusCheckpoint checkpoint = null;
     try {
       if (perText != null) {
         PerTextParquet.checkTarget(session, perText, force);
       }
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+      int wave = checkpointEvery != null ? checkpointEvery : 4 * sc.defaultParallelism();
+      List<SparkAnalyze.Result> results = new ArrayList<>();
       try {
-        r = SparkAnalyze.run(sc, SparkTexts.read(session, input, f, textColumn), model, truncate, params,
+        ranges = SparkAnalyze.cut(sc, SparkTexts.read(session, input, f, textColumn), limit, params.seed(),
             partitions != null ? partitions : sc.defaultParallelism());
+        Map<String, String> args = CorpusCheckpoint.args(String.join(",", models), ranges.texts(), ranges.sha256(),
+            truncate, params, ExtractOptions.DEFAULT_BATCH);
+        args.put("ranges", Integer.toString(ranges.count()));
+        checkpoint = CorpusCheckpoint.open(out, args, run.resume());
+        if (checkpoint.note() != null) {
+          spec.commandLine().getErr().println("tokendyn spark analyze: " + checkpoint.note());
+          spec.commandLine().getErr().flush();
+        }
+        for (int slot = 0; slot < models.size(); slot++) {
+          results.add(SparkAnalyze.run(sc, ranges, models.get(slot), truncate, params, checkpoint, slot, wave));
+        }
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
       } catch (UsageException e) {
         throw e;
       } catch (Exception e) {
-        throw TaskFailure.ofJob(e);
+        RuntimeException failed = TaskFailure.ofJob(e);
+        if (checkpoint != null && failed instanceof java.io.UncheckedIOException) {
+          String m = failed.getMessage() + "; the checkpoint in " + checkpoint.folder() + " keeps the ranges measured"
+              + " so far: run the same command with --resume to go on";
+          throw new java.io.UncheckedIOException(m, new java.io.IOException(m, e));
+        }
+        throw failed;
       }
-      CorpusAnalysis.Result a = r.analysis();
-      int layers = a.sites().size();
+      List<CorpusAnalysis.Result> analyses = results.stream().map(SparkAnalyze.Result::analysis).toList();
+      Map<String, Map<String, Object>> info = new LinkedHashMap<>();
+      results.forEach(r -> info.put(r.analysis().name(), r.info()));
+      int layers = analyses.get(0).sites().size();
       int[] hist = layers >= 3 ? new int[] {0, layers / 2, layers - 1} : layers == 2 ? new int[] {0, 1} : new int[] {0};
-      String pending = perText == null ? null : PerTextParquet.writePending(session, a.perText(),
+      String pending = perText == null ? null : PerTextParquet.writePending(session, analyses,
           params.text().transport(), perText);
       int[] plots = {0};
       try {
-        AtomicFiles.writeFolder(out, force, dir -> plots[0] = AnalysisReport.write(dir, List.of(a),
-            Map.of(a.name(), r.info()), hist).size());
+        AtomicFiles.writeFolder(out, force, dir -> plots[0] = AnalysisReport.write(dir, analyses, info, hist).size());
       } catch (Exception e) {
         if (pending != null) {
           PerTextParquet.discard(session, pending);
@@ -117,20 +157,31 @@ public final class SparkAnalyzeCommand implements Callable<Integer> {
       if (pending != null) {
         PerTextParquet.commit(session, pending, perText, force);
       }
-      PrintWriter o = spec.commandLine().getOut();
-      Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
-      Summary[] adj = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
-      o.println("spark " + session.sparkContext().master() + ": " + r.times().describe("tasks")
-          + String.format(Locale.ROOT, "; %.2f ms a text; plan %.1f s, driver's aggregation %.1f s",
-          r.times().sumSeconds() * 1e3 / a.texts(), r.planSeconds(), r.finishSeconds()));
-      o.printf(Locale.ROOT, "%s: %d texts, %d tokens (%d measured, special tokens %s), %d layers%n", a.name(),
-          a.texts(), a.tokens(), a.keptTokens(), params.text().dropSpecial() ? "dropped" : "kept", layers);
-      o.printf(Locale.ROOT, "  mean cosine within texts %.3f -> %.3f; intra-text similarity minus baseline"
-          + " %.3f -> %.3f%n", mc[0].mean(), mc[mc.length - 1].mean(), adj[0].mean(), adj[adj.length - 1].mean());
+      checkpoint.finish();
+      if (ranges.chosenFrom() >= 0) {
+        o.printf(Locale.ROOT, "--limit %d: a seeded subset of %d texts of %d%n", limit, ranges.texts(),
+            ranges.chosenFrom());
+      }
+      for (SparkAnalyze.Result r : results) {
+        CorpusAnalysis.Result a = r.analysis();
+        Summary[] mc = a.summaries().get(TextMetric.MEAN_COSINE);
+        Summary[] adj = a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY);
+        o.println("spark " + session.sparkContext().master() + ": " + r.times().describe("tasks")
+            + String.format(Locale.ROOT, "; %.2f ms a text; plan %.1f s, driver's aggregation %.1f s",
+            r.times().sumSeconds() * 1e3 / Math.max(1, a.texts() - r.resumed()), r.planSeconds(), r.finishSeconds())
+            + (r.resumed() > 0 ? "; " + r.resumed() + " texts resumed from the checkpoint" : ""));
+        o.printf(Locale.ROOT, "%s: %d texts, %d tokens (%d measured, special tokens %s), %d layers%n", a.name(),
+            a.texts(), a.tokens(), a.keptTokens(), params.text().dropSpecial() ? "dropped" : "kept", layers);
+        o.printf(Locale.ROOT, "  mean cosine within texts %.3f -> %.3f; intra-text similarity minus baseline"
+            + " %.3f -> %.3f%n", mc[0].mean(), mc[mc.length - 1].mean(), adj[0].mean(), adj[adj.length - 1].mean());
+      }
       o.printf(Locale.ROOT, "wrote %s/report.json and %d plots%s%n", out, plots[0],
           perText != null ? ", and " + perText : "");
       return Main.OK;
     } finally {
+      if (ranges != null) {
+        ranges.release();
+      }
       session.stop();
     }
   }

@@ -137,9 +137,15 @@ class SparkAnalyzeTest {
   }
 
   static void assertSamePerText(Path parquet, Map<Integer, JsonNode> localPerText) throws Exception {
+    assertSamePerText(parquet, "all-minilm-l6-v2", localPerText);
+  }
+
+  /** The Parquet records of one model against the local JSON lines, bit for bit. */
+  static void assertSamePerText(Path parquet, String model, Map<Integer, JsonNode> localPerText) throws Exception {
     try (SparkSession s = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
         .getOrCreate()) {
-      List<Row> rows = s.read().parquet(parquet.toString()).collectAsList();
+      List<Row> rows = s.read().parquet(parquet.toString()).collectAsList().stream()
+          .filter(r -> r.getString(r.fieldIndex("model")).equals(model)).toList();
       assertThat(rows).hasSize(localPerText.size());
       for (Row row : rows) {
         JsonNode local = localPerText.get(row.getInt(row.fieldIndex("index")));
@@ -231,5 +237,93 @@ class SparkAnalyzeTest {
     try (var left = Files.list(tmp)) {
       assertThat(left.map(Path::toString).filter(p -> p.contains(".tmp-")).toList()).isEmpty();
     }
+  }
+
+  /**
+   * --limit with --seed, --standardize and --compare against the local command with the same options: the
+   * same seeded subset, the same moments (a pairwise tree over the texts, whatever the ranges), each model's
+   * per-text records bit for bit and the report to 1e-12.
+   */
+  @Test
+  void limitStandardizeAndCompareGiveTheLocalNumbers() throws Exception {
+    String[] options = {"--limit", "70", "--standardize", "--compare", "bge-small-en-v1.5"};
+    Path localOut = tmp.resolve("local-options");
+    Path localLines = tmp.resolve("local-options.jsonl");
+    List<String> args = new ArrayList<>(List.of("analyze", "--model", "all-minilm-l6-v2", "--input", corpus.toString(),
+        "--out", localOut.toString(), "--per-text", localLines.toString()));
+    args.addAll(List.of(MEASURE));
+    args.addAll(List.of(options));
+    var l = SparkSweepTest.local(args.toArray(String[]::new));
+    assertThat(l.code()).as(l.err()).isZero();
+    // the local per-text lines: the first model's 70 texts, then the second's
+    List<String> lines = Files.readAllLines(localLines);
+    assertThat(lines).hasSize(140);
+    Path out = tmp.resolve("spark-options");
+    Path parquet = tmp.resolve("spark-options.parquet");
+    List<String> more = new ArrayList<>(List.of(options));
+    more.addAll(List.of("--partitions", "3"));
+    var r = spark(corpus.toString(), out.toString(), parquet.toString(), more.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("--limit 70: a seeded subset of 70 texts of 240", "all-minilm-l6-v2: 70 texts",
+        "bge-small-en-v1.5: 70 texts");
+    JsonNode local = Json.readTree(localOut.resolve("report.json"));
+    assertClose("report", Json.readTree(out.resolve("report.json")), local);
+    for (int m = 0; m < 2; m++) {
+      Path part = Files.write(tmp.resolve("local-options-" + m + ".jsonl"), lines.subList(70 * m, 70 * (m + 1)));
+      assertSamePerText(parquet, m == 0 ? "all-minilm-l6-v2" : "bge-small-en-v1.5", readJsonLines(part));
+    }
+    // the options change the numbers: the subset is not the first 70 texts, and standardising moves the cosines
+    JsonNode plain = Json.readTree(localReport.resolve("report.json"));
+    assertThat(local.at("/models/0/layers/6/metrics/mean_cosine/mean").asDouble())
+        .isNotEqualTo(plain.at("/models/0/layers/6/metrics/mean_cosine/mean").asDouble());
+    assertThat(local.at("/models").size()).isEqualTo(2);
+  }
+
+  /**
+   * A run stopped after some waves (its jobs cancelled, as a lost driver or a killed job would leave it) writes
+   * nothing but its checkpoint; the same command with --resume measures only the ranges left and gives the
+   * local numbers.
+   */
+  @Test
+  void aStoppedRunResumesFromItsLastWaveWithTheLocalNumbers() throws Exception {
+    Path out = tmp.resolve("spark-resumed");
+    Path parquet = tmp.resolve("spark-resumed.parquet");
+    Path state = dev.tokendyn.analysis.CorpusCheckpoint.folderFor(out).resolve("model-0.state");
+    SparkSweepTest.Run[] first = new SparkSweepTest.Run[1];
+    Thread run = new Thread(() -> first[0] = spark(corpus.toString(), out.toString(), parquet.toString(),
+        "--partitions", "5", "--checkpoint-every", "1"));
+    run.start();
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (!Files.exists(state) && run.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    while (run.isAlive() && System.nanoTime() < deadline) {
+      SparkSession.getDefaultSession().foreach(sp -> {
+        sp.sparkContext().cancelAllJobs();
+        return null;
+      });
+      run.join(200);
+    }
+    run.join();
+    assertThat(first[0].code()).as(first[0].out() + first[0].err()).isEqualTo(1);
+    assertThat(first[0].err()).contains("the Spark job failed and wrote nothing", "run the same command with --resume");
+    assertThat(out).doesNotExist();
+    assertThat(parquet).doesNotExist();
+    assertThat(state).exists();
+    var r = spark(corpus.toString(), out.toString(), parquet.toString(), "--partitions", "5", "--checkpoint-every",
+        "1", "--resume");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("resuming the interrupted run");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) texts resumed from the checkpoint")
+        .matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    assertThat(Integer.parseInt(m.group(1))).isBetween(1, 239);
+    assertClose("report", Json.readTree(out.resolve("report.json")), Json.readTree(localReport.resolve("report.json")));
+    assertSamePerText(parquet);
+    assertThat(dev.tokendyn.analysis.CorpusCheckpoint.folderFor(out)).doesNotExist();
+    // resuming what is not there is a usage error
+    var again = spark(corpus.toString(), tmp.resolve("never").toString(), null, "--resume");
+    assertThat(again.code()).isEqualTo(2);
+    assertThat(again.err()).contains("--resume: there is no checkpoint to continue");
   }
 }

@@ -235,20 +235,7 @@ public record Corpus(List<String> texts, int[] lines, int blank) {
     if (texts.size() <= limit) {
       return this;
     }
-    int n = texts.size();
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = 0; i < limit; i++) {
-      int j = i + rng.nextInt(n - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    int[] chosen = Arrays.copyOf(idx, limit);
-    Arrays.sort(chosen);
+    int[] chosen = chosen(texts.size(), limit, seed);
     List<String> t = new ArrayList<>();
     int[] l = new int[limit];
     for (int i = 0; i < limit; i++) {
@@ -256,5 +243,40 @@ public record Corpus(List<String> texts, int[] lines, int blank) {
       l[i] = lines[chosen[i]];
     }
     return new Corpus(t, l, blank);
+  }
+
+  /**
+   * The indices of the seeded random subset of at most {@code limit} of {@code n} texts that
+   * {@link #subset} keeps, ascending: the first {@code limit} places of a Fisher-Yates shuffle drawn from
+   * {@code SplittableRandom(seed)}, so a corpus that is not in memory (a Spark job's) selects the same
+   * texts. Memory O(limit), whatever n.
+   *
+   * @throws IllegalArgumentException when limit &lt; 1 or n &lt; 0
+   */
+  public static int[] chosen(int n, int limit, long seed) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("--limit must be >= 1, found " + limit);
+    }
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, found " + n);
+    }
+    if (n <= limit) {
+      int[] all = new int[n];
+      Arrays.setAll(all, i -> i);
+      return all;
+    }
+    // the shuffle's swaps, kept only where a place was moved
+    java.util.Map<Integer, Integer> moved = new java.util.HashMap<>();
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] chosen = new int[limit];
+    for (int i = 0; i < limit; i++) {
+      int j = i + rng.nextInt(n - i);
+      int atI = moved.getOrDefault(i, i);
+      chosen[i] = moved.getOrDefault(j, j);
+      moved.put(j, atI);
+      moved.remove(i);
+    }
+    Arrays.sort(chosen);
+    return chosen;
   }
 }

@@ -85,23 +85,35 @@ public final class CorpusAnalysis {
    *     share's components
    */
   public static CorpusPlan plan(List<long[]> ids, List<boolean[]> special, CorpusParams params) {
-    boolean drop = params.text().dropSpecial();
-    boolean any = false;
-    for (boolean[] s : special) {
-      int n = 0;
-      for (boolean b : s) {
-        n += drop && b ? 0 : 1;
-      }
-      any |= n >= MIN_TOKENS;
+    if (ids.size() != special.size()) {
+      throw new IllegalArgumentException(ids.size() + " texts of token ids but " + special.size() + " masks");
     }
-    if (!any && !special.isEmpty()) {
+    CorpusPlan.Builder b = planner(params);
+    for (int t = 0; t < special.size(); t++) {
+      b.add(t, ids.get(t), special.get(t));
+    }
+    return plan(b, special.size(), params);
+  }
+
+  /** A builder of the plan with these parameters, to take the texts one at a time or in parts. */
+  public static CorpusPlan.Builder planner(CorpusParams params) {
+    return new CorpusPlan.Builder(params.text().dropSpecial(), params.pooledSample(), params.seed());
+  }
+
+  /**
+   * The plan of a corpus of {@code texts} texts, all of which {@code b} took.
+   *
+   * @throws IllegalArgumentException as {@link #plan(List, List, CorpusParams)}
+   */
+  public static CorpusPlan plan(CorpusPlan.Builder b, int texts, CorpusParams params) {
+    boolean drop = params.text().dropSpecial();
+    if (texts > 0 && b.longestText() < MIN_TOKENS) {
       throw new IllegalArgumentException("every text has fewer than " + MIN_TOKENS + " tokens" + (drop
           ? " besides its special tokens" : "") + "; the measurements need at least " + MIN_TOKENS
           + " per text (" + dev.tokendyn.metrics.IntrinsicDimension.MIN_POINTS + " for the intrinsic dimension, "
           + RotationalShare.minimumTokens(params.text().rotationComponents()) + " for the rotational share)");
     }
-    CorpusPlan plan = CorpusPlan.of(ids, special, drop, params.pooledSample(), params.selfSimilarityWords(),
-        params.seed());
+    CorpusPlan plan = b.build(texts, params.selfSimilarityWords());
     int k = params.text().rotationComponents();
     if (params.requireRotation() && plan.sampleSize() < RotationalShare.minimumTokens(k)) {
       throw new IllegalArgumentException("--rotation-components " + k + " needs at least "
@@ -218,7 +230,8 @@ public final class CorpusAnalysis {
     private final String name;
     private final CorpusPlan plan;
     private final CorpusParams params;
-    private final List<TextMeasures> perText = new ArrayList<>();
+    /** The per-text values, from the first text on (null before it). */
+    private TextTable table;
     private final Map<Long, Integer> wordIndex = new HashMap<>();
     private List<String> sites;
     private double[] positions;
@@ -291,7 +304,11 @@ public final class CorpusAnalysis {
 
     /** The number of texts taken so far. */
     public int count() {
-      return perText.size();
+      return taken();
+    }
+
+    private int taken() {
+      return table == null ? 0 : table.size();
     }
 
     /**
@@ -301,8 +318,8 @@ public final class CorpusAnalysis {
      *     from the first
      */
     public void accept(int index, TextSequence text) {
-      if (index != first + perText.size()) {
-        throw new IllegalArgumentException("texts must arrive in order: expected text " + (first + perText.size())
+      if (index != first + taken()) {
+        throw new IllegalArgumentException("texts must arrive in order: expected text " + (first + taken())
             + ", found " + index);
       }
       if (index >= plan.texts()) {
@@ -327,16 +344,16 @@ public final class CorpusAnalysis {
           h[Math.min(HISTOGRAM_BINS - 1, bin)]++;
         }
       });
-      perText.add(m);
+      table.add(m);
       tokens += text.size();
       kept += m.kept();
       int[] keep = text.kept(params.text().dropSpecial());
       long[] ids = text.tokenIds();
       int n = keep.length;
       pairsWithin += (double) n * n;
-      int[] rows = plan.sampleRows()[index];
+      int[] rows = plan.sampleRows(index);
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
-      int offset = plan.sampleOffset()[index];
+      int offset = plan.sampleOffset(index);
       for (int l = 0; l < layers; l++) {
         fold(l, seq.cloud(l).toFlatArray(), norms[l], keep, ids, newPaths, rows, offset);
       }
@@ -417,11 +434,11 @@ public final class CorpusAnalysis {
       if (next.plan.texts() != plan.texts() || next.plan.sampleSize() != plan.sampleSize()) {
         throw new IllegalArgumentException("the accumulators have different plans");
       }
-      if (next.first != first + perText.size()) {
+      if (next.first != first + taken()) {
         throw new IllegalArgumentException("merge in order: the next part must start at text "
-            + (first + perText.size()) + ", found " + next.first);
+            + (first + taken()) + ", found " + next.first);
       }
-      if (next.perText.isEmpty()) {
+      if (next.taken() == 0) {
         return;
       }
       if (layers < 0) {
@@ -439,7 +456,7 @@ public final class CorpusAnalysis {
         histogram = next.histogram;
         paths = next.paths;
         pathTokens = next.pathTokens;
-        perText.addAll(next.perText);
+        table = next.table;
         tokens = next.tokens;
         kept = next.kept;
         pairsWithin = next.pairsWithin;
@@ -449,9 +466,9 @@ public final class CorpusAnalysis {
         throw new IllegalArgumentException("text " + next.first + " has " + next.layers + " layers of width "
             + next.d + " but text " + first + " has " + layers + " of width " + d);
       }
-      int end = next.first + next.perText.size();
-      int from = plan.sampleOffset()[next.first] * d;
-      int to = (end < plan.texts() ? plan.sampleOffset()[end] : plan.sampleSize()) * d;
+      int end = next.first + next.taken();
+      int from = plan.sampleOffset(next.first) * d;
+      int to = (end < plan.texts() ? plan.sampleOffset(end) : plan.sampleSize()) * d;
       int take = Math.min(PATH_TOKENS - pathTokens, next.pathTokens);
       for (int l = 0; l < layers; l++) {
         add(sum[l], next.sum[l]);
@@ -469,7 +486,7 @@ public final class CorpusAnalysis {
       add(wordCount, next.wordCount);
       add(wordPairsWithin, next.wordPairsWithin);
       pathTokens += take;
-      perText.addAll(next.perText);
+      table.addAll(next.table);
       tokens += next.tokens;
       kept += next.kept;
       pairsWithin += next.pairsWithin;
@@ -483,6 +500,7 @@ public final class CorpusAnalysis {
 
     private void start(CloudSequence seq) {
       layers = seq.size();
+      table = new TextTable(layers);
       d = seq.cloud(0).dimension();
       sites = new ArrayList<>();
       positions = new double[layers];
@@ -508,8 +526,8 @@ public final class CorpusAnalysis {
      */
     public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
       out.writeInt(STATE_VERSION);
-      out.writeInt(perText.size());
-      if (perText.isEmpty()) {
+      out.writeInt(taken());
+      if (taken() == 0) {
         return;
       }
       out.writeInt(layers);
@@ -541,7 +559,7 @@ public final class CorpusAnalysis {
 
     /** The rows of the pooled sample filled so far (texts come in order, and so do their rows). */
     public int sampleRowsFilled() {
-      return perText.size() >= plan.texts() ? plan.sampleSize() : plan.sampleOffset()[perText.size()];
+      return taken() >= plan.texts() ? plan.sampleSize() : plan.sampleOffset(taken());
     }
 
     /** Writes sample rows [from, filled), each as every layer's d floats. */
@@ -562,8 +580,8 @@ public final class CorpusAnalysis {
 
     /** Writes the per-text values of texts [from, count). */
     public void appendPerText(java.io.DataOutputStream out, int from) throws java.io.IOException {
-      for (int t = from; t < perText.size(); t++) {
-        TextMeasures m = perText.get(t);
+      for (int t = from; t < taken(); t++) {
+        TextMeasures m = table.get(t);
         out.writeInt(m.index());
         out.writeInt(m.tokens());
         out.writeInt(m.kept());
@@ -592,7 +610,7 @@ public final class CorpusAnalysis {
      * @throws IllegalStateException when this accumulator has taken texts already
      */
     public void readState(java.io.DataInputStream in) throws java.io.IOException {
-      if (!perText.isEmpty()) {
+      if (taken() != 0) {
         throw new IllegalStateException("the accumulator has taken texts already");
       }
       int version = in.readInt();
@@ -615,6 +633,7 @@ public final class CorpusAnalysis {
       }
       layers = layersIn;
       d = dIn;
+      table = new TextTable(layers);
       sites = s;
       positions = p;
       sum = new double[layers][d];
@@ -663,7 +682,7 @@ public final class CorpusAnalysis {
     public int readRest(java.io.DataInputStream samples, java.io.DataInputStream texts) throws java.io.IOException {
       int count = restoring;
       restoring = 0;
-      int rows = count >= plan.texts() ? plan.sampleSize() : plan.sampleOffset()[count];
+      int rows = count >= plan.texts() ? plan.sampleSize() : plan.sampleOffset(count);
       for (int r = 0; r < rows; r++) {
         for (int l = 0; l < layers; l++) {
           for (int k = 0; k < d; k++) {
@@ -680,7 +699,7 @@ public final class CorpusAnalysis {
           v[m] = new double[texts.readInt()];
           read(texts, v[m]);
         }
-        perText.add(new TextMeasures(index, tok, kp, v));
+        table.add(new TextMeasures(index, tok, kp, v));
       }
       return count;
     }
@@ -718,26 +737,18 @@ public final class CorpusAnalysis {
      * @throws IllegalStateException when no text was taken
      */
     public Result finish() {
-      if (perText.isEmpty()) {
+      if (taken() == 0) {
         throw new IllegalStateException("no text was analysed");
       }
-      int texts = perText.size();
-      Summary.Resamples draws = Summary.Resamples.draw(texts, params.resamples(), params.seed());
+      int texts = taken();
+      Summary[] columns = Summary.ofRows(table, texts, params.resamples(), params.seed());
       Map<TextMetric, Summary[]> summaries = new EnumMap<>(TextMetric.class);
       for (TextMetric m : TextMetric.values()) {
         if (m.needsTransport() && !params.text().transport()) {
           continue;
         }
-        int len = TextMeasures.length(m.scope(), layers);
-        Summary[] s = new Summary[len];
-        double[] column = new double[texts];
-        for (int j = 0; j < len; j++) {
-          for (int t = 0; t < texts; t++) {
-            column[t] = perText.get(t).values()[m.ordinal()][j];
-          }
-          s[j] = Summary.of(column, draws);
-        }
-        summaries.put(m, s);
+        int from = table.column(m, 0);
+        summaries.put(m, Arrays.copyOfRange(columns, from, from + TextMeasures.length(m.scope(), layers)));
       }
       double total = kept;
       double pairs = total * total - pairsWithin;
@@ -829,7 +840,7 @@ public final class CorpusAnalysis {
         }
         kept[l] = Arrays.copyOf(paths[l], pathTokens * d);
       }
-      return new Result(name, params, List.copyOf(sites), positions.clone(), tokens, this.kept, List.copyOf(perText),
+      return new Result(name, params, List.copyOf(sites), positions.clone(), tokens, this.kept, table.asList(),
           summaries, List.copyOf(pooled), List.copyOf(steps), geodesic, size, density, kept, d);
     }
 

@@ -215,10 +215,19 @@ public final class CorpusCheckpoint {
   /** The arguments of a run, in a fixed order, as the checkpoint compares them. */
   public static Map<String, String> args(String model, List<String> texts, boolean truncate, CorpusParams p,
                                          int batchSize) {
+    return args(model, texts.size(), fingerprint(texts), truncate, p, batchSize);
+  }
+
+  /**
+   * The arguments of a run whose texts are not in memory here: their number and a digest of them, made as
+   * the caller likes (a run compares it only with a run that made it the same way).
+   */
+  public static Map<String, String> args(String model, int texts, String sha256, boolean truncate, CorpusParams p,
+                                         int batchSize) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("--model", model);
-    m.put("texts", Integer.toString(texts.size()));
-    m.put("texts_sha256", fingerprint(texts));
+    m.put("texts", Integer.toString(texts));
+    m.put("texts_sha256", sha256);
     m.put("--truncate", Boolean.toString(truncate));
     m.put("--special-tokens", p.text().dropSpecial() ? "drop" : "keep");
     m.put("--threshold", Double.toString(p.text().threshold()));

@@ -78,15 +78,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         description = "The JSONL field or CSV/TSV column holding the text (default: text).")
     String textField;
 
-    @Option(names = "--limit", paramLabel = "N", description = "A seeded random subset of at most N texts.")
-    Integer limit;
-
     @Option(names = "--truncate", description = "Cut texts longer than the model's positions instead of failing.")
     boolean truncate;
   }
-
-  @Option(names = "--compare", paramLabel = "NAME2|DIR2", description = "A second model, drawn on the same plots.")
-  String compare;
 
   @Option(names = "--name", description = "Name of --sequence input in the report (default: sequence).")
   String name;
@@ -106,12 +100,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin CorpusOptions measure;
 
-  @Option(names = "--standardize", description = "Standardise each dimension over the corpus before measuring (runs"
-      + " the model twice).")
-  boolean standardize;
-
-  @Option(names = "--resume", description = "Continue an interrupted run into the same --out from its checkpoint.")
-  boolean resume;
+  @Mixin CorpusRunOptions run;
 
   /** True while the run is under way; a shutdown then is an interrupt. */
   private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
@@ -127,6 +116,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private Integer analyze() throws Exception {
+    String compare = run.compare();
+    boolean resume = run.resume();
     List<Outputs.In> ins = new ArrayList<>();
     if (source.model != null) {
       if (!Outputs.isStdout(Path.of(source.model.input))) {
@@ -143,11 +134,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (compare != null && source.model == null) {
       throw new UsageException("--compare goes with --model: it draws a second model beside the first");
     }
+    if (run.limit() != null && source.model == null) {
+      throw new UsageException("--limit goes with --model and --input: it draws a subset of the corpus's texts");
+    }
     Path perTextTarget = perText == null ? null
         : Outputs.file(spec, perText, "--per-text", output.parents, ins.toArray(Outputs.In[]::new));
     CorpusParams params;
     try {
-      params = measure.params(spec).withStandardize(standardize);
+      params = measure.params(spec);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
@@ -159,7 +153,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (source.model != null) {
       Corpus corpus = readCorpus(source.model);
       List<String> texts = corpus.texts();
-      List<String> models = compare == null ? List.of(source.model.model) : List.of(source.model.model, compare);
+      List<String> models = run.models(source.model.model);
       Map<String, String> args = CorpusCheckpoint.args(String.join(",", models), texts, source.model.truncate, params,
           dev.tokendyn.model.ExtractOptions.defaults().batchSize());
       try {
@@ -283,9 +277,9 @@ final class AnalyzeCommand implements Callable<Integer> {
       throw new UsageException("--input " + m.input + " holds no texts" + (corpus.blank() > 0 ? " (" + corpus.blank()
           + " blank lines)" : "") + "; give at least one non-blank text");
     }
-    if (m.limit != null) {
+    if (run.limit() != null) {
       try {
-        corpus = corpus.subset(m.limit, measure.seed);
+        corpus = corpus.subset(run.limit(), measure.seed);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
       }

@@ -36,6 +36,15 @@ public final class CorpusOptions {
   @Option(names = "--no-transport", description = "Skip the optimal transport between layers (faster).")
   boolean noTransport;
 
+  @Option(names = "--standardize", description = "Standardise each dimension over the corpus before measuring (runs"
+      + " the model twice).")
+  boolean standardize;
+
+  /** The seed of the sample, the bootstrap, the sliced directions and the subset. */
+  public long seed() {
+    return seed;
+  }
+
   /**
    * The parameters these options give.
    *
@@ -47,7 +56,8 @@ public final class CorpusOptions {
       return CorpusParams.defaults()
           .withText(new TextParams(special == Special.DROP, threshold, rotationComponents, !noTransport))
           .withPooledSample(pooledSample).withSeed(seed).withResamples(bootstrap)
-          .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"));
+          .withRequireRotation(spec.commandLine().getParseResult().hasMatchedOption("--rotation-components"))
+          .withStandardize(standardize);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }

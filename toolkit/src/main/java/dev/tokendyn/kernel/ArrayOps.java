@@ -67,6 +67,31 @@ public final class ArrayOps {
     return s;
   }
 
+  /**
+   * Weighted sums of the defined entries: for k &lt; len where x[xo+k] is not NaN, s[k] += a * x[xo+k] and
+   * c[k] += a (a product then a sum, the same bits in the vector lanes and the tail). Modifies s and c.
+   */
+  public static void addDefined(double a, double[] x, int xo, double[] s, double[] c, int len) {
+    int k = 0;
+    if (len >= L) {
+      DoubleVector av = DoubleVector.broadcast(S, a);
+      int bound = S.loopBound(len);
+      for (; k < bound; k += L) {
+        DoubleVector v = DoubleVector.fromArray(S, x, xo + k);
+        var defined = v.compare(VectorOperators.EQ, v);
+        DoubleVector.fromArray(S, s, k).add(v.mul(av), defined).intoArray(s, k);
+        DoubleVector.fromArray(S, c, k).add(av, defined).intoArray(c, k);
+      }
+    }
+    for (; k < len; k++) {
+      double v = x[xo + k];
+      if (v == v) {
+        s[k] += a * v;
+        c[k] += a;
+      }
+    }
+  }
+
   /** sum_k (x[xo+k] - y[yo+k])^2, k < len. */
   public static double squaredDistance(double[] x, int xo, double[] y, int yo, int len) {
     int k = 0;

@@ -169,14 +169,16 @@ class CorpusAnalysisTest {
     CorpusPlan b = CorpusPlan.of(ids, special, true, 50, 10, 1);
     CorpusPlan c = CorpusPlan.of(ids, special, true, 50, 10, 2);
     assertThat(a.sampleSize()).isEqualTo(50);
-    assertThat(a.sampleRows()).isDeepEqualTo(b.sampleRows());
-    assertThat(a.sampleRows()).isNotEqualTo(c.sampleRows());
+    assertThat(a.sampleText()).isEqualTo(b.sampleText());
+    assertThat(a.samplePosition()).isEqualTo(b.samplePosition());
+    assertThat(a.samplePosition()).isNotEqualTo(c.samplePosition());
     int total = 0;
     for (int t = 0; t < texts.size(); t++) {
-      for (int row : a.sampleRows()[t]) {
+      assertThat(a.sampleOffset(t)).isEqualTo(total);
+      for (int row : a.sampleRows(t)) {
         assertThat(special.get(t)[row]).isFalse();
       }
-      total += a.sampleRows()[t].length;
+      total += a.sampleRows(t).length;
     }
     assertThat(total).isEqualTo(50);
     // the words: ids in at least two texts, never the special ones

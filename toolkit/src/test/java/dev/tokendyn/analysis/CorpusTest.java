@@ -67,4 +67,28 @@ class CorpusTest {
     }
     assertThat(c.subset(1000, 5)).isSameAs(c);
   }
+
+  /** The subset's indices against a Fisher-Yates shuffle of the whole index array, drawn the same way. */
+  @Test
+  void theChosenIndicesAreThoseOfAFullShuffle() {
+    for (int[] c : new int[][] {{50, 10, 5}, {1000, 999, 1}, {7, 1, 3}, {200, 64, 11}}) {
+      int n = c[0];
+      int limit = c[1];
+      int[] idx = new int[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = i;
+      }
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(c[2]);
+      for (int i = 0; i < limit; i++) {
+        int j = i + rng.nextInt(n - i);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+      }
+      int[] want = java.util.Arrays.copyOf(idx, limit);
+      java.util.Arrays.sort(want);
+      assertThat(Corpus.chosen(n, limit, c[2])).isEqualTo(want);
+    }
+    assertThat(Corpus.chosen(4, 9, 0)).containsExactly(0, 1, 2, 3);
+  }
 }

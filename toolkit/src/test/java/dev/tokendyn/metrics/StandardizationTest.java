@@ -55,4 +55,51 @@ class StandardizationTest {
     }
     assertThat(sq[4]).isCloseTo(0, within(1e-20)); // a constant dimension is only centred
   }
+
+  /** Moments of a corpus cut into consecutive ranges and merged in order: the same bits as one pass. */
+  @Test
+  void momentsMergedFromRangesAreThoseOfOnePassBitForBit() {
+    Random rng = new Random(345);
+    int d = 3;
+    List<TextSequence> texts = new ArrayList<>();
+    for (int t = 0; t < 37; t++) {
+      int n = 2 + rng.nextInt(6);
+      double[] p = new double[n * d];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = 1e3 * rng.nextGaussian() + rng.nextDouble() * 1e-3;
+      }
+      texts.add(new TextSequence(CloudSequence.ofLayers(List.of(TokenCloud.ofFlat(n, d, p))), null, new boolean[n]));
+    }
+    Standardization.Moments whole = new Standardization.Moments(false);
+    texts.forEach(whole::add);
+    Standardization one = whole.result();
+    double[] naive = new double[d];
+    int count = 0;
+    for (TextSequence t : texts) {
+      for (int i = 0; i < t.size(); i++) {
+        for (int k = 0; k < d; k++) {
+          naive[k] += t.layers().cloud(0).get(i, k);
+        }
+        count++;
+      }
+    }
+    for (int k = 0; k < d; k++) {
+      assertThat(one.mean()[0][k]).isCloseTo(naive[k] / count, within(1e-9));
+    }
+    for (int[] cuts : new int[][] {{0, 37}, {0, 1, 37}, {0, 5, 6, 19, 32, 37}, {0, 16, 32, 37}, {0, 3, 11, 12, 13, 37}}) {
+      Standardization.Moments merged = null;
+      for (int c = 0; c + 1 < cuts.length; c++) {
+        Standardization.Moments part = new Standardization.Moments(false, cuts[c]);
+        texts.subList(cuts[c], cuts[c + 1]).forEach(part::add);
+        if (merged == null) {
+          merged = part;
+        } else {
+          merged.merge(part);
+        }
+      }
+      Standardization z = merged.result();
+      assertThat(z.mean()[0]).as("cuts %s", java.util.Arrays.toString(cuts)).isEqualTo(one.mean()[0]);
+      assertThat(z.sd()[0]).as("cuts %s", java.util.Arrays.toString(cuts)).isEqualTo(one.sd()[0]);
+    }
+  }
 }

@@ -51,4 +51,67 @@ class SummaryTest {
     assertThat(a).isEqualTo(b);
     assertThat(Summary.of(v, Summary.Resamples.draw(50, 500, 43))).isNotEqualTo(a);
   }
+
+  /**
+   * The streamed bootstrap over rows against one summary per column with the draws held: the same draws,
+   * so the same mean, sd and counts bit for bit and an interval equal to rounding, with undefined values, a column of one defined value and one of none, rows split over blocks, and a
+   * number of resamples that is not a multiple of those drawn at a time.
+   */
+  @Test
+  void summariesOverRowsAreThoseOfEachColumnBitForBit() {
+    Random rng = new Random(345);
+    int texts = 97;
+    int width = 5;
+    int resamples = Summary.DRAWS_AT_A_TIME * 3 + 5;
+    double[][] columns = new double[width][texts];
+    for (int t = 0; t < texts; t++) {
+      columns[0][t] = rng.nextGaussian();
+      columns[1][t] = rng.nextInt(4) == 0 ? Double.NaN : 10 + rng.nextDouble();
+      columns[2][t] = t == 40 ? 3.5 : Double.NaN;
+      columns[3][t] = Double.NaN;
+      columns[4][t] = rng.nextInt(3) - 1e-3 * t;
+    }
+    int block = 10; // rows in blocks of 10 texts
+    double[][] blocks = new double[(texts + block - 1) / block][block * width];
+    for (int t = 0; t < texts; t++) {
+      for (int c = 0; c < width; c++) {
+        blocks[t / block][(t % block) * width + c] = columns[c][t];
+      }
+    }
+    Summary.Rows rows = new Summary.Rows() {
+      @Override
+      public int width() {
+        return width;
+      }
+
+      @Override
+      public double[] block(int text) {
+        return blocks[text / block];
+      }
+
+      @Override
+      public int start(int text) {
+        return (text % block) * width;
+      }
+    };
+    Summary[] got = Summary.ofRows(rows, texts, resamples, 17);
+    Summary.Resamples draws = Summary.Resamples.draw(texts, resamples, 17);
+    for (int c = 0; c < width; c++) {
+      Summary want = Summary.of(columns[c], draws);
+      assertThat(Double.valueOf(got[c].mean())).as("column %d", c).isEqualTo(Double.valueOf(want.mean()));
+      assertThat(Double.valueOf(got[c].sd())).as("column %d", c).isEqualTo(Double.valueOf(want.sd()));
+      assertThat(got[c].texts()).isEqualTo(want.texts());
+      assertThat(got[c].undefined()).isEqualTo(want.undefined());
+      if (Double.isNaN(want.ciLow())) {
+        assertThat(got[c].ciLow()).isNaN();
+        assertThat(got[c].ciHigh()).isNaN();
+      } else {
+        assertThat(got[c].ciLow()).isCloseTo(want.ciLow(), within(1e-13 * Math.abs(want.ciLow()) + 1e-300));
+        assertThat(got[c].ciHigh()).isCloseTo(want.ciHigh(), within(1e-13 * Math.abs(want.ciHigh()) + 1e-300));
+      }
+    }
+    assertThat(got[2].texts()).isEqualTo(1);
+    assertThat(got[3].undefined()).isEqualTo(texts);
+    assertThat(got[1].ciLow()).isLessThan(got[1].mean()).isGreaterThan(10);
+  }
 }
