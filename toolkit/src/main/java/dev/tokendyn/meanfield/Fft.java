@@ -139,18 +139,23 @@ final class Fft {
     java.util.Arrays.fill(bufRe, n, m, 0);
     java.util.Arrays.fill(bufIm, n, m, 0);
     inner.forward(bufRe, bufIm);
-    for (int k = 0; k < m; k++) {
-      double ar = bufRe[k];
-      double ai = bufIm[k];
-      bufRe[k] = ar * kernelRe[k] - ai * kernelIm[k];
-      bufIm[k] = ar * kernelIm[k] + ai * kernelRe[k];
-    }
+    multiply(bufRe, bufIm, kernelRe, kernelIm, m);
     inner.inverse(bufRe, bufIm);
     for (int k = 0; k < n; k++) {
       double yr = bufRe[k] * chirpRe[k] - bufIm[k] * chirpIm[k];
       double yi = bufRe[k] * chirpIm[k] + bufIm[k] * chirpRe[k];
       re[k] = yr;
       im[k] = -sign * yi;
+    }
+  }
+
+  /** (re + i im)[k] *= (kr + i ki)[k] for k &lt; len: a convolution's pointwise product in frequency space. */
+  static void multiply(double[] re, double[] im, double[] kr, double[] ki, int len) {
+    for (int k = 0; k < len; k++) {
+      double a = re[k];
+      double b = im[k];
+      re[k] = a * kr[k] - b * ki[k];
+      im[k] = a * ki[k] + b * kr[k];
     }
   }
 }

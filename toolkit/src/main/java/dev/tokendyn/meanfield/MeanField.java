@@ -117,12 +117,7 @@ public final class MeanField {
       System.arraycopy(rho, 0, re, 0, n);
       java.util.Arrays.fill(im, 0);
       fft.forward(re, im);
-      for (int m = 0; m < n; m++) {
-        double a = re[m];
-        double b = im[m];
-        re[m] = a * kr[m] - b * ki[m];
-        im[m] = a * ki[m] + b * kr[m];
-      }
+      Fft.multiply(re, im, kr, ki, n);
       fft.inverse(re, im);
       for (int i = 0; i < n; i++) {
         double num = re[i];
