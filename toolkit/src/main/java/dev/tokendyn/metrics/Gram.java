@@ -186,16 +186,6 @@ final class Gram {
     return Math.sqrt(Math.max(0, ot + shift));
   }
 
-  /** Whether some point is the zero vector. */
-  boolean hasZeroPoint() {
-    for (int i = 0; i < n; i++) {
-      if (!(inner[i * n + i] > 0)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The eigenvalues of C, descending: the squared singular values of the centred points, with those below
    * 4 n eps times the largest (rounding) set to 0.
