@@ -50,6 +50,12 @@ step_props.update({
     "pooled_sinkhorn_divergence": pooled_value("Debiased Sinkhorn divergence (Feydy et al. 2019) between the pooled samples, squared embedding units."),
     "pooled_sinkhorn_reg": pooled_value("Its entropic regularisation: sinkhorn_scale x the median squared distance."),
     "pooled_sliced": pooled_value("Sliced W2 between the pooled samples (POT's sliced_wasserstein_distance), embedding units."),
+    "sliced_all_tokens": {"type": "object", "additionalProperties": False,
+        "required": ["value", "scope", "tokens", "bins"],
+        "description": "Sliced W2 between layers l and l+1 over every measured token of the corpus, embedding units: each token projected on the same sliced_projections seeded directions as pooled_sliced, the projections binned as they stream past (at most `bins` dyadic bins per layer and direction, each narrower than 2/bins of the range), and each 1-D W2 taken between the binned distributions.",
+        "properties": {"value": {"type": ["number", "null"]}, "scope": {"const": "all_tokens"},
+                       "tokens": {"type": "integer", "minimum": 0, "description": "measured tokens per layer"},
+                       "bins": {"type": "integer", "minimum": 1}}},
 })
 seq_props["pooled_geodesic_ratio"] = pooled_value("geodesic_ratio of the pooled sample: sum_l W2(mu_l, mu_{l+1}) / W2(mu_0, mu_L), >= 1.")
 

@@ -9,6 +9,10 @@ import dev.tokendyn.metrics.RotationalShare;
 import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMeasures;
 import dev.tokendyn.metrics.TextMetric;
+import dev.tokendyn.transport.Cost;
+import dev.tokendyn.transport.CostMatrix;
+import dev.tokendyn.transport.ExactParams;
+import dev.tokendyn.transport.NetworkSimplex;
 import dev.tokendyn.transport.SinkhornDivergence;
 import dev.tokendyn.transport.SinkhornParams;
 import dev.tokendyn.transport.Transport;
@@ -35,6 +39,8 @@ import java.util.Map;
  *       Timkey and van Schijndel 2021);</li>
  *   <li>self-similarity (Ethayarajh 2019): for each of the most widespread words, the mean cosine between
  *       its occurrences in different texts, averaged over words;</li>
+ *   <li>on every measured token, streamed: the sliced W2 between consecutive layers, each token's
+ *       projections binned as they pass ({@link dev.tokendyn.metrics.StreamedSliced});</li>
  *   <li>on a seeded uniform sample of tokens ({@link CorpusPlan}): exact W2, the Sinkhorn divergence and
  *       the sliced W2 between consecutive layers, the rotational share of each step, the geodesic ratio,
  *       and the TwoNN intrinsic dimension with its decimation curve.</li>
@@ -131,7 +137,7 @@ public final class CorpusAnalysis {
 
   /** Distribution-level values of one step, on the pooled sample. */
   public record PooledTransition(double w2, double sinkhornDivergence, double sinkhornReg, double sliced,
-                                 RotationalShare.Result rotation) {}
+                                 RotationalShare.Result rotation, double slicedAllTokens) {}
 
   /**
    * The analysis.
@@ -200,11 +206,12 @@ public final class CorpusAnalysis {
   }
 
   /**
-   * The marginal error at which the pooled Sinkhorn divergences stop (POT's stopThr). It fixes the
-   * divergence to about seven significant digits, far below the sampling error of a pooled sample, at
-   * half the iterations of 1e-9.
+   * The marginal error at which the pooled Sinkhorn divergences stop (POT's stopThr). On MiniLM's layers
+   * at 4,000 sampled tokens it moves the divergence by under 1e-4 of its value against 1e-7, a hundredth
+   * of the sampling error of the sample, at a quarter of the time: below about 1e-6 the float kernel's
+   * rounding stalls the iterations and the solver finishes with Newton steps, which cost n^3.
    */
-  public static final double SINKHORN_STOP = 1e-7;
+  public static final double SINKHORN_STOP = 1e-5;
 
   /** A pooled layer's TwoNN estimate and its decimation curve. */
   private record Dimension(IntrinsicDimension.Estimate full, IntrinsicDimension.Decimation curve) {}
@@ -215,7 +222,7 @@ public final class CorpusAnalysis {
   public static final int PATH_TOKENS = 24;
 
   /** The version of the accumulator's saved state. */
-  static final int STATE_VERSION = 2;
+  static final int STATE_VERSION = 3;
 
   /**
    * Takes the texts one at a time, in index order, and keeps only what the result needs. A corpus split
@@ -252,6 +259,8 @@ public final class CorpusAnalysis {
     private double[][] histogram;
     private double[][] paths;
     private int pathTokens;
+    /** The sliced W2's projections of every measured token, per layer and direction; null without transport. */
+    private dev.tokendyn.metrics.StreamedSliced sliced;
 
     private final dev.tokendyn.metrics.Standardization standardization;
 
@@ -421,6 +430,9 @@ public final class CorpusAnalysis {
           sample[l][o + k] = (float) flat[rows[r] * d + k];
         }
       }
+      if (sliced != null) {
+        sliced.add(l, flat, flat.length / d, keep);
+      }
     }
 
     /**
@@ -456,6 +468,7 @@ public final class CorpusAnalysis {
         histogram = next.histogram;
         paths = next.paths;
         pathTokens = next.pathTokens;
+        sliced = next.sliced;
         table = next.table;
         tokens = next.tokens;
         kept = next.kept;
@@ -485,6 +498,9 @@ public final class CorpusAnalysis {
       }
       add(wordCount, next.wordCount);
       add(wordPairsWithin, next.wordPairsWithin);
+      if (sliced != null) {
+        sliced.merge(next.sliced);
+      }
       pathTokens += take;
       table.addAll(next.table);
       tokens += next.tokens;
@@ -518,6 +534,12 @@ public final class CorpusAnalysis {
       sample = new float[layers][plan.sampleSize() * d];
       histogram = new double[layers][HISTOGRAM_BINS];
       paths = new double[layers][PATH_TOKENS * d];
+      sliced = newSliced();
+    }
+
+    private dev.tokendyn.metrics.StreamedSliced newSliced() {
+      return params.text().transport()
+          ? new dev.tokendyn.metrics.StreamedSliced(layers, d, params.slicedProjections(), params.seed()) : null;
     }
 
     /**
@@ -554,6 +576,9 @@ public final class CorpusAnalysis {
         doubles(out, wordWithin[w]);
         out.writeDouble(wordCount[w]);
         out.writeDouble(wordPairsWithin[w]);
+      }
+      if (sliced != null) {
+        sliced.write(out);
       }
     }
 
@@ -667,6 +692,10 @@ public final class CorpusAnalysis {
         wordCount[w] = in.readDouble();
         wordPairsWithin[w] = in.readDouble();
       }
+      sliced = newSliced();
+      if (sliced != null) {
+        sliced.read(in);
+      }
       restoring = count;
     }
 
@@ -776,22 +805,18 @@ public final class CorpusAnalysis {
       boolean transport = params.text().transport() && size >= 2;
       PooledTransition[] transitions = new PooledTransition[Math.max(0, layers - 1)];
       double[] w2 = new double[Math.max(0, layers - 1)];
-      java.util.stream.IntStream.range(0, transitions.length).parallel().forEach(l -> {
-        RotationalShare.Result rot = size >= 2
-            ? RotationalShare.of(clouds[l], clouds[l + 1], params.text().rotationComponents())
-            : new RotationalShare.Result(Double.NaN, Double.NaN, 0, "the pooled sample is empty");
-        if (transport) {
-          w2[l] = Transport.w2(clouds[l], clouds[l + 1]);
-          double median = medianSquaredDistance(clouds[l], clouds[l + 1]);
-          double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
-          double div = new SinkhornDivergence(SinkhornParams.of(reg).withStopThr(SINKHORN_STOP))
-              .between(clouds[l], clouds[l + 1]).value();
-          double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
-          transitions[l] = new PooledTransition(w2[l], div, reg, sliced, rot);
-        } else {
-          transitions[l] = new PooledTransition(Double.NaN, Double.NaN, Double.NaN, Double.NaN, rot);
+      RotationalShare.Result[] rotations = new RotationalShare.Result[transitions.length];
+      java.util.stream.IntStream.range(0, transitions.length).parallel().forEach(l -> rotations[l] = size >= 2
+          ? RotationalShare.of(clouds[l], clouds[l + 1], params.text().rotationComponents())
+          : new RotationalShare.Result(Double.NaN, Double.NaN, 0, "the pooled sample is empty"));
+      double geodesic = Double.NaN;
+      if (transport) {
+        geodesic = pooledTransport(clouds, rotations, transitions, w2);
+      } else {
+        for (int l = 0; l < transitions.length; l++) {
+          transitions[l] = new PooledTransition(Double.NaN, Double.NaN, Double.NaN, Double.NaN, rotations[l], Double.NaN);
         }
-      });
+      }
       List<PooledLayer> pooled = new ArrayList<>();
       for (int l = 0; l < layers; l++) {
         double all = 0;
@@ -829,8 +854,6 @@ public final class CorpusAnalysis {
             words == 0 ? Double.NaN : self / words, words, id, dec, (int) total));
       }
       List<PooledTransition> steps = List.of(transitions);
-      double geodesic = transport && layers >= 2
-          ? GeodesicRatio.of(w2, Transport.w2(clouds[0], clouds[layers - 1])) : Double.NaN;
       double[][] density = new double[layers][HISTOGRAM_BINS];
       double[][] kept = new double[layers][];
       for (int l = 0; l < layers; l++) {
@@ -842,6 +865,75 @@ public final class CorpusAnalysis {
       }
       return new Result(name, params, List.copyOf(sites), positions.clone(), tokens, this.kept, table.asList(),
           summaries, List.copyOf(pooled), List.copyOf(steps), geodesic, size, density, kept, d);
+    }
+
+    /**
+     * The exact W2, Sinkhorn divergence and sliced W2 of every step on the pooled sample, and the geodesic
+     * ratio. Each cost matrix is computed once, as a parallel matrix product: a step's cross cost serves
+     * both its network simplex and its divergence, and a layer's self cost serves the divergences of the
+     * steps on either side of it. Steps run in order, each solve parallel inside, while the single-threaded
+     * network simplex of step l runs beside the divergence of step l + 1; at most three matrices of the
+     * sample's size are held at a time, plus the one the pending simplex reads.
+     */
+    private double pooledTransport(TokenCloud[] clouds, RotationalShare.Result[] rotations,
+                                   PooledTransition[] transitions, double[] w2) {
+      double[] a = clouds[0].normalizedWeights();
+      double[] b = clouds[0].normalizedWeights();
+      NetworkSimplex exact = new NetworkSimplex(ExactParams.defaults());
+      java.util.concurrent.ExecutorService simplex = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tokendyn-pooled-simplex");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        java.util.concurrent.Future<?> pending = null;
+        CostMatrix self = CostMatrix.between(Cost.SQEUCLIDEAN, clouds[0], clouds[0]).materialize();
+        for (int l = 0; l < transitions.length; l++) {
+          CostMatrix next = CostMatrix.between(Cost.SQEUCLIDEAN, clouds[l + 1], clouds[l + 1]).materialize();
+          CostMatrix cross = CostMatrix.between(Cost.SQEUCLIDEAN, clouds[l], clouds[l + 1]).materialize();
+          await(pending);
+          int step = l;
+          pending = simplex.submit(() -> w2[step] = Math.sqrt(Math.max(0, exact.solve(a, b, cross).value())));
+          double median = medianSquaredDistance(clouds[l], clouds[l + 1]);
+          double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
+          double div = new SinkhornDivergence(SinkhornParams.of(reg).withStopThr(SINKHORN_STOP))
+              .solve(a, b, cross, self, next).value();
+          double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
+          transitions[l] = new PooledTransition(Double.NaN, div, reg, sliced, rotations[l],
+              this.sliced.distance(l, l + 1));
+          self = next;
+        }
+        await(pending);
+        for (int l = 0; l < transitions.length; l++) {
+          PooledTransition t = transitions[l];
+          transitions[l] = new PooledTransition(w2[l], t.sinkhornDivergence(), t.sinkhornReg(), t.sliced(), t.rotation(),
+              t.slicedAllTokens());
+        }
+        if (transitions.length == 0) {
+          return Double.NaN;
+        }
+        double ends = transitions.length == 1 ? w2[0] : Transport.w2(clouds[0], clouds[clouds.length - 1]);
+        return GeodesicRatio.of(w2, ends);
+      } finally {
+        simplex.shutdownNow();
+      }
+    }
+
+    private static void await(java.util.concurrent.Future<?> f) {
+      if (f == null) {
+        return;
+      }
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while measuring the pooled sample", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
     }
 
     private static TokenCloud head(TokenCloud c, int n) {

@@ -154,6 +154,11 @@ public final class AnalysisReport {
         pooledValue(ms, "pooled_sinkhorn_divergence", q.sinkhornDivergence(), a.sampleSize());
         pooledValue(ms, "pooled_sinkhorn_reg", q.sinkhornReg(), a.sampleSize());
         pooledValue(ms, "pooled_sliced", q.sliced(), a.sampleSize());
+        ObjectNode all = ms.putObject("sliced_all_tokens");
+        number(all, "value", q.slicedAllTokens());
+        all.put("scope", "all_tokens");
+        all.put("tokens", a.keptTokens());
+        all.put("bins", dev.tokendyn.metrics.DyadicHistogram.BINS);
       }
     }
     ObjectNode sp = m.putObject("spreading");

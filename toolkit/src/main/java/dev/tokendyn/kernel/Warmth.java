@@ -24,6 +24,10 @@ public final class Warmth {
   private static final AtomicLong SCALAR_WORK = new AtomicLong();
   /** A choice made for the calling thread by the tests, which compare the two paths bit for bit. */
   private static final ThreadLocal<Boolean> FORCED = new ThreadLocal<>();
+  /** Whether any thread was ever forced: until then {@link #cold} skips the thread-local lookup. */
+  private static volatile boolean forcing;
+  /** Whether the budget is spent: from then on {@link #cold} is one volatile read. */
+  private static volatile boolean warm;
 
   private Warmth() {}
 
@@ -32,11 +36,20 @@ public final class Warmth {
    * should. Thread-safe.
    */
   public static boolean cold(long work) {
-    Boolean forced = FORCED.get();
-    if (forced != null) {
-      return forced;
+    if (forcing) {
+      Boolean forced = FORCED.get();
+      if (forced != null) {
+        return forced;
+      }
     }
-    return SCALAR_WORK.get() < BUDGET && SCALAR_WORK.getAndAdd(work) < BUDGET;
+    if (warm) {
+      return false;
+    }
+    if (SCALAR_WORK.get() < BUDGET && SCALAR_WORK.getAndAdd(work) < BUDGET) {
+      return true;
+    }
+    warm = true;
+    return false;
   }
 
   /**
@@ -45,6 +58,7 @@ public final class Warmth {
    */
   public static void endColdStart() {
     SCALAR_WORK.accumulateAndGet(BUDGET, Math::max);
+    warm = true;
   }
 
   /** Makes {@link #cold} answer {@code cold} on this thread, or as the counter says again for null; for tests. */
@@ -52,6 +66,7 @@ public final class Warmth {
     if (cold == null) {
       FORCED.remove();
     } else {
+      forcing = true;
       FORCED.set(cold);
     }
   }

@@ -31,6 +31,11 @@ public final class SlicedWasserstein implements CloudDistance {
     return params;
   }
 
+  /** The {@code count} unit directions in R^d, row-major, that this estimator draws for {@code seed}. */
+  public static double[] directions(int d, int count, long seed) {
+    return Slices.directions(d, count, seed);
+  }
+
   @Override
   public SlicedResult between(TokenCloud x, TokenCloud y) {
     return solve(x, y, x.normalizedWeights(), y.normalizedWeights());

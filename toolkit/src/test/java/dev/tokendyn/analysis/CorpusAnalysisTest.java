@@ -161,6 +161,32 @@ class CorpusAnalysisTest {
   }
 
   @Test
+  void theAllTokenSlicedW2MatchesTheSlicedDistanceOverEveryMeasuredToken() {
+    List<TextSequence> texts = corpus(120, new Random(77));
+    CorpusParams params = CorpusParams.defaults().withPooledSample(40).withSeed(5);
+    CorpusAnalysis.Result r = CorpusAnalysis.of("t", texts, params);
+    int d = texts.get(0).layers().cloud(0).dimension();
+    for (int l = 0; l + 1 < 3; l++) {
+      List<double[]> x = new ArrayList<>();
+      List<double[]> y = new ArrayList<>();
+      for (TextSequence t : texts) {
+        for (int i = 0; i < t.special().length; i++) {
+          if (!t.special()[i]) {
+            x.add(t.layers().cloud(l).point(i));
+            y.add(t.layers().cloud(l + 1).point(i));
+          }
+        }
+      }
+      double[] xf = x.stream().flatMapToDouble(Arrays::stream).toArray();
+      double[] yf = y.stream().flatMapToDouble(Arrays::stream).toArray();
+      double exact = dev.tokendyn.transport.Transport.sliced(TokenCloud.ofFlat(x.size(), d, xf),
+          TokenCloud.ofFlat(y.size(), d, yf), params.slicedProjections(), params.seed());
+      assertThat(r.keptTokens()).isEqualTo(x.size());
+      assertThat(r.transitions().get(l).slicedAllTokens()).isCloseTo(exact, within(3e-3 * exact));
+    }
+  }
+
+  @Test
   void thePooledSampleIsSeededAndLeavesOutSpecialTokens() {
     List<TextSequence> texts = corpus(30, new Random(345));
     List<long[]> ids = texts.stream().map(TextSequence::tokenIds).toList();
