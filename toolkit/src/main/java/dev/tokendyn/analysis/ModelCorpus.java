@@ -26,6 +26,9 @@ import java.util.function.IntConsumer;
  * }</pre>
  */
 public final class ModelCorpus {
+  /** From this many texts on, a run ends the kernels' cold start before its first text. */
+  static final int LONG_RUN_TEXTS = 256;
+
   private ModelCorpus() {}
 
   /** The analysis and the model's facts for the report. */
@@ -81,6 +84,11 @@ public final class ModelCorpus {
         special.add(t.special());
       }
       CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
+      if (plan.texts() >= LONG_RUN_TEXTS) {
+        // a corpus this size spends far more than the cold-start budget in the vector kernels: their
+        // warm-up pays from the start, and the scalar twins would only add seconds of slower loops
+        dev.tokendyn.kernel.Warmth.endColdStart();
+      }
       dev.tokendyn.metrics.Standardization z = null;
       if (params.standardize()) {
         // a first pass for the moments of each dimension over the corpus

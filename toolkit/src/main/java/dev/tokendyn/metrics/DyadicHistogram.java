@@ -29,6 +29,10 @@ public final class DyadicHistogram {
   private long end;
   private long[] counts = new long[BINS];
   private long total;
+  /** 2^-e, by which a value is scaled to its bin index (exactly: a power of two). */
+  private double scale = Math.scalb(1.0, -FINEST);
+  /** 2^(e + 60): values this large in magnitude need coarser bins for their index to fit a long. */
+  private double limit = Math.scalb(1.0, FINEST + 60);
 
   /** The number of values added. */
   public long count() {
@@ -49,11 +53,13 @@ public final class DyadicHistogram {
     if (!Double.isFinite(x)) {
       throw new IllegalArgumentException("a histogram value must be finite, found " + x);
     }
-    int up = 0;
-    while (Math.abs(x) >= Math.scalb(1.0, exponent + up + 60)) {
-      up++;
+    if (Math.abs(x) >= limit) {
+      int up = 0;
+      while (Math.abs(x) >= Math.scalb(1.0, exponent + up + 60)) {
+        up++;
+      }
+      coarsen(up);
     }
-    coarsen(up);
     long i = index(x);
     if (total == 0) {
       start = i;
@@ -62,9 +68,14 @@ public final class DyadicHistogram {
       total = 1;
       return;
     }
+    if (i >= start && i <= end) {
+      counts[(int) (i - start)]++;
+      total++;
+      return;
+    }
     long lo = Math.min(start, i);
     long hi = Math.max(end, i);
-    up = 0;
+    int up = 0;
     while ((hi >> up) - (lo >> up) >= BINS) {
       up++;
     }
@@ -115,7 +126,7 @@ public final class DyadicHistogram {
   /** An independent copy. */
   public DyadicHistogram copy() {
     DyadicHistogram h = new DyadicHistogram();
-    h.exponent = exponent;
+    h.setExponent(exponent);
     h.start = start;
     h.end = end;
     h.counts = counts.clone();
@@ -170,9 +181,10 @@ public final class DyadicHistogram {
     }
     out.writeLong(start);
     out.writeLong(end);
-    for (long i = start; i <= end; i++) {
-      out.writeLong(counts[(int) (i - start)]);
-    }
+    int n = (int) (end - start + 1);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n * Long.BYTES);
+    b.asLongBuffer().put(counts, 0, n);
+    out.write(b.array());
   }
 
   /**
@@ -182,11 +194,12 @@ public final class DyadicHistogram {
    */
   public static DyadicHistogram read(DataInputStream in) throws IOException {
     DyadicHistogram h = new DyadicHistogram();
-    h.exponent = in.readInt();
+    int e = in.readInt();
     h.total = in.readLong();
-    if (h.exponent < FINEST || h.exponent > 2000 || h.total < 0) {
-      throw new IOException("not a histogram: exponent " + h.exponent + ", count " + h.total);
+    if (e < FINEST || e > 1000 || h.total < 0) {
+      throw new IOException("not a histogram: exponent " + e + ", count " + h.total);
     }
+    h.setExponent(e);
     if (h.total == 0) {
       return h;
     }
@@ -195,11 +208,16 @@ public final class DyadicHistogram {
     if (h.end < h.start || h.end - h.start >= BINS) {
       throw new IOException("not a histogram: bins " + h.start + " to " + h.end);
     }
+    int n = (int) (h.end - h.start + 1);
+    byte[] bytes = new byte[n * Long.BYTES];
+    in.readFully(bytes);
+    java.nio.ByteBuffer.wrap(bytes).asLongBuffer().get(h.counts, 0, n);
     long sum = 0;
-    for (long i = h.start; i <= h.end; i++) {
-      long c = in.readLong();
-      h.counts[(int) (i - h.start)] = c;
-      sum += c;
+    for (int k = 0; k < n; k++) {
+      if (h.counts[k] < 0) {
+        throw new IOException("not a histogram: a negative count");
+      }
+      sum += h.counts[k];
     }
     if (sum != h.total) {
       throw new IOException("not a histogram: counts sum to " + sum + ", not " + h.total);
@@ -208,11 +226,17 @@ public final class DyadicHistogram {
   }
 
   private long index(double x) {
-    return (long) Math.floor(Math.scalb(x, -exponent));
+    return (long) Math.floor(x * scale);
+  }
+
+  private void setExponent(int e) {
+    exponent = e;
+    scale = Math.scalb(1.0, -e);
+    limit = Math.scalb(1.0, e + 60);
   }
 
   private void take(DyadicHistogram o) {
-    exponent = o.exponent;
+    setExponent(o.exponent);
     start = o.start;
     end = o.end;
     counts = o.counts;
@@ -234,7 +258,7 @@ public final class DyadicHistogram {
     if (levels == 0) {
       return;
     }
-    exponent += levels;
+    setExponent(exponent + levels);
     if (total == 0) {
       return;
     }

@@ -60,9 +60,11 @@ public final class StreamedSliced {
     }
     double[] p = MatrixProduct.timesTransposedPacked(flat, rows, panel, directions, d);
     DyadicHistogram[] row = histograms[layer];
-    for (int j : keep) {
-      for (int k = 0; k < directions; k++) {
-        row[k].add(p[j * directions + k]);
+    // direction by direction, so that one histogram's counts stay in cache over the text's tokens
+    for (int k = 0; k < directions; k++) {
+      DyadicHistogram h = row[k];
+      for (int j : keep) {
+        h.add(p[j * directions + k]);
       }
     }
   }
