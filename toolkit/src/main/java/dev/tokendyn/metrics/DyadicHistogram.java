@@ -16,7 +16,8 @@ import java.util.Arrays;
  * The 1-D squared Wasserstein distance between two histograms ({@link #w2Squared}) treats each bin's mass as
  * spread uniformly over the bin, which moves every quantile by less than a bin width.
  */
-public final class DyadicHistogram {
+public final class DyadicHistogram implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** The most bins the values may span. */
   public static final int BINS = 1024;
   /** The finest exponent: bins of 2^-40, so that a value's index stays far inside a long up to |x| = 2^20. */

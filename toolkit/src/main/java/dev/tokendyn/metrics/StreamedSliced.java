@@ -18,7 +18,8 @@ import java.io.IOException;
  * between the histograms, whose bins are narrower than 2/{@link DyadicHistogram#BINS} of the range of the
  * projections.
  */
-public final class StreamedSliced {
+public final class StreamedSliced implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int layers;
   private final int d;
   private final int directions;

@@ -299,15 +299,21 @@ public final class Extractor implements AutoCloseable {
       throw new IllegalArgumentException("block " + hooks.editBlock() + " does not exist: " + info.name()
           + " has blocks 0.." + (cfg.layers() - 1));
     }
-    List<Tokens> all = new ArrayList<>(texts.size());
+    // every text is tokenised, and so checked, before the model runs, so that a bad one fails at once; the
+    // tokens (with their strings, a few KB a text) are then made again batch by batch rather than kept for
+    // the whole corpus, so that memory does not grow with the number of texts
     for (int i = 0; i < texts.size(); i++) {
-      all.add(tokenize(i, texts.get(i), options.truncate()));
+      tokenize(i, texts.get(i), options.truncate());
     }
-    for (int start = 0; start < all.size(); start += options.batchSize()) {
-      int end = Math.min(all.size(), start + options.batchSize());
+    for (int start = 0; start < texts.size(); start += options.batchSize()) {
+      int end = Math.min(texts.size(), start + options.batchSize());
+      List<Tokens> part = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        part.add(tokenize(i, texts.get(i), options.truncate()));
+      }
       Plan plan = new Plan(keepHidden, keepAttention, keepSite, lnFinal, hooks.edit() == null ? -1 : hooks.editBlock(),
           hooks.edit(), start);
-      List<HookedText> done = run(texts.subList(start, end), all.subList(start, end), kept, plan, sites);
+      List<HookedText> done = run(texts.subList(start, end), part, kept, plan, sites);
       for (int b = 0; b < done.size(); b++) {
         sink.accept(start + b, done.get(b));
       }

@@ -187,6 +187,28 @@ class CorpusAnalysisTest {
   }
 
   @Test
+  void anAccumulatorSurvivesJavaSerializationAsSparkShipsIt() throws Exception {
+    List<TextSequence> texts = corpus(12, new Random(3));
+    CorpusParams params = CorpusParams.defaults().withPooledSample(30).withSeed(2);
+    List<long[]> ids = texts.stream().map(TextSequence::tokenIds).toList();
+    List<boolean[]> special = texts.stream().map(TextSequence::special).toList();
+    CorpusPlan plan = CorpusAnalysis.plan(ids, special, params);
+    CorpusAnalysis.Accumulator acc = new CorpusAnalysis.Accumulator("t", plan, params);
+    for (int i = 0; i < texts.size(); i++) {
+      acc.accept(i, texts.get(i));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(acc);
+    }
+    CorpusAnalysis.Accumulator back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (CorpusAnalysis.Accumulator) in.readObject();
+    }
+    assertThat(back.finish().transitions()).isEqualTo(acc.finish().transitions());
+  }
+
+  @Test
   void thePooledSampleIsSeededAndLeavesOutSpecialTokens() {
     List<TextSequence> texts = corpus(30, new Random(345));
     List<long[]> ids = texts.stream().map(TextSequence::tokenIds).toList();
