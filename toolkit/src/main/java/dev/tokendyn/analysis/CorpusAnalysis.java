@@ -877,8 +877,8 @@ public final class CorpusAnalysis {
      */
     private double pooledTransport(TokenCloud[] clouds, RotationalShare.Result[] rotations,
                                    PooledTransition[] transitions, double[] w2) {
-      double[] a = clouds[0].normalizedWeights();
-      double[] b = clouds[0].normalizedWeights();
+      // every layer's sample holds the same tokens, each of the same weight
+      double[] w = clouds[0].normalizedWeights();
       NetworkSimplex exact = new NetworkSimplex(ExactParams.defaults());
       java.util.concurrent.ExecutorService simplex = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tokendyn-pooled-simplex");
@@ -893,11 +893,11 @@ public final class CorpusAnalysis {
           CostMatrix cross = CostMatrix.between(Cost.SQEUCLIDEAN, clouds[l], clouds[l + 1]).materialize();
           await(pending);
           int step = l;
-          pending = simplex.submit(() -> w2[step] = Math.sqrt(Math.max(0, exact.solve(a, b, cross).value())));
+          pending = simplex.submit(() -> w2[step] = Math.sqrt(Math.max(0, exact.solve(w, w, cross).value())));
           double median = medianSquaredDistance(clouds[l], clouds[l + 1]);
           double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
           double div = new SinkhornDivergence(SinkhornParams.of(reg).withStopThr(SINKHORN_STOP))
-              .solve(a, b, cross, self, next).value();
+              .solve(w, w, cross, self, next).value();
           double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
           transitions[l] = new PooledTransition(Double.NaN, div, reg, sliced, rotations[l],
               this.sliced.distance(l, l + 1));
