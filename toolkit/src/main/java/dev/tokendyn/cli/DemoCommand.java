@@ -8,6 +8,7 @@ import dev.tokendyn.analysis.ModelSequences;
 import dev.tokendyn.cloud.AtomicFiles;
 import dev.tokendyn.export.AnalysisReport;
 import dev.tokendyn.export.FitReport;
+import dev.tokendyn.export.ReferenceCheck;
 import dev.tokendyn.metrics.Summary;
 import dev.tokendyn.metrics.TextMetric;
 import java.io.IOException;
@@ -28,18 +29,33 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the main job with no arguments: analyze all-minilm-l6-v2 layer by layer over the sample texts that",
-      "ship with tokendyn, fit the idealised SA dynamics to the same model, write everything to results/demo/",
-      "(replacing an earlier demo) and print a summary table."})
+      "ship with tokendyn, fit the idealised SA dynamics to the same model, write everything to demo-output/",
+      "(replacing an earlier demo), print a summary table, and compare the numbers with the committed reference",
+      "results/demo/ (within a relative 1e-4 or the last printed digit). --refresh rewrites that reference instead."})
 final class DemoCommand implements Callable<Integer> {
   static final String MODEL = "all-minilm-l6-v2";
+  /**
+   * How close the demo's numbers must be to the reference's. The model's states are float32, whose last bits
+   * differ between processors (PyTorch's SIMD paths); a spread over 8 texts, or a difference of nearly equal
+   * means, turns that 6e-8 into a few 1e-6 relative (seen: 2.8e-6 between an Intel and an AMD processor).
+   */
+  static final double TOLERANCE = 1e-4;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @picocli.CommandLine.Mixin ThreadsOption threads;
 
-  @Option(names = "--out", description = "Output folder (default: results/demo in the tokendyn folder, which is"
+  @Option(names = "--out", description = "Output folder (default: demo-output in the tokendyn folder, which is"
       + " replaced when tokendyn wrote it).")
   Path out;
+
+  @Option(names = "--refresh", description = "Write the committed reference, results/demo in the tokendyn folder,"
+      + " instead of demo-output (after a change that moves the numbers on purpose).")
+  boolean refresh;
+
+  @Option(names = "--check", description = "Exit with code 1 when the numbers differ from the reference"
+      + " results/demo (default: report the difference and exit 0).")
+  boolean check;
 
   @Option(names = "--force", description = "Replace an existing --out folder that tokendyn wrote (it holds the marker"
       + " file .tokendyn and nothing else).")
@@ -49,8 +65,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = out != null ? out : defaultFolder();
-    // the default folder is the demo's own: an earlier demo there is replaced, as with --force
+    if (refresh && out != null) {
+      throw new UsageException("--refresh writes results/demo, the reference; give --refresh or --out, not both");
+    }
+    if (refresh && check) {
+      throw new UsageException("--check compares with results/demo, which --refresh rewrites; give one of them");
+    }
+    Path reference = home().resolve("results").resolve("demo");
+    Path dir = out != null ? out : refresh ? reference : home().resolve("demo-output");
+    // the default folders are the demo's own: an earlier demo there is replaced, as with --force
     boolean replace = out == null || force;
     Outputs.folder(spec, dir, "--out", replace, output.parents);
     PrintWriter o = spec.commandLine().getOut();
@@ -102,7 +125,29 @@ final class DemoCommand implements Callable<Integer> {
         fit.time().identifiable() ? String.format(Locale.ROOT, "%.4f", fit.time().atMinimum()) : "not identifiable",
         fit.residual(), fit.staticResidual(), 100 * fit.explained(), 100 * fit.ceiling());
     o.println("wrote " + dir);
-    return Main.OK;
+    return compareWithReference(o, dir, reference);
+  }
+
+  /** Compares what the demo wrote with the committed reference, when there is one and it is not the output. */
+  private int compareWithReference(PrintWriter o, Path dir, Path reference) throws IOException {
+    if (!java.nio.file.Files.isDirectory(reference)
+        || dir.toAbsolutePath().normalize().equals(reference.toAbsolutePath().normalize())) {
+      if (check) {
+        throw new UsageException("--check needs the reference folder " + reference + ", which is missing");
+      }
+      return Main.OK;
+    }
+    ReferenceCheck.Result r = ReferenceCheck.compare(dir, reference, TOLERANCE);
+    if (r.agrees()) {
+      o.printf(Locale.ROOT, "the same numbers as the reference %s: %d numbers in %d files, each within a relative"
+          + " 1e-4 or its last printed digit%n", reference, r.numbers(), r.files());
+      return Main.OK;
+    }
+    o.printf(Locale.ROOT, "differs from the reference %s (%d of %d files):%n", reference, r.differences().size(),
+        r.files());
+    r.differences().stream().limit(10).forEach(d -> o.println("  " + d));
+    o.println("if the change is meant, refresh the reference with ./tokendyn demo --refresh and commit it");
+    return check ? Main.FAILURE : Main.OK;
   }
 
   private static String fmt(double v) {
@@ -119,8 +164,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Path defaultFolder() {
+  private static Path home() {
     String home = System.getenv("TOKENDYN_HOME");
-    return (home != null ? Path.of(home) : Path.of("")).resolve("results").resolve("demo");
+    return home != null ? Path.of(home) : Path.of("");
   }
 }

@@ -166,4 +166,15 @@ class OutputSafetyTest {
       assertThat(Files.readString(mine.resolve("thesis.tex"))).isEqualTo("years of work");
     }
   }
+
+  @Test
+  void demoRefreshIsExclusiveWithOutAndCheck() {
+    CliRun a = CliRun.of("demo", "--refresh", "--out", tmp.resolve("x").toString());
+    assertThat(a.code()).isEqualTo(2);
+    assertThat(a.err()).contains("--refresh").contains("--out");
+    CliRun b = CliRun.of("demo", "--refresh", "--check");
+    assertThat(b.code()).isEqualTo(2);
+    assertThat(b.err()).contains("--check");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
 }
