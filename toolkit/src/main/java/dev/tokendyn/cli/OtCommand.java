@@ -148,6 +148,7 @@ public final class OtCommand implements Callable<Integer> {
         throw new UsageException("--plan is available for --method emd and sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
+      notStdout(plan, "--plan", "PLAN.json or PLAN.npy");
       planTarget = Outputs.file(spec, plan, "--plan", output.parents, inputs());
     }
     if (potentials != null) {
@@ -155,10 +156,8 @@ public final class OtCommand implements Callable<Integer> {
         throw new UsageException("--potentials is available for --method sinkhorn, not "
             + method.name().toLowerCase(Locale.ROOT));
       }
+      notStdout(potentials, "--potentials", "FG.json");
       potentialsTarget = Outputs.file(spec, potentials, "--potentials", output.parents, inputs());
-      if (plan != null && Outputs.isStdout(plan) && Outputs.isStdout(potentials)) {
-        throw new UsageException("--plan and --potentials cannot both go to standard output; give one a file name");
-      }
     }
     if (method == Method.SLICED && cost == Cost.EUCLIDEAN) {
       throw new UsageException("--method sliced takes --cost sqeuclidean (sliced W2) or geodesic (spherical sliced W2),"
@@ -435,6 +434,15 @@ public final class OtCommand implements Callable<Integer> {
     json.put("regularized_value", r.regularizedValue());
     json.put("marginal_error", r.marginalError());
     json.put("tol", stopThr);
+  }
+
+  /** Standard output carries the result JSON; a second document there would make it unreadable. */
+  private static void notStdout(Path file, String option, String example) {
+    String f = file.toString();
+    if (Outputs.isStdout(file) || f.equals("/dev/stdout") || f.equals("/dev/fd/1") || f.equals("/proc/self/fd/1")) {
+      throw new UsageException(option + " cannot be standard output, which carries ot's result JSON; give a file"
+          + " such as " + example);
+    }
   }
 
   private void writePlanFiles(TransportResult result, CostMatrix cm, int n, int m) throws IOException {

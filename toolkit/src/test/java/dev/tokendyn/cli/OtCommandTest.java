@@ -273,6 +273,11 @@ class OtCommandTest {
     expectUsage(ot("--source", a, "--target", b, "--method", "sliced", "--plan", plan.toString()), "--plan");
     expectUsage(ot("--source", a, "--target", b, "--method", "wasserstein"), "wasserstein");
     expectUsage(ot("--source", a, "--target", b, "--max-iter", "0"), "--max-iter must be >= 1");
+    // standard output carries the result; a plan there would be a second JSON document in it
+    expectUsage(ot("--source", a, "--target", b, "--plan", "-"), "--plan cannot be standard output", "PLAN.json");
+    expectUsage(ot("--source", a, "--target", b, "--plan", "/dev/stdout"), "--plan cannot be standard output");
+    expectUsage(ot("--source", a, "--target", b, "--method", "sinkhorn", "--reg", "1", "--potentials", "-"),
+        "--potentials cannot be standard output");
     assertThat(plan).doesNotExist();
   }
 
