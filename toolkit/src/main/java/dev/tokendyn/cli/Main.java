@@ -35,6 +35,11 @@ public final class Main implements Runnable {
 
   /** Success. */
   public static final int OK = 0;
+  /**
+   * An environment variable: when set, a command line is parsed (the command, every option and its value's
+   * type) and nothing runs. The test of the README's commands uses it for those that take hours.
+   */
+  public static final String PARSE_ONLY = "TOKENDYN_PARSE_ONLY";
   /** A failure while running. */
   public static final int FAILURE = 1;
   /** A usage error: a bad option, value or input file. */
@@ -160,6 +165,14 @@ public final class Main implements Runnable {
         || t instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     // a command with --threads runs inside a pool of that many threads
     cl.setExecutionStrategy(parsed -> {
+      if (System.getenv(PARSE_ONLY) != null && !parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+        // the README's commands that run for hours are checked this far in CI: the command and its options parse
+        CommandLine leaf = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+        leaf.getErr().println(name + " " + leaf.getCommandName() + ": the command line parses (" + PARSE_ONLY
+            + " is set, so nothing ran)");
+        leaf.getErr().flush();
+        return OK;
+      }
       ThreadsOption t = ThreadsOption.of(parsed);
       return t == null ? new CommandLine.RunLast().execute(parsed) : t.execute(parsed);
     });
