@@ -25,6 +25,15 @@ public final class StreamedSliced implements java.io.Serializable {
   private final int directions;
   private final double[] panel;
   private final DyadicHistogram[][] histograms;
+  /**
+   * Projections not yet in the histograms, per layer and direction: they are added a few thousand at a time,
+   * so that each histogram's counts are in cache for many values instead of a text's few (the state does not
+   * depend on when they are added). Flushed before anything reads or writes the counts.
+   */
+  private transient double[][][] pending;
+  private transient int[] fill;
+  /** Tokens a layer's pending buffer holds before it is added. */
+  static final int PENDING = 2048;
 
   /**
    * @param layers layers to track, at least 1
@@ -60,14 +69,51 @@ public final class StreamedSliced implements java.io.Serializable {
       return;
     }
     double[] p = MatrixProduct.timesTransposedPacked(flat, rows, panel, directions, d);
-    DyadicHistogram[] row = histograms[layer];
-    // direction by direction, so that one histogram's counts stay in cache over the text's tokens
-    for (int k = 0; k < directions; k++) {
-      DyadicHistogram h = row[k];
-      for (int j : keep) {
-        h.add(p[j * directions + k]);
+    if (pending == null) {
+      pending = new double[layers][][];
+      fill = new int[layers];
+    }
+    if (pending[layer] == null) {
+      pending[layer] = new double[directions][PENDING];
+    }
+    double[][] buf = pending[layer];
+    int at = 0;
+    while (at < keep.length) {
+      int take = Math.min(keep.length - at, PENDING - fill[layer]);
+      int f = fill[layer];
+      for (int t = 0; t < take; t++) {
+        int o = keep[at + t] * directions;
+        for (int k = 0; k < directions; k++) {
+          buf[k][f + t] = p[o + k];
+        }
+      }
+      fill[layer] += take;
+      at += take;
+      if (fill[layer] == PENDING) {
+        flush(layer);
       }
     }
+  }
+
+  private void flush(int layer) {
+    if (fill == null || fill[layer] == 0) {
+      return;
+    }
+    for (int k = 0; k < directions; k++) {
+      histograms[layer][k].addAll(pending[layer][k], 0, fill[layer]);
+    }
+    fill[layer] = 0;
+  }
+
+  private void flush() {
+    for (int l = 0; l < layers; l++) {
+      flush(l);
+    }
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+    flush();
+    out.defaultWriteObject();
   }
 
   /** Adds everything {@code other} holds; it must track the same layers and directions. */
@@ -76,6 +122,8 @@ public final class StreamedSliced implements java.io.Serializable {
       throw new IllegalArgumentException("sliced sketches of different shapes: " + layers + "x" + directions
           + " in d=" + d + " and " + other.layers + "x" + other.directions + " in d=" + other.d);
     }
+    flush();
+    other.flush();
     for (int l = 0; l < layers; l++) {
       for (int k = 0; k < directions; k++) {
         histograms[l][k].merge(other.histograms[l][k]);
@@ -85,11 +133,14 @@ public final class StreamedSliced implements java.io.Serializable {
 
   /** Tokens added to a layer. */
   public long count(int layer) {
+    flush(layer);
     return histograms[layer][0].count();
   }
 
   /** The sliced W2 between layers l and m over all their tokens; NaN when either is empty. */
   public double distance(int l, int m) {
+    flush(l);
+    flush(m);
     if (count(l) == 0 || count(m) == 0) {
       return Double.NaN;
     }
@@ -102,6 +153,7 @@ public final class StreamedSliced implements java.io.Serializable {
 
   /** Writes the counts; {@link #read} into a sketch of the same shape restores them exactly. */
   public void write(DataOutputStream out) throws IOException {
+    flush();
     for (DyadicHistogram[] row : histograms) {
       for (DyadicHistogram h : row) {
         h.write(out);
@@ -111,6 +163,9 @@ public final class StreamedSliced implements java.io.Serializable {
 
   /** Replaces the counts with what {@link #write} wrote. */
   public void read(DataInputStream in) throws IOException {
+    if (fill != null) {
+      java.util.Arrays.fill(fill, 0);
+    }
     for (DyadicHistogram[] row : histograms) {
       for (int k = 0; k < directions; k++) {
         row[k] = DyadicHistogram.read(in);

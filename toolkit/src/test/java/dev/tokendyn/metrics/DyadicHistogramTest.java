@@ -133,6 +133,33 @@ class DyadicHistogramTest {
   }
 
   @Test
+  void addingInBatchesGivesTheStateOfAddingOneByOne() throws IOException {
+    SplittableRandom r = new SplittableRandom(17);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + r.nextInt(3000);
+      double[] x = new double[n];
+      double sd = Math.scalb(1.0, r.nextInt(-20, 20));
+      for (int i = 0; i < n; i++) {
+        // a drift and an occasional outlier, so that batches widen the range and coarsen the bins
+        x[i] = sd * (r.nextGaussian() + i * 1e-3) + (r.nextInt(200) == 0 ? sd * 1e4 * r.nextGaussian() : 0);
+      }
+      if (trial % 10 == 3) {
+        Arrays.fill(x, 0.25 * sd); // all equal
+      }
+      DyadicHistogram batched = new DyadicHistogram();
+      for (int at = 0; at < n; ) {
+        int to = Math.min(n, at + 1 + r.nextInt(700));
+        batched.addAll(x, at, to);
+        at = to;
+      }
+      assertArrayEquals(bytes(of(x)), bytes(batched), "trial " + trial);
+      assertEquals(n, batched.count());
+    }
+    DyadicHistogram h = new DyadicHistogram();
+    assertThrows(IllegalArgumentException.class, () -> h.addAll(new double[] {1, 2, Double.NaN, 4}, 0, 4));
+  }
+
+  @Test
   void badInputIsRefused() {
     DyadicHistogram h = new DyadicHistogram();
     assertThrows(IllegalArgumentException.class, () -> h.add(Double.NaN));
