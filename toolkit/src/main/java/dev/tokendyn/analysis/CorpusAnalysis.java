@@ -903,6 +903,9 @@ public final class CorpusAnalysis {
               this.sliced.distance(l, l + 1));
           self = next;
         }
+        self = null;
+        // the first layer to the last, for the geodesic ratio, while the last step's simplex runs
+        double ends = transitions.length < 2 ? Double.NaN : Transport.w2(clouds[0], clouds[clouds.length - 1]);
         await(pending);
         for (int l = 0; l < transitions.length; l++) {
           PooledTransition t = transitions[l];
@@ -912,8 +915,7 @@ public final class CorpusAnalysis {
         if (transitions.length == 0) {
           return Double.NaN;
         }
-        double ends = transitions.length == 1 ? w2[0] : Transport.w2(clouds[0], clouds[clouds.length - 1]);
-        return GeodesicRatio.of(w2, ends);
+        return GeodesicRatio.of(w2, transitions.length == 1 ? w2[0] : ends);
       } finally {
         simplex.shutdownNow();
       }
