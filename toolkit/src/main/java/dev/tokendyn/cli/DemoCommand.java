@@ -73,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path reference = home().resolve("results").resolve("demo");
     Path dir = out != null ? out : refresh ? reference : home().resolve("demo-output");
+    if (check && (!java.nio.file.Files.isDirectory(reference) || same(dir, reference))) {
+      throw new UsageException(same(dir, reference) ? "--check compares with " + reference + ", which --out would"
+          + " replace; give another --out" : "--check needs the reference folder " + reference + ", which is missing");
+    }
     // the default folders are the demo's own: an earlier demo there is replaced, as with --force
     boolean replace = out == null || force;
     Outputs.folder(spec, dir, "--out", replace, output.parents);
@@ -130,12 +134,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Compares what the demo wrote with the committed reference, when there is one and it is not the output. */
   private int compareWithReference(PrintWriter o, Path dir, Path reference) throws IOException {
-    if (!java.nio.file.Files.isDirectory(reference)
-        || dir.toAbsolutePath().normalize().equals(reference.toAbsolutePath().normalize())) {
-      if (check) {
-        throw new UsageException("--check needs the reference folder " + reference + ", which is missing");
-      }
-      return Main.OK;
+    if (!java.nio.file.Files.isDirectory(reference) || same(dir, reference)) {
+      return Main.OK; // nothing to compare with (--check was refused before any work)
     }
     ReferenceCheck.Result r = ReferenceCheck.compare(dir, reference, TOLERANCE);
     if (r.agrees()) {
@@ -162,6 +162,10 @@ final class DemoCommand implements Callable<Integer> {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(s -> !s.isBlank())
           .map(String::strip).toList();
     }
+  }
+
+  private static boolean same(Path a, Path b) {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   private static Path home() {

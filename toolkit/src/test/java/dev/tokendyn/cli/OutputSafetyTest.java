@@ -176,5 +176,10 @@ class OutputSafetyTest {
     assertThat(b.code()).isEqualTo(2);
     assertThat(b.err()).contains("--check");
     assertThat(tmp.resolve("x")).doesNotExist();
+    // no reference beside an --out of one's own (the tests' tokendyn folder has no results/demo): refused up front
+    CliRun c = CliRun.of("demo", "--check", "--out", tmp.resolve("y").toString());
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err()).contains("--check needs the reference folder");
+    assertThat(tmp.resolve("y")).doesNotExist();
   }
 }
