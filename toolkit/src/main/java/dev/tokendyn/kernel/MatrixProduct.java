@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The dense product C = A B of row-major double matrices, A (rows x m) and B (m x cols), as a
  * register-blocked SIMD kernel: four rows of A by three vectors of B's row (4 x 24 doubles with AVX-512)
- * are held in twelve accumulators, each element of A is broadcast against the vectors of B, and the
- * loop over column strips is the outer one, so that a strip of B (m x 24 doubles) stays in the
- * first-level cache while every row of A passes over it.
+ * are held in twelve accumulators (two or one vectors for the last columns), each element of A is
+ * broadcast against the vectors of B, and the loop over column strips is the outer one, so that a strip
+ * of B (m x 24 doubles) stays in the first-level cache while every row of A passes over it.
  *
  * <p>Determinism: every entry is one chain of fused multiply-adds over k = 0 .. m-1 in order, started
  * from zero, c = fma(a_k, b_k, c), whatever the blocking, the thread split or the JIT state. So
@@ -44,6 +44,11 @@ public final class MatrixProduct {
     int col = 0;
     for (; col + 3 * L <= cols; col += 3 * L) {
       strip3(a, aOff, aStride, rows, m, b, bOff + col, bStride, c, cOff + col, cStride);
+    }
+    if (col + 2 * L <= cols) {
+      // two vectors left (d = 64 with AVX-512: 3 + 3 + 2): eight accumulators instead of two passes of four
+      strip2(a, aOff, aStride, rows, m, b, bOff + col, bStride, c, cOff + col, cStride);
+      col += 2 * L;
     }
     for (; col < cols; col += L) {
       VectorMask<Double> mask = col + L <= cols ? null : S.indexInRange(col, cols);
@@ -138,6 +143,68 @@ public final class MatrixProduct {
       s0.intoArray(c, o);
       s1.intoArray(c, o + l);
       s2.intoArray(c, o + 2 * l);
+    }
+  }
+
+  /** Columns [0, 2L) of the product, from B's column bo, into C's column co: four rows by two vectors. */
+  private static void strip2(double[] a, int aOff, int aStride, int rows, int m, double[] b, int bo,
+                             int bStride, double[] c, int co, int cStride) {
+    final int l = L;
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int a0 = aOff + r * aStride;
+      int a1 = a0 + aStride;
+      int a2 = a1 + aStride;
+      int a3 = a2 + aStride;
+      DoubleVector s00 = DoubleVector.zero(S);
+      DoubleVector s01 = s00;
+      DoubleVector s10 = s00;
+      DoubleVector s11 = s00;
+      DoubleVector s20 = s00;
+      DoubleVector s21 = s00;
+      DoubleVector s30 = s00;
+      DoubleVector s31 = s00;
+      for (int k = 0, o = bo; k < m; k++, o += bStride) {
+        DoubleVector b0 = DoubleVector.fromArray(S, b, o);
+        DoubleVector b1 = DoubleVector.fromArray(S, b, o + l);
+        DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
+        s00 = b0.fma(x, s00);
+        s01 = b1.fma(x, s01);
+        x = DoubleVector.broadcast(S, a[a1 + k]);
+        s10 = b0.fma(x, s10);
+        s11 = b1.fma(x, s11);
+        x = DoubleVector.broadcast(S, a[a2 + k]);
+        s20 = b0.fma(x, s20);
+        s21 = b1.fma(x, s21);
+        x = DoubleVector.broadcast(S, a[a3 + k]);
+        s30 = b0.fma(x, s30);
+        s31 = b1.fma(x, s31);
+      }
+      int o = co + r * cStride;
+      s00.intoArray(c, o);
+      s01.intoArray(c, o + l);
+      o += cStride;
+      s10.intoArray(c, o);
+      s11.intoArray(c, o + l);
+      o += cStride;
+      s20.intoArray(c, o);
+      s21.intoArray(c, o + l);
+      o += cStride;
+      s30.intoArray(c, o);
+      s31.intoArray(c, o + l);
+    }
+    for (; r < rows; r++) {
+      int a0 = aOff + r * aStride;
+      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s1 = s0;
+      for (int k = 0, o = bo; k < m; k++, o += bStride) {
+        DoubleVector x = DoubleVector.broadcast(S, a[a0 + k]);
+        s0 = DoubleVector.fromArray(S, b, o).fma(x, s0);
+        s1 = DoubleVector.fromArray(S, b, o + l).fma(x, s1);
+      }
+      int o = co + r * cStride;
+      s0.intoArray(c, o);
+      s1.intoArray(c, o + l);
     }
   }
 

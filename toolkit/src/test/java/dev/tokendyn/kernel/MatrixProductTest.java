@@ -28,7 +28,7 @@ class MatrixProductTest {
     SplittableRandom rng = new SplittableRandom(345);
     int l = VectorMath.LANES;
     for (int rows : new int[] {1, 3, 4, 5, 9}) {
-      for (int cols : new int[] {l, 2 * l, 3 * l, 3 * l + l, 7 * l, 3 * l + 3}) {
+      for (int cols : new int[] {l, 2 * l, 2 * l + 3, 3 * l, 3 * l + l, 5 * l, 5 * l + 1, 7 * l, 8 * l, 3 * l + 3}) {
         int m = 13;
         int aStride = m + 2;
         int bStride = MatrixProduct.padded(cols) + l + 3;
