@@ -34,6 +34,12 @@ public final class Simulator {
    * busy machine (32 tokens in d = 384 is a fifth of it).
    */
   static final long PARALLEL_WORK = 1L << 21;
+  /**
+   * n^2 d steps from which a run first compiles its kernels on tiny inputs ({@link
+   * dev.tokendyn.kernel.Preheat}): about 0.2 s of one core, against 0.4 to 0.7 s of slow first calls, so
+   * it pays for runs of a second or more (n = 1024, d = 64 and 200 steps is 1.3 x 10^10).
+   */
+  static final double PREHEAT_WORK = 0x1p33;
   private Simulator() {}
 
   /** One recorded state: the step, the time and the tokens. */
@@ -93,6 +99,9 @@ public final class Simulator {
     }
     int n = p.n();
     int d = p.d();
+    if ((double) n * n * d * p.steps() >= PREHEAT_WORK) {
+      dev.tokendyn.kernel.Preheat.attention();
+    }
     int dp = MatrixProduct.padded(d);
     boolean sphere = p.geometry() == Geometry.SPHERE;
     double[] x = new double[n * dp];

@@ -257,4 +257,20 @@ class SimulatorTest {
     assertThat(Energy.of(opposite, 3.0)).isCloseTo(Math.cosh(3) / 6, within(1e-12));
     assertThat(Energy.of(c, 0.0)).isNaN();
   }
+
+  @Test
+  void compilingTheKernelsOnTinyInputsFirstLeavesEveryBitOfARunAsItWas() {
+    // below the preheat threshold, so the first run goes as the JVM's state has it; the second runs after
+    SimulationParams p = new SimulationParams(Dynamics.SA, 70, 9, 3.0, 0.05, 30, Init.uniform(), 78,
+        Integrator.EULER, 0, 10, 1, Interaction.IDENTITY);
+    assertThat((double) p.n() * p.n() * p.d() * p.steps()).isLessThan(Simulator.PREHEAT_WORK);
+    List<Simulator.Frame> before = runThreaded(p, 2);
+    dev.tokendyn.kernel.Preheat.attention();
+    List<Simulator.Frame> after = runThreaded(p, 2);
+    assertThat(after).hasSameSizeAs(before);
+    for (int f = 0; f < before.size(); f++) {
+      assertThat(after.get(f).cloud().toFlatArray()).as("frame %d", f)
+          .containsExactly(before.get(f).cloud().toFlatArray());
+    }
+  }
 }
