@@ -36,7 +36,7 @@ public final class Simulator {
   static final long PARALLEL_WORK = 1L << 21;
   /**
    * n^2 d steps from which a run first compiles its kernels on tiny inputs ({@link
-   * dev.tokendyn.kernel.Preheat}): about 0.2 s of one core, against 0.4 to 0.7 s of slow first calls, so
+   * dev.tokendyn.kernel.Preheat}): about 0.3 s of one core, against 0.4 to 0.7 s of slow first calls, so
    * it pays for runs of a second or more (n = 1024, d = 64 and 200 steps is 1.3 x 10^10).
    */
   static final double PREHEAT_WORK = 0x1p33;
