@@ -240,6 +240,17 @@ public final class CorpusAnalysis {
     /** The per-text values, from the first text on (null before it). */
     private TextTable table;
     private final Map<Long, Integer> wordIndex = new HashMap<>();
+    /** wordIndex as sorted ids and their word indices, looked up without boxing; made on first use. */
+    private transient long[] wordIds;
+    private transient int[] wordSlots;
+    /**
+     * Per word, a text's sum of unit tokens in one layer (rows zeroed after use); the words touched, in
+     * the order first seen; and the fold in which each was last touched.
+     */
+    private transient double[][] wordScratch;
+    private transient int[] touched;
+    private transient int[] touchedIn;
+    private transient int folds;
     private List<String> sites;
     private double[] positions;
     private int layers = -1;
@@ -363,34 +374,69 @@ public final class CorpusAnalysis {
       int[] rows = plan.sampleRows(index);
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
       int offset = plan.sampleOffset(index);
+      // the tracked word of each kept token, or -1
+      int[] wordOf = null;
+      if (ids != null) {
+        wordOf = new int[n];
+        for (int j = 0; j < n; j++) {
+          wordOf[j] = word(ids[keep[j]]);
+        }
+      }
       for (int l = 0; l < layers; l++) {
-        fold(l, seq.cloud(l).toFlatArray(), norms[l], keep, ids, newPaths, rows, offset);
+        fold(l, seq.cloud(l).toFlatArray(), norms[l], keep, wordOf, newPaths, rows, offset);
       }
       pathTokens += newPaths;
-      if (ids != null) {
-        Map<Integer, Integer> counts = new HashMap<>();
-        for (int i : keep) {
-          Integer w = wordIndex.get(ids[i]);
-          if (w != null) {
-            counts.merge(w, 1, Integer::sum);
+      if (wordOf != null) {
+        int[] counts = new int[wordCount.length];
+        for (int w : wordOf) {
+          if (w >= 0) {
+            counts[w]++;
           }
         }
-        for (var e : counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
-          wordCount[e.getKey()] += e.getValue();
-          wordPairsWithin[e.getKey()] += (double) e.getValue() * e.getValue();
+        for (int w = 0; w < counts.length; w++) {
+          if (counts[w] > 0) {
+            wordCount[w] += counts[w];
+            wordPairsWithin[w] += (double) counts[w] * counts[w];
+          }
         }
       }
+    }
+
+    /** The index of the tracked word with this token id, or -1. */
+    private int word(long id) {
+      if (wordIds == null) {
+        long[] ids = new long[wordIndex.size()];
+        int k = 0;
+        for (long w : wordIndex.keySet()) {
+          ids[k++] = w;
+        }
+        Arrays.sort(ids);
+        int[] slots = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+          slots[i] = wordIndex.get(ids[i]);
+        }
+        wordSlots = slots;
+        wordIds = ids;
+      }
+      int i = Arrays.binarySearch(wordIds, id);
+      return i >= 0 ? wordSlots[i] : -1;
     }
 
     /**
      * Folds layer l of a text into the running sums, the word sums, the kept paths and the pooled sample
      * (a method of its own, so that the JIT compiles it apart from the per-text measures).
      */
-    private void fold(int l, double[] flat, double[] squaredNorms, int[] keep, long[] ids, int newPaths, int[] rows,
+    private void fold(int l, double[] flat, double[] squaredNorms, int[] keep, int[] wordOf, int newPaths, int[] rows,
                       int offset) {
       int n = keep.length;
       double[] local = new double[d];
-      Map<Integer, double[]> perWord = new HashMap<>();
+      if (wordOf != null && wordScratch == null) {
+        wordScratch = new double[wordCount.length][d];
+        touched = new int[wordCount.length];
+        touchedIn = new int[wordCount.length];
+      }
+      int fold = ++folds;
+      int touchedWords = 0;
       for (int j = 0; j < n; j++) {
         int o = keep[j] * d;
         if (j < newPaths) {
@@ -401,13 +447,15 @@ public final class CorpusAnalysis {
         for (int k = 0; k < d; k++) {
           local[k] += flat[o + k] * inv;
         }
-        if (ids != null) {
-          Integer w = wordIndex.get(ids[keep[j]]);
-          if (w != null) {
-            double[] s = perWord.computeIfAbsent(w, x -> new double[d]);
-            for (int k = 0; k < d; k++) {
-              s[k] += flat[o + k] * inv;
-            }
+        int w = wordOf == null ? -1 : wordOf[j];
+        if (w >= 0) {
+          double[] s = wordScratch[w];
+          if (touchedIn[w] != fold) {
+            touchedIn[w] = fold;
+            touched[touchedWords++] = w;
+          }
+          for (int k = 0; k < d; k++) {
+            s[k] += flat[o + k] * inv;
           }
         }
       }
@@ -415,14 +463,16 @@ public final class CorpusAnalysis {
         sum[l][k] += local[k];
         sumSquaresPerText[l][k] += local[k] * local[k];
       }
-      for (int w : perWord.keySet().stream().sorted().toList()) {
-        double[] s = perWord.get(w);
+      for (int t = 0; t < touchedWords; t++) {
+        int w = touched[t];
+        double[] s = wordScratch[w];
         double q = 0;
         for (int k = 0; k < d; k++) {
           wordSum[w][l][k] += s[k];
           q += s[k] * s[k];
         }
         wordWithin[w][l] += q;
+        Arrays.fill(s, 0.0);
       }
       for (int r = 0; r < rows.length; r++) {
         int o = (offset + r) * d;
