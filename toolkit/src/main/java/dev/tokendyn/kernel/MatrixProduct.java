@@ -322,9 +322,10 @@ public final class MatrixProduct {
 
   /**
    * A B^T for row-major a (n x d) and B given as {@link #packRows}'s panel of its m rows, as a new
-   * row-major n x m array. Every strip of the panel runs whole through the register-blocked path into a
-   * buffer as wide as the padded panel (the padding's columns are zero and dropped), rows of A 32 at a
-   * time. Entry (i, j) is the same chain as {@link #dot}, so A A^T is exactly symmetric. While the process
+   * row-major n x m array. Every strip of the panel runs through the register-blocked path into a
+   * buffer as wide as the padded panel (the padding's columns are dropped), rows of A 32 at a time; of the
+   * last strip, only the vectors that hold real columns (for a text of 32 tokens with 8 lanes, one of
+   * three). Entry (i, j) is the same chain as {@link #dot}, so A A^T is exactly symmetric. While the process
    * is cold ({@link Warmth}) a plain loop computes the same chains.
    */
   public static double[] timesTransposedPacked(double[] a, int n, double[] panel, int m, int d) {
@@ -348,7 +349,18 @@ public final class MatrixProduct {
     double[] wide = new double[n * width];
     for (int r = 0; r < n; r += 32) {
       int rows = Math.min(32, n - r);
-      multiplyPacked(a, r * d, d, rows, d, panel, 0, width, wide, r * width, width);
+      for (int start = 0; start < m; start += STRIP) {
+        // a last strip with at most two vectors of real columns skips the padding's vectors
+        int real = Math.min(STRIP, m - start);
+        int co = r * width + start;
+        if (real > 2 * L) {
+          strip3(a, r * d, d, rows, d, panel, start * d, STRIP, wide, co, width);
+        } else if (real > L) {
+          strip2(a, r * d, d, rows, d, panel, start * d, STRIP, wide, co, width);
+        } else {
+          strip1(a, r * d, d, rows, d, panel, start * d, STRIP, wide, co, width, null);
+        }
+      }
     }
     if (width == m) {
       return wide;

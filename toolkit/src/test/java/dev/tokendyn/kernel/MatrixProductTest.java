@@ -106,7 +106,10 @@ class MatrixProductTest {
   @Test
   void timesTransposedEqualsTheFmaChainAndIsExactlySymmetric() {
     SplittableRandom rng = new SplittableRandom(99);
-    for (int[] shape : new int[][] {{1, 1, 1}, {5, 7, 3}, {33, 30, 97}, {MatrixProduct.STRIP, 2 * MatrixProduct.STRIP, 8}}) {
+    int l = VectorMath.LANES;
+    int st = MatrixProduct.STRIP;
+    for (int[] shape : new int[][] {{1, 1, 1}, {5, 7, 3}, {33, 30, 97}, {st, 2 * st, 8}, {32, 32, 19}, {37, 37, 23},
+        {9, st + l, 5}, {6, st + l + 1, 5}, {7, st + 2 * l, 4}, {4, st + 2 * l + 1, 6}}) {
       int n = shape[0];
       int m = shape[1];
       int d = shape[2];
