@@ -243,14 +243,8 @@ public final class CorpusAnalysis {
     /** wordIndex as sorted ids and their word indices, looked up without boxing; made on first use. */
     private transient long[] wordIds;
     private transient int[] wordSlots;
-    /**
-     * Per word, a text's sum of unit tokens in one layer (rows zeroed after use); the words touched, in
-     * the order first seen; and the fold in which each was last touched.
-     */
+    /** Per word, a text's sum of unit tokens in one layer; rows zeroed after use. */
     private transient double[][] wordScratch;
-    private transient int[] touched;
-    private transient int[] touchedIn;
-    private transient int folds;
     private List<String> sites;
     private double[] positions;
     private int layers = -1;
@@ -374,32 +368,28 @@ public final class CorpusAnalysis {
       int[] rows = plan.sampleRows(index);
       int newPaths = Math.min(PATH_TOKENS - pathTokens, n);
       int offset = plan.sampleOffset(index);
-      // the tracked word of each kept token, or -1
+      // the tracked word of each kept token (or -1), and the text's tracked words in ascending order
       int[] wordOf = null;
+      int[] textWords = new int[0];
       if (ids != null) {
         wordOf = new int[n];
+        int[] counts = new int[wordCount.length];
         for (int j = 0; j < n; j++) {
           wordOf[j] = word(ids[keep[j]]);
+          if (wordOf[j] >= 0) {
+            counts[wordOf[j]]++;
+          }
+        }
+        textWords = java.util.stream.IntStream.range(0, counts.length).filter(w -> counts[w] > 0).toArray();
+        for (int w : textWords) {
+          wordCount[w] += counts[w];
+          wordPairsWithin[w] += (double) counts[w] * counts[w];
         }
       }
       for (int l = 0; l < layers; l++) {
-        fold(l, seq.cloud(l).toFlatArray(), norms[l], keep, wordOf, newPaths, rows, offset);
+        fold(l, seq.cloud(l).toFlatArray(), norms[l], keep, wordOf, textWords, newPaths, rows, offset);
       }
       pathTokens += newPaths;
-      if (wordOf != null) {
-        int[] counts = new int[wordCount.length];
-        for (int w : wordOf) {
-          if (w >= 0) {
-            counts[w]++;
-          }
-        }
-        for (int w = 0; w < counts.length; w++) {
-          if (counts[w] > 0) {
-            wordCount[w] += counts[w];
-            wordPairsWithin[w] += (double) counts[w] * counts[w];
-          }
-        }
-      }
     }
 
     /** The index of the tracked word with this token id, or -1. */
@@ -426,17 +416,13 @@ public final class CorpusAnalysis {
      * Folds layer l of a text into the running sums, the word sums, the kept paths and the pooled sample
      * (a method of its own, so that the JIT compiles it apart from the per-text measures).
      */
-    private void fold(int l, double[] flat, double[] squaredNorms, int[] keep, int[] wordOf, int newPaths, int[] rows,
-                      int offset) {
+    private void fold(int l, double[] flat, double[] squaredNorms, int[] keep, int[] wordOf, int[] textWords,
+                      int newPaths, int[] rows, int offset) {
       int n = keep.length;
       double[] local = new double[d];
       if (wordOf != null && wordScratch == null) {
         wordScratch = new double[wordCount.length][d];
-        touched = new int[wordCount.length];
-        touchedIn = new int[wordCount.length];
       }
-      int fold = ++folds;
-      int touchedWords = 0;
       for (int j = 0; j < n; j++) {
         int o = keep[j] * d;
         if (j < newPaths) {
@@ -450,10 +436,6 @@ public final class CorpusAnalysis {
         int w = wordOf == null ? -1 : wordOf[j];
         if (w >= 0) {
           double[] s = wordScratch[w];
-          if (touchedIn[w] != fold) {
-            touchedIn[w] = fold;
-            touched[touchedWords++] = w;
-          }
           for (int k = 0; k < d; k++) {
             s[k] += flat[o + k] * inv;
           }
@@ -463,8 +445,7 @@ public final class CorpusAnalysis {
         sum[l][k] += local[k];
         sumSquaresPerText[l][k] += local[k] * local[k];
       }
-      for (int t = 0; t < touchedWords; t++) {
-        int w = touched[t];
+      for (int w : textWords) {
         double[] s = wordScratch[w];
         double q = 0;
         for (int k = 0; k < d; k++) {

@@ -37,16 +37,14 @@ public final class Preheat {
     double[] s = new double[2 * l];
     java.util.Arrays.fill(a, 0.5);
     java.util.Arrays.fill(b, 0.25);
-    double sink = 0;
+    // every call writes c or s, so none can be left out
     for (int it = 0; it < CALLS; it++) {
       MatrixProduct.multiply(a, 0, m, 4, m, b, 0, 3 * l, 3 * l, c, 0, 3 * l);
       MatrixProduct.multiply(a, 0, m, 4, m, b, 0, 3 * l, 2 * l, c, 0, 3 * l);
       MatrixProduct.multiply(a, 0, m, 4, m, b, 0, 3 * l, l + 3, c, 0, 3 * l);
       java.util.Arrays.fill(s, 0.1);
-      sink += ArrayOps.max(s, 0, 2 * l) + LogSumExp.expScaled(s, 0, 2 * l, 1.0, 0.5) + c[it % c.length];
-    }
-    if (!(sink > 0)) {
-      throw new IllegalStateException("the preheat's products are positive by construction, found " + sink);
+      s[0] = ArrayOps.max(s, 0, 2 * l);
+      s[1] = LogSumExp.expScaled(s, 0, 2 * l, 1.0, 0.5);
     }
   }
 }
