@@ -248,45 +248,76 @@ public final class AnalysisReport {
    */
   public static List<String> write(Path dir, List<CorpusAnalysis.Result> analyses,
                                    Map<String, Map<String, Object>> info, int[] histogramLayers) throws IOException {
-    List<String> plots = new ArrayList<>();
+    Charts plots = new Charts();
     String who = analyses.size() == 1 ? analyses.get(0).name() : analyses.size() + " models";
     String per = " (mean over texts, 95% bootstrap interval)";
-    perLayer(dir, plots, "mean-cosine", "Mean cosine between tokens of one text" + per + ", " + who, "mean cosine",
+    perLayer(plots, "mean-cosine", "Mean cosine between tokens of one text" + per + ", " + who, "mean cosine",
         analyses, a -> a.summaries().get(TextMetric.MEAN_COSINE));
-    perLayer(dir, plots, "intra-text-similarity-adjusted",
+    perLayer(plots, "intra-text-similarity-adjusted",
         "Intra-text similarity minus the anisotropy baseline" + per + ", " + who,
         "cos(token, text mean) - baseline", analyses, a -> a.adjusted(TextMetric.INTRA_TEXT_SIMILARITY));
-    pooledLayer(dir, plots, "anisotropy", "Anisotropy baseline: mean cosine between tokens of different texts, " + who,
+    pooledLayer(plots, "anisotropy", "Anisotropy baseline: mean cosine between tokens of different texts, " + who,
         "expected cosine across texts", analyses, a -> a.pooled().stream()
             .mapToDouble(CorpusAnalysis.PooledLayer::anisotropyBaseline).toArray());
-    perLayer(dir, plots, "effective-rank", "Effective rank of each text's centred tokens" + per + ", " + who,
+    perLayer(plots, "effective-rank", "Effective rank of each text's centred tokens" + per + ", " + who,
         "effective rank", analyses, a -> a.summaries().get(TextMetric.EFFECTIVE_RANK));
-    pooledLayer(dir, plots, "intrinsic-dimension", "Intrinsic dimension (TwoNN) of the pooled sample, " + who,
+    pooledLayer(plots, "intrinsic-dimension", "Intrinsic dimension (TwoNN) of the pooled sample, " + who,
         "intrinsic dimension", analyses, a -> a.pooled().stream()
             .mapToDouble(q -> q.intrinsicDimension() == null ? Double.NaN : q.intrinsicDimension().value()).toArray());
-    perLayer(dir, plots, "msd-saturation", "MSD from layer 0 against its ceiling |x^l|^2 + |x^0|^2" + per + ", "
+    perLayer(plots, "msd-saturation", "MSD from layer 0 against its ceiling |x^l|^2 + |x^0|^2" + per + ", "
         + who, "MSD / ceiling", analyses, a -> a.summaries().get(TextMetric.MSD_SATURATION));
     if (analyses.get(0).params().text().transport()) {
-      pooledTransition(dir, plots, "w2", "W2 between consecutive layers (exact, pooled sample), " + who,
+      pooledTransition(plots, "w2", "W2 between consecutive layers (exact, pooled sample), " + who,
           "W2 (embedding units)", analyses, a -> a.transitions().stream()
               .mapToDouble(CorpusAnalysis.PooledTransition::w2).toArray());
     }
     // the pooled share: a text needs 3k tokens for its own, which short texts lack (their values are in the JSON)
-    pooledTransition(dir, plots, "rotational-share", "Rotational share of each layer's displacement field, pooled"
+    pooledTransition(plots, "rotational-share", "Rotational share of each layer's displacement field, pooled"
         + " sample, " + who, "rotational share (0 gradient, 1 rotation)", analyses, a -> a.transitions().stream()
             .mapToDouble(t -> t.rotation().share()).toArray());
-    perTransition(dir, plots, "persistence", "Persistence: cosine between a token's consecutive steps" + per + ", "
+    perTransition(plots, "persistence", "Persistence: cosine between a token's consecutive steps" + per + ", "
         + who, "cos(delta_{l-1}, delta_l)", analyses, a -> a.summaries().get(TextMetric.PERSISTENCE));
     for (CorpusAnalysis.Result a : analyses) {
       String suffix = analyses.size() == 1 ? "" : "-" + slug(a.name());
-      save(dir, plots, "inner-products" + suffix, innerProducts(a, histogramLayers));
+      plots.add("inner-products" + suffix, innerProducts(a, histogramLayers));
       XYChart t = trajectories(a);
       if (t != null) {
-        save(dir, plots, "pca-trajectories" + suffix, t);
+        plots.add("pca-trajectories" + suffix, t);
       }
     }
-    Json.write(dir.resolve("report.json"), document(analyses, info, plots));
-    return plots;
+    plots.render(dir);
+    Json.write(dir.resolve("report.json"), document(analyses, info, plots.files));
+    return plots.files;
+  }
+
+  /**
+   * The report's charts, made in order and then rendered side by side: each chart is its own image, and
+   * rendering (rasterising, PNG compression, SVG) is most of a report's time.
+   */
+  private static final class Charts {
+    final List<String> files = new ArrayList<>();
+    final List<Map.Entry<String, XYChart>> charts = new ArrayList<>();
+
+    void add(String name, XYChart chart) {
+      files.add(name + ".png");
+      files.add(name + ".svg");
+      charts.add(Map.entry(name, chart));
+    }
+
+    void render(Path dir) throws IOException {
+      try {
+        charts.parallelStream().forEach(c -> {
+          try {
+            Plots.save(c.getValue(), dir.resolve(c.getKey() + ".png"));
+            Plots.save(c.getValue(), dir.resolve(c.getKey() + ".svg"));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
   }
 
   private static String slug(String s) {
@@ -303,8 +334,8 @@ public final class AnalysisReport {
    * One chart with a series per model, against the layer or, for {@code steps}, against the midpoint of each
    * step l -&gt; l+1 (skipped when a model has fewer than two layers); saved as PNG and SVG.
    */
-  private static void chart(Path dir, List<String> plots, String file, List<CorpusAnalysis.Result> analyses,
-                            boolean steps, Series series) throws IOException {
+  private static void chart(Charts plots, String file, List<CorpusAnalysis.Result> analyses,
+                            boolean steps, Series series) {
     XYChart chart = null;
     for (CorpusAnalysis.Result a : analyses) {
       if (steps && a.positions().length < 2) {
@@ -315,32 +346,30 @@ public final class AnalysisReport {
           : series.add(chart, "layer (0 = embeddings)", a, a.positions());
     }
     Plots.widenFlatAxis(chart);
-    save(dir, plots, file, chart);
+    plots.add(file, chart);
   }
 
-  private static void perLayer(Path dir, List<String> plots, String file, String title, String yTitle,
-                               List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, Summary[]> y)
-      throws IOException {
-    chart(dir, plots, file, analyses, false, (c, xt, a, x) -> withBars(c, title, xt, yTitle, a.name(), x, y.apply(a)));
+  private static void perLayer(Charts plots, String file, String title, String yTitle,
+                               List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, Summary[]> y) {
+    chart(plots, file, analyses, false, (c, xt, a, x) -> withBars(c, title, xt, yTitle, a.name(), x, y.apply(a)));
   }
 
-  private static void perTransition(Path dir, List<String> plots, String file, String title, String yTitle,
+  private static void perTransition(Charts plots, String file, String title, String yTitle,
                                     List<CorpusAnalysis.Result> analyses,
-                                    Function<CorpusAnalysis.Result, Summary[]> y) throws IOException {
-    chart(dir, plots, file, analyses, true, (c, xt, a, x) -> withBars(c, title, xt, yTitle, a.name(), x, y.apply(a)));
+                                    Function<CorpusAnalysis.Result, Summary[]> y) {
+    chart(plots, file, analyses, true, (c, xt, a, x) -> withBars(c, title, xt, yTitle, a.name(), x, y.apply(a)));
   }
 
-  private static void pooledLayer(Path dir, List<String> plots, String file, String title, String yTitle,
-                                  List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, double[]> y)
-      throws IOException {
-    chart(dir, plots, file, analyses, false,
+  private static void pooledLayer(Charts plots, String file, String title, String yTitle,
+                                  List<CorpusAnalysis.Result> analyses, Function<CorpusAnalysis.Result, double[]> y) {
+    chart(plots, file, analyses, false,
         (c, xt, a, x) -> finiteSeries(c, title, xt, yTitle, a.name(), x, y.apply(a)));
   }
 
-  private static void pooledTransition(Path dir, List<String> plots, String file, String title, String yTitle,
+  private static void pooledTransition(Charts plots, String file, String title, String yTitle,
                                        List<CorpusAnalysis.Result> analyses,
-                                       Function<CorpusAnalysis.Result, double[]> y) throws IOException {
-    chart(dir, plots, file, analyses, true,
+                                       Function<CorpusAnalysis.Result, double[]> y) {
+    chart(plots, file, analyses, true,
         (c, xt, a, x) -> finiteSeries(c, title, xt, yTitle, a.name(), x, y.apply(a)));
   }
 
@@ -476,10 +505,4 @@ public final class AnalysisReport {
     return chart;
   }
 
-  private static void save(Path dir, List<String> plots, String name, XYChart chart) throws IOException {
-    Plots.save(chart, dir.resolve(name + ".png"));
-    Plots.save(chart, dir.resolve(name + ".svg"));
-    plots.add(name + ".png");
-    plots.add(name + ".svg");
-  }
 }

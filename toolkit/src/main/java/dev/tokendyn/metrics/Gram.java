@@ -222,16 +222,15 @@ final class Gram {
     if (!eig.decompose(new DMatrixRMaj(n, n, true, centred))) {
       throw new IllegalStateException("the eigendecomposition of a " + n + "x" + n + " Gram matrix did not converge");
     }
-    Integer[] order = new Integer[n];
+    double[] found = new double[n];
     for (int a = 0; a < n; a++) {
-      order[a] = a;
+      found[a] = eig.getEigenvalue(a).getReal();
     }
-    java.util.Arrays.sort(order, (p, q) -> Double.compare(eig.getEigenvalue(q).getReal(),
-        eig.getEigenvalue(p).getReal()));
+    int[] order = descendingOrder(found);
     double[] values = new double[n];
     double[] vecs = new double[n * n];
     for (int a = 0; a < n; a++) {
-      values[a] = Math.max(0, eig.getEigenvalue(order[a]).getReal());
+      values[a] = Math.max(0, found[order[a]]);
       if (this.vectors) {
         DMatrixRMaj u = eig.getEigenVector(order[a]);
         for (int i = 0; i < n; i++) {
@@ -249,5 +248,23 @@ final class Gram {
     }
     eigenvalues = values;
     eigenvectors = vecs;
+  }
+
+  /**
+   * The indices of {@code keys} by descending value in the order of {@link Double#compare}, ties in index
+   * order (the order a stable sort gives), by insertion: no boxing, and for the few hundred eigenvalues of
+   * a decomposition its cost is nothing beside the decomposition's.
+   */
+  static int[] descendingOrder(double[] keys) {
+    int[] order = new int[keys.length];
+    for (int a = 0; a < keys.length; a++) {
+      int i = a;
+      while (i > 0 && Double.compare(keys[order[i - 1]], keys[a]) < 0) {
+        order[i] = order[i - 1];
+        i--;
+      }
+      order[i] = a;
+    }
+    return order;
   }
 }

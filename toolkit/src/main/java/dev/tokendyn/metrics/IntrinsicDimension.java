@@ -290,7 +290,7 @@ public final class IntrinsicDimension {
    */
   public static Decimation decimation(TokenCloud cloud, double discard, long seed) {
     int d = cloud.dimension();
-    return decimation(distinct(cloud.toFlatArray(), d), d, discard, seed, null);
+    return decimation(distinct(cloud.toFlatArray(), d), d, discard, seed, null, null);
   }
 
   /**
@@ -300,16 +300,40 @@ public final class IntrinsicDimension {
   public static Decimation decimation(TokenCloud cloud, double discard, long seed, Estimate[] full) {
     int d = cloud.dimension();
     int n = cloud.size();
-    double[] x = distinct(cloud.toFlatArray(), d);
+    double[] exact = Neighbours.distinctRows(cloud.toFlatArray(), d);
+    int distinct = exact.length / d;
+    // a sample small enough has its distances held: every subset of the curve then reads its neighbours
+    // from them instead of computing its distances again
+    boolean hold = distinct <= Neighbours.HELD_DISTANCES;
+    double[] squared = hold ? Neighbours.squaredDistances(exact, d) : null;
+    double[] r = distinct < 2 ? new double[0]
+        : hold ? Neighbours.nearest(squared, distinct, identity(distinct), 0, distinct, 2) : Neighbours.nearest(exact, d, 2);
+    double[] x = distinct >= 2 ? dropNearDuplicates(exact, d, r) : exact;
     int m = x.length / d;
+    if (m != distinct) {
+      // the neighbours of the points that are left; when none was dropped they are those already found
+      squared = hold ? Neighbours.squaredDistances(x, d) : null;
+      r = m < 2 ? new double[0]
+          : hold ? Neighbours.nearest(squared, m, identity(m), 0, m, 2) : Neighbours.nearest(x, d, 2);
+    }
     Estimate e = m < MIN_POINTS
         ? Estimate.undefined(m, n - m, "needs at least " + MIN_POINTS + " distinct points, found " + m)
-        : fromNearest(Neighbours.nearest(x, d, 2), 2, discard, n - m);
+        : fromNearest(r, 2, discard, n - m);
     full[0] = e;
-    return decimation(x, d, discard, seed, e);
+    return decimation(x, d, discard, seed, e, squared);
   }
 
-  private static Decimation decimation(double[] x, int d, double discard, long seed, Estimate first) {
+  private static int[] identity(int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    return p;
+  }
+
+  /** {@code squared}: the points' squared distances ({@link Neighbours#squaredDistances}), or null. */
+  private static Decimation decimation(double[] x, int d, double discard, long seed, Estimate first,
+                                       double[] squared) {
     int n = x.length / d;
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -334,11 +358,17 @@ public final class IntrinsicDimension {
       double sum = 0;
       int count = 0;
       for (int p = 0; p < parts; p++) {
-        double[] sub = new double[size * d];
-        for (int i = 0; i < size; i++) {
-          System.arraycopy(x, order[p * size + i] * d, sub, i * d, d);
+        double[] r;
+        if (squared != null) {
+          r = Neighbours.nearest(squared, n, order, p * size, size, 2);
+        } else {
+          double[] sub = new double[size * d];
+          for (int i = 0; i < size; i++) {
+            System.arraycopy(x, order[p * size + i] * d, sub, i * d, d);
+          }
+          r = Neighbours.nearest(sub, d, 2);
         }
-        Estimate e = fromNearest(Neighbours.nearest(sub, d, 2), 2, discard, 0);
+        Estimate e = fromNearest(r, 2, discard, 0);
         if (e.defined()) {
           sum += e.value();
           count++;

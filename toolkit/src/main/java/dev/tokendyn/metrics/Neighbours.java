@@ -98,6 +98,64 @@ final class Neighbours {
     return best;
   }
 
+  /** The most points whose squared distances {@link #squaredDistances} holds at once (128 MiB). */
+  static final int HELD_DISTANCES = 4096;
+
+  /**
+   * Every squared distance between the m points of x as {@link #nearest(double[], int, int)} takes it
+   * (the matrix-product form, or the coordinate-by-coordinate difference where that is small against the
+   * norms), row-major m x m; the diagonal is not used. Each entry has the bits that nearest sees, since
+   * the tile kernel gives an entry the same bits whatever tile it is computed in.
+   *
+   * @throws IllegalArgumentException when m exceeds {@link #HELD_DISTANCES}
+   */
+  static double[] squaredDistances(double[] x, int d) {
+    int m = x.length / d;
+    if (m > HELD_DISTANCES) {
+      throw new IllegalArgumentException("holding the distances of " + m + " points needs " + (8L * m * m)
+          + " bytes; at most " + HELD_DISTANCES + " points are held");
+    }
+    double[] all = new double[m * m];
+    if (m < 2) {
+      return all;
+    }
+    dev.tokendyn.kernel.SquaredDistances sq = dev.tokendyn.kernel.SquaredDistances.between(x, m, x, m, d);
+    sq.tile(0, m, 0, m, all, 0, m);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        int o = i * m + j;
+        if (j != i && all[o] < 1e-6 * (sq.rowNorm(i) + sq.rowNorm(j))) {
+          all[o] = squaredDistance(x, i, x, j, d);
+        }
+      }
+    }
+    return all;
+  }
+
+  /**
+   * The distances to the k nearest others among the points {@code points[from .. from + count)}, from the
+   * squared distances of {@link #squaredDistances} (m x m): what {@link #nearest(double[], int, int)} gives
+   * for those points' rows, without computing a distance again.
+   *
+   * @return row-major count*k distances (not squared), in the order of the points
+   */
+  static double[] nearest(double[] squared, int m, int[] points, int from, int count, int k) {
+    double[] best = new double[count * k];
+    Arrays.fill(best, Double.POSITIVE_INFINITY);
+    for (int a = 0; a < count; a++) {
+      int row = points[from + a] * m;
+      for (int b = 0; b < count; b++) {
+        if (b != a) {
+          insert(best, a * k, k, squared[row + points[from + b]]);
+        }
+      }
+    }
+    for (int i = 0; i < best.length; i++) {
+      best[i] = Math.sqrt(best[i]);
+    }
+    return best;
+  }
+
   /**
    * As {@link #nearest(double[], int, int)} for the points of a Gram matrix (assumed distinct), with the
    * squared distances read from its centred entries; where one falls below 1e-6 of the two centred squared

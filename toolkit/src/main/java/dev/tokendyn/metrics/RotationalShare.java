@@ -261,12 +261,11 @@ public final class RotationalShare {
       throw new IllegalStateException("the eigendecomposition of a " + m.numRows + "x" + m.numRows
           + " scatter matrix did not converge");
     }
-    Integer[] order = new Integer[m.numRows];
-    for (int a = 0; a < order.length; a++) {
-      order[a] = a;
+    double[] found = new double[m.numRows];
+    for (int a = 0; a < found.length; a++) {
+      found[a] = eig.getEigenvalue(a).getReal();
     }
-    java.util.Arrays.sort(order, (p, q) -> Double.compare(eig.getEigenvalue(q).getReal(),
-        eig.getEigenvalue(p).getReal()));
+    int[] order = Gram.descendingOrder(found);
     for (int a = 0; a < k && a < order.length; a++) {
       DMatrixRMaj u = eig.getEigenVector(order[a]);
       if (gram) {

@@ -123,4 +123,32 @@ class IntrinsicDimensionTest {
     assertThat(dec.sizes()).containsExactly(1600, 800, 400, 200, 100, 50, 25);
     assertThat(dec.plateau()).isCloseTo(2, within(0.25));
   }
+
+  @Test
+  void heldDistancesGiveTheCurveOfRecomputedOnes() {
+    // the curve read from held distances against each subset's own distances (decimation without the
+    // full estimate computes them afresh), on clean points and on points with near-duplicates to drop
+    Random rng = new Random(91);
+    for (boolean duplicates : new boolean[] {false, true}) {
+      TokenCloud c = embedded(700, 3, 12, rng);
+      if (duplicates) {
+        double[] p = c.toFlatArray();
+        for (int i = 0; i < 40; i++) {
+          System.arraycopy(p, (i + 100) * 12, p, i * 12, 12);
+          p[i * 12] += 1e-12;
+        }
+        c = TokenCloud.ofFlat(700, 12, p);
+      }
+      IntrinsicDimension.Estimate[] full = new IntrinsicDimension.Estimate[1];
+      IntrinsicDimension.Decimation held = IntrinsicDimension.decimation(c, IntrinsicDimension.DEFAULT_DISCARD, 3,
+          full);
+      IntrinsicDimension.Decimation fresh = IntrinsicDimension.decimation(c, IntrinsicDimension.DEFAULT_DISCARD, 3);
+      assertThat(held.sizes()).containsExactly(fresh.sizes());
+      assertThat(held.values()).containsExactly(fresh.values());
+      assertThat(full[0].value()).isEqualTo(IntrinsicDimension.estimate(c, IntrinsicDimension.DEFAULT_DISCARD).value());
+      if (duplicates) {
+        assertThat(held.sizes()[0]).isLessThan(700);
+      }
+    }
+  }
 }
