@@ -18,9 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 
@@ -453,49 +451,34 @@ public final class AnalysisReport {
     if (n < 2 || width < 2) {
       return null;
     }
-    DMatrixRMaj x = new DMatrixRMaj(layers * n, width);
+    int rows = layers * n;
+    double[] x = new double[rows * width];
     double[] mean = new double[width];
     for (int l = 0; l < layers; l++) {
-      System.arraycopy(p[l], 0, x.data, l * n * width, n * width);
+      System.arraycopy(p[l], 0, x, l * n * width, n * width);
       for (int i = 0; i < n * width; i++) {
         mean[i % width] += p[l][i] / (layers * (double) n);
       }
     }
-    for (int r = 0; r < layers * n; r++) {
+    for (int r = 0; r < rows; r++) {
       for (int k = 0; k < width; k++) {
-        x.data[r * width + k] -= mean[k];
+        x[r * width + k] -= mean[k];
       }
     }
-    DMatrixRMaj scatter = new DMatrixRMaj(width, width);
-    CommonOps_DDRM.multTransA(x, x, scatter);
-    SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(width, width, false, true, true);
-    if (!svd.decompose(scatter)) {
-      throw new IllegalStateException("SVD of the " + width + "x" + width + " scatter matrix did not converge");
-    }
-    double[] sv = svd.getSingularValues();
-    DMatrixRMaj vt = svd.getV(null, true);
-    int[] order = java.util.stream.IntStream.range(0, sv.length).boxed()
-        .sorted((i, j) -> Double.compare(sv[j], sv[i])).mapToInt(Integer::intValue).toArray();
-    double total = 0;
-    for (double s : sv) {
-      total += s;
-    }
+    PrincipalCoordinates pc = principalCoordinates(x, rows, width);
     XYChart chart = null;
     for (int i = 0; i < n; i++) {
       double[] px = new double[layers];
       double[] py = new double[layers];
       for (int l = 0; l < layers; l++) {
-        int r = l * n + i;
-        for (int k = 0; k < width; k++) {
-          px[l] += x.data[r * width + k] * vt.get(order[0], k);
-          py[l] += x.data[r * width + k] * vt.get(order[1], k);
-        }
+        px[l] = pc.first()[l * n + i];
+        py[l] = pc.second()[l * n + i];
       }
       String label = "token " + i;
       if (chart == null) {
         chart = Plots.lines(String.format(Locale.ROOT,
                 "Token paths across %d layers, first two principal components (%.0f%% of variance), %s", layers,
-                100 * (sv[order[0]] + sv[order[1]]) / total, a.name()),
+                100 * pc.share(), a.name()),
             "principal component 1", "principal component 2", px, Map.of(label, py));
         chart.getStyler().setLegendVisible(false);
       } else {
@@ -505,4 +488,80 @@ public final class AnalysisReport {
     return chart;
   }
 
+
+  /**
+   * The coordinates of the rows of a centred matrix on its first two principal axes, and the share of the
+   * variance those axes carry.
+   *
+   * @param first coordinates on the first axis, one per row
+   * @param second on the second
+   * @param share (lambda_1 + lambda_2) / sum lambda
+   */
+  record PrincipalCoordinates(double[] first, double[] second, double share) {}
+
+  /**
+   * Principal coordinates of the rows of the centred row-major {@code rows x width} matrix X, from the
+   * eigendecomposition of the smaller of X X^T and X^T X (the same nonzero eigenvalues): with the Gram
+   * matrix X X^T, the coordinates on axis a are sqrt(lambda_a) u_a; with the scatter X^T X, X v_a. An axis's
+   * sign is arbitrary; each is turned so that its largest coordinate in absolute value is positive.
+   */
+  static PrincipalCoordinates principalCoordinates(double[] x, int rows, int width) {
+    boolean gram = rows <= width;
+    int size = gram ? rows : width;
+    double[] m = gram ? dev.tokendyn.kernel.MatrixProduct.timesTransposed(x, rows, x, rows, width)
+        : dev.tokendyn.kernel.MatrixProduct.timesTransposed(
+            dev.tokendyn.kernel.MatrixProduct.transposed(x, rows, width, rows), width,
+            dev.tokendyn.kernel.MatrixProduct.transposed(x, rows, width, rows), width, rows);
+    var eig = DecompositionFactory_DDRM.eig(size, true, true);
+    if (!eig.decompose(new DMatrixRMaj(size, size, true, m))) {
+      throw new IllegalStateException("the eigendecomposition of a " + size + "x" + size + " matrix did not converge");
+    }
+    int top = -1;
+    int next = -1;
+    double total = 0;
+    for (int a = 0; a < size; a++) {
+      double v = eig.getEigenvalue(a).getReal();
+      total += Math.max(0, v);
+      if (top < 0 || v > eig.getEigenvalue(top).getReal()) {
+        next = top;
+        top = a;
+      } else if (next < 0 || v > eig.getEigenvalue(next).getReal()) {
+        next = a;
+      }
+    }
+    double[][] coords = new double[2][rows];
+    int[] axes = {top, next};
+    for (int c = 0; c < 2; c++) {
+      if (axes[c] < 0) {
+        continue;
+      }
+      DMatrixRMaj u = eig.getEigenVector(axes[c]);
+      double lambda = Math.max(0, eig.getEigenvalue(axes[c]).getReal());
+      for (int r = 0; r < rows; r++) {
+        if (gram) {
+          coords[c][r] = Math.sqrt(lambda) * u.get(r, 0);
+        } else {
+          double s = 0;
+          for (int k = 0; k < width; k++) {
+            s += x[r * width + k] * u.get(k, 0);
+          }
+          coords[c][r] = s;
+        }
+      }
+      int big = 0;
+      for (int r = 1; r < rows; r++) {
+        if (Math.abs(coords[c][r]) > Math.abs(coords[c][big])) {
+          big = r;
+        }
+      }
+      if (coords[c][big] < 0) {
+        for (int r = 0; r < rows; r++) {
+          coords[c][r] = -coords[c][r];
+        }
+      }
+    }
+    double carried = (top < 0 ? 0 : Math.max(0, eig.getEigenvalue(top).getReal()))
+        + (next < 0 ? 0 : Math.max(0, eig.getEigenvalue(next).getReal()));
+    return new PrincipalCoordinates(coords[0], coords[1], total > 0 ? carried / total : Double.NaN);
+  }
 }
