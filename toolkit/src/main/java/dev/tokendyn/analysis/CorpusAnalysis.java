@@ -222,7 +222,7 @@ public final class CorpusAnalysis {
   public static final int PATH_TOKENS = 24;
 
   /** The version of the accumulator's saved state. */
-  static final int STATE_VERSION = 3;
+  static final int STATE_VERSION = 4;
 
   /**
    * Takes the texts one at a time, in index order, and keeps only what the result needs. A corpus split

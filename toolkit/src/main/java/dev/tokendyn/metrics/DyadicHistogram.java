@@ -227,9 +227,20 @@ public final class DyadicHistogram implements java.io.Serializable {
     out.writeLong(start);
     out.writeLong(end);
     int n = (int) (end - start + 1);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n * Long.BYTES);
-    b.asLongBuffer().put(counts, 0, n);
-    out.write(b.array());
+    // counts as unsigned base-128 varints: a corpus's counts are mostly small, and a checkpoint writes every
+    // histogram after every batch (7 layers x 64 directions for MiniLM: 0.4 MB instead of 3.3 MB)
+    byte[] b = new byte[n * 10];
+    int at = 0;
+    for (int k = 0; k < n; k++) {
+      long c = counts[k];
+      while ((c & ~0x7FL) != 0) {
+        b[at++] = (byte) ((c & 0x7F) | 0x80);
+        c >>>= 7;
+      }
+      b[at++] = (byte) c;
+    }
+    out.writeInt(at);
+    out.write(b, 0, at);
   }
 
   /**
@@ -254,15 +265,36 @@ public final class DyadicHistogram implements java.io.Serializable {
       throw new IOException("not a histogram: bins " + h.start + " to " + h.end);
     }
     int n = (int) (h.end - h.start + 1);
-    byte[] bytes = new byte[n * Long.BYTES];
+    int length = in.readInt();
+    if (length < n || length > n * 10) {
+      throw new IOException("not a histogram: " + length + " bytes of counts for " + n + " bins");
+    }
+    byte[] bytes = new byte[length];
     in.readFully(bytes);
-    java.nio.ByteBuffer.wrap(bytes).asLongBuffer().get(h.counts, 0, n);
+    int at = 0;
     long sum = 0;
     for (int k = 0; k < n; k++) {
-      if (h.counts[k] < 0) {
+      long c = 0;
+      int shift = 0;
+      while (true) {
+        if (at == length || shift > 56) {
+          throw new IOException("not a histogram: a count runs past its bytes");
+        }
+        byte x = bytes[at++];
+        c |= (long) (x & 0x7F) << shift;
+        if (x >= 0) {
+          break;
+        }
+        shift += 7;
+      }
+      if (c < 0) {
         throw new IOException("not a histogram: a negative count");
       }
-      sum += h.counts[k];
+      h.counts[k] = c;
+      sum += c;
+    }
+    if (at != length) {
+      throw new IOException("not a histogram: " + (length - at) + " bytes after the counts");
     }
     if (sum != h.total) {
       throw new IOException("not a histogram: counts sum to " + sum + ", not " + h.total);

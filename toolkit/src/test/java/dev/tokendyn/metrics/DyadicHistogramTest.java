@@ -133,6 +133,24 @@ class DyadicHistogramTest {
   }
 
   @Test
+  void countsOfEveryMagnitudeSurviveWriteAndRead() throws IOException {
+    // doubling by merges gives counts past 2^40, whose varints take six bytes and more
+    DyadicHistogram h = of(gaussian(500, 0, 1, 3));
+    for (int i = 0; i < 42; i++) {
+      h.merge(DyadicHistogram.read(new DataInputStream(new ByteArrayInputStream(bytes(h)))));
+    }
+    assertEquals(500L << 42, h.count());
+    byte[] b = bytes(h);
+    DyadicHistogram back = DyadicHistogram.read(new DataInputStream(new ByteArrayInputStream(b)));
+    assertEquals(h.count(), back.count());
+    assertArrayEquals(b, bytes(back));
+    assertEquals(h.w2Squared(of(gaussian(100, 0, 1, 10))), back.w2Squared(of(gaussian(100, 0, 1, 10))));
+    // a count whose last byte is cut off, or a byte too many, is refused
+    byte[] shortened = Arrays.copyOf(b, b.length - 1);
+    assertThrows(IOException.class, () -> DyadicHistogram.read(new DataInputStream(new ByteArrayInputStream(shortened))));
+  }
+
+  @Test
   void addingInBatchesGivesTheStateOfAddingOneByOne() throws IOException {
     SplittableRandom r = new SplittableRandom(17);
     for (int trial = 0; trial < 40; trial++) {
