@@ -82,6 +82,8 @@ public final class Sinkhorn implements CloudDistance {
   static final int ROW_BLOCK = 32;
   /** A limit on n*m for holding the kernel that tests give, above every problem they solve held. */
   static final long STORE_LIMIT = 1L << 23;
+  /** eps_0 / median(M) of epsilon-scaling. */
+  private static final double SCALING_START = 1.0 / 32;
   /** Largest n*m for which a held kernel is held in double precision (2 MiB, cache-sized); above, in float. */
   static final long DOUBLE_LIMIT = 1L << 18;
   /** Scalings outside [1 / ABSORB_BOUND, ABSORB_BOUND] = [e^-30, e^30] are absorbed into the potentials. */
@@ -203,6 +205,28 @@ public final class Sinkhorn implements CloudDistance {
    * @throws IllegalArgumentException on a shape mismatch, a negative or non-finite weight, or a zero sum
    */
   public SinkhornResult solve(double[] a, double[] b, CostMatrix cost) {
+    return solve(a, b, cost, null, null);
+  }
+
+  /**
+   * As {@link #solve(double[], double[], CostMatrix)}, starting from the potentials f0 (length n) and g0
+   * (length m) at eps = reg, instead of from f_i = min_j M_ij, g = 0 by epsilon-scaling: a warm start, for a
+   * problem whose solution at this reg is near one already known. (Where reg is below median(M) / 32, so that
+   * a cold start would scale, far-off potentials can cost more iterations than they save;
+   * {@link #scales(CostMatrix)} tells.) Entries of zero weight are ignored. The fixed point, and so the result
+   * to within the stopping threshold, is the same.
+   *
+   * @throws IllegalArgumentException as solve, or when f0 or g0 has the wrong length or a non-finite entry
+   *     where the weight is positive
+   */
+  public SinkhornResult solve(double[] a, double[] b, CostMatrix cost, double[] f0, double[] g0) {
+    if ((f0 == null) != (g0 == null)) {
+      throw new IllegalArgumentException("give both starting potentials or neither");
+    }
+    if (f0 != null && (f0.length != cost.rows() || g0.length != cost.cols())) {
+      throw new IllegalArgumentException("starting potentials must have lengths " + cost.rows() + " and "
+          + cost.cols() + ", found " + f0.length + " and " + g0.length);
+    }
     List<String> warnings = new ArrayList<>();
     double[] an = Weights.normalized("a", a, cost.rows(), warnings);
     double[] bn = Weights.normalized("b", b, cost.cols(), warnings);
@@ -230,6 +254,15 @@ public final class Sinkhorn implements CloudDistance {
       sb[s] = bn[cols[s]];
     }
     Run run = new Run(c, sa, sb, store, doubleLimit, spare(), newtonFinish);
+    if (f0 != null) {
+      for (int r = 0; r < rows.length; r++) {
+        run.fh[r] = finite("f0", f0[rows[r]], rows[r]);
+      }
+      for (int s = 0; s < cols.length; s++) {
+        run.gh[s] = finite("g0", g0[cols[s]], cols[s]);
+      }
+      run.warm = true;
+    }
     run.solve(params);
     if (run.kernelF != null) {
       spare.set(new SoftReference<>(run.kernelF));
@@ -252,6 +285,19 @@ public final class Sinkhorn implements CloudDistance {
         : run.kernelD != null ? KernelStorage.DENSE_DOUBLE : KernelStorage.ONLINE;
     return new SinkhornResult(f, g, params.reg(), run.value, run.regularizedValue, run.iterations, run.converged,
         run.error, warnings, storage);
+  }
+
+  private static double finite(String name, double x, int i) {
+    if (!Double.isFinite(x)) {
+      throw new IllegalArgumentException(name + "[" + i + "] is " + x + " where the weight is positive; give finite"
+          + " starting potentials");
+    }
+    return x;
+  }
+
+  /** Whether a cold start on this cost runs epsilon-scaling: reg below median(M) / 32. */
+  public boolean scales(CostMatrix cost) {
+    return params.reg() < cost.median() * SCALING_START;
   }
 
   /** The kept single-precision kernel, now this solve's (null when there is none). */
@@ -399,6 +445,8 @@ public final class Sinkhorn implements CloudDistance {
     final ConcurrentLinkedQueue<double[]> blocks = new ConcurrentLinkedQueue<>();
     /** f_i = min_j M_ij is still to be set, in the next sweep over the cost. */
     boolean rowsUnset = true;
+    /** fh and gh hold starting potentials at reg: no epsilon-scaling, no row minima. */
+    boolean warm;
     /** The held kernel no longer matches f, g and eps; the next sweep recomputes it from the cost. */
     boolean kernelStale = true;
     double eps;
@@ -443,7 +491,8 @@ public final class Sinkhorn implements CloudDistance {
 
     void solve(SinkhornParams p) {
       double reg = p.reg();
-      eps = Math.max(reg, c.median() / 32);
+      eps = warm ? reg : Math.max(reg, c.median() * SCALING_START);
+      rowsUnset = !warm;
       Arrays.fill(u, 1);
       Arrays.fill(v, 1);
       double loose = Math.max(p.stopThr(), 1e-3 * Weights.norm2(a));

@@ -41,6 +41,63 @@ class SinkhornTest {
   }
 
   @Test
+  void warmStartReachesTheSameFixedPoint() {
+    Random rng = new Random(77);
+    TokenCloud x = Problems.gaussian(rng, 40, 5, 0);
+    TokenCloud y = Problems.gaussian(rng, 33, 5, 0.5);
+    double[] a = Problems.weights(rng, 40, 2);
+    double[] b = Problems.weights(rng, 33, 1);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, y);
+    for (double scale : new double[] {0.05, 1e-3}) {
+      Sinkhorn s = new Sinkhorn(SinkhornParams.of(scale * c.median()).withStopThr(1e-11));
+      SinkhornResult cold = s.solve(a, b, c);
+      // from its own solution: converged at once, the same values
+      SinkhornResult again = s.solve(a, b, c, cold.f(), cold.g());
+      assertThat(again.converged()).isTrue();
+      assertThat(again.iterations()).isLessThanOrEqualTo(scale < 1.0 / 32 ? 20 : 2);
+      assertThat(again.regularizedValue()).isCloseTo(cold.regularizedValue(), within(1e-9 * Math.abs(cold.value())));
+      // from unrelated potentials (zero weights' entries are ignored, whatever they hold)
+      double[] f0 = new double[40];
+      double[] g0 = new double[33];
+      for (int i = 0; i < 40; i++) {
+        f0[i] = a[i] == 0 ? Double.NaN : rng.nextGaussian() * c.median();
+      }
+      SinkhornResult warm = s.solve(a, b, c, f0, g0);
+      assertThat(warm.converged()).isTrue();
+      assertThat(warm.value()).isCloseTo(cold.value(), within(1e-8 * cold.value()));
+      assertThat(warm.regularizedValue()).isCloseTo(cold.regularizedValue(), within(1e-8 * Math.abs(cold.value())));
+    }
+    Sinkhorn s = new Sinkhorn(SinkhornParams.of(0.05 * c.median()));
+    assertThatThrownBy(() -> s.solve(a, b, c, new double[39], new double[33]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lengths 40 and 33");
+    assertThatThrownBy(() -> s.solve(a, b, c, new double[40], null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both");
+    double[] bad = new double[40];
+    int positive = a[0] > 0 ? 0 : 1;
+    bad[positive] = Double.POSITIVE_INFINITY;
+    assertThatThrownBy(() -> s.solve(a, b, c, bad, new double[33]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("f0[" + positive + "]");
+  }
+
+  @Test
+  void compilingTheSweepKernelsOnTinyInputsFirstLeavesEveryBitAsItWas() {
+    // a kernel held in single precision (n m above 2^18), solved before and after the preheat
+    Random rng = new Random(61);
+    TokenCloud x = Problems.gaussian(rng, 530, 6, 0);
+    TokenCloud y = Problems.gaussian(rng, 520, 6, 0.4);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, y).materialize();
+    Sinkhorn s = new Sinkhorn(SinkhornParams.of(0.05 * c.median()).withStopThr(1e-7));
+    SinkhornResult before = s.solve(x.normalizedWeights(), y.normalizedWeights(), c);
+    assertThat(before.kernel()).isEqualTo(KernelStorage.DENSE_FLOAT);
+    dev.tokendyn.kernel.Preheat.transport();
+    SinkhornResult after = s.solve(x.normalizedWeights(), y.normalizedWeights(), c);
+    assertThat(after.iterations()).isEqualTo(before.iterations());
+    assertThat(after.f()).containsExactly(before.f());
+    assertThat(after.g()).containsExactly(before.g());
+    assertThat(after.value()).isEqualTo(before.value());
+  }
+
+  @Test
   void tendsToTheExactValueAsRegDecreases() {
     Random rng = new Random(8);
     TokenCloud x = Problems.gaussian(rng, 30, 3, 0);
