@@ -925,6 +925,13 @@ public final class CorpusAnalysis {
         return t;
       });
       try {
+        // the first layer to the last, for the geodesic ratio: its simplex first, beside the first step
+        double[] ends = {Double.NaN};
+        java.util.concurrent.Future<?> last = null;
+        if (transitions.length >= 2) {
+          CostMatrix whole = CostMatrix.between(Cost.SQEUCLIDEAN, clouds[0], clouds[clouds.length - 1]).materialize();
+          last = simplex.submit(() -> ends[0] = Math.sqrt(Math.max(0, exact.solve(w, w, whole).value())));
+        }
         java.util.concurrent.Future<?> pending = null;
         CostMatrix self = CostMatrix.between(Cost.SQEUCLIDEAN, clouds[0], clouds[0]).materialize();
         for (int l = 0; l < transitions.length; l++) {
@@ -943,9 +950,8 @@ public final class CorpusAnalysis {
           self = next;
         }
         self = null;
-        // the first layer to the last, for the geodesic ratio, while the last step's simplex runs
-        double ends = transitions.length < 2 ? Double.NaN : Transport.w2(clouds[0], clouds[clouds.length - 1]);
         await(pending);
+        await(last);
         for (int l = 0; l < transitions.length; l++) {
           PooledTransition t = transitions[l];
           transitions[l] = new PooledTransition(w2[l], t.sinkhornDivergence(), t.sinkhornReg(), t.sliced(), t.rotation(),
@@ -954,7 +960,7 @@ public final class CorpusAnalysis {
         if (transitions.length == 0) {
           return Double.NaN;
         }
-        return GeodesicRatio.of(w2, transitions.length == 1 ? w2[0] : ends);
+        return GeodesicRatio.of(w2, transitions.length == 1 ? w2[0] : ends[0]);
       } finally {
         simplex.shutdownNow();
       }
