@@ -100,7 +100,8 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     boolean axes = n >= RotationalShare.minimumTokens(components) && n < d && d > components;
     double[] cos = pairs == null ? null : new double[n * (n - 1) / 2];
     for (int l = 0; l < layers && n >= 1; l++) {
-      grams[l] = Gram.of(x[l], n, d, axes);
+      // the last layer starts no step, so its axes are never asked for
+      grams[l] = Gram.of(x[l], n, d, axes && l + 1 < layers);
       layer(v, l, grams[l], grams[0], x, params, cos, pairs);
     }
     double[] w2 = new double[Math.max(0, layers - 1)];
