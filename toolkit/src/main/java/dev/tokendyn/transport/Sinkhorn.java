@@ -312,6 +312,9 @@ public final class Sinkhorn implements CloudDistance {
    * P_ij = exp((F_i + F_j - M_ij) / reg) is symmetric and both marginals are equal (Feydy et al. 2019,
    * section 3.1). The alternating updates of {@link #solve} oscillate on such problems and can need
    * 10^4 iterations or more; this one converges in a few dozen. Same stopping rule and result; f = g.
+   * A kernel of more than 2^18 entries is held in single precision for the iterations
+   * ({@link #symmetricInFloat}); the last passes, which give the error, value and potentials, use the exact
+   * kernel.
    *
    * @throws IllegalArgumentException when M is not square or a is invalid
    */
@@ -343,6 +346,10 @@ public final class Sinkhorn implements CloudDistance {
     double[] chunkValue = new double[chunks];
     CostMatrix cc = c;
     long iterations = 0;
+    boolean inFloat = storageFor(n, n) == KernelStorage.DENSE_FLOAT;
+    if (inFloat) {
+      iterations = symmetricInFloat(c, w, f, eps, rowMass, chunks);
+    }
     double err;
     boolean converged;
     while (true) {
@@ -383,7 +390,66 @@ public final class Sinkhorn implements CloudDistance {
       full[keep[r]] = f[r];
     }
     return new SinkhornResult(full, full, eps, value, regValue, iterations, converged, err, warnings,
-        cc.isMaterialized() ? KernelStorage.DENSE_DOUBLE : KernelStorage.ONLINE);
+        inFloat ? KernelStorage.DENSE_FLOAT : cc.isMaterialized() ? KernelStorage.DENSE_DOUBLE : KernelStorage.ONLINE);
+  }
+
+  /**
+   * The symmetric iterations of {@link #solveSymmetric} on a kernel held in single precision, from f, until
+   * the marginal error with that kernel is below stopThr: K_ij = exp((f_i + f_j - M_ij) / eps) for the f
+   * given, and the update F &lt;- (F + T(F)) / 2 as a scaling s_i &lt;- s_i sqrt(w_i / (s_i (K s)_i)), so that
+   * an iteration reads the n^2 floats once instead of computing n^2 exponentials. f is then the potential of
+   * the scaled plan; the caller's passes with the exact kernel check it and go on from it when the rounding
+   * of the kernel (a relative 7e-8 an entry) leaves the error above stopThr. A row whose mass is not a
+   * positive finite number (a kernel that under- or overflowed) ends these iterations with f as it was.
+   *
+   * @return the iterations taken
+   */
+  private long symmetricInFloat(CostMatrix c, double[] w, double[] f, double eps, double[] rowMass, int chunks) {
+    int n = w.length;
+    double[] cv = c.values();
+    float[] k = spare();
+    if (k == null || k.length < (long) n * n) {
+      k = new float[n * n];
+    }
+    float[] kernel = k;
+    Chunks.run(chunks, ch -> {
+      int end = Chunks.start(ch + 1, chunks, n);
+      for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+        ArrayOps.gibbs(f[i], f, cv, i * n, eps, kernel, i * n, n);
+      }
+    });
+    double[] scale = new double[n];
+    Arrays.fill(scale, 1);
+    long iterations = 0;
+    boolean finite = true;
+    while (iterations < params.maxIter()) {
+      Chunks.run(chunks, ch -> {
+        int end = Chunks.start(ch + 1, chunks, n);
+        for (int i = Chunks.start(ch, chunks, n); i < end; i++) {
+          rowMass[i] = scale[i] * ArrayOps.dot(kernel, i * n, scale, 0, n);
+        }
+      });
+      double e2 = 0;
+      for (int i = 0; i < n; i++) {
+        finite &= rowMass[i] > 0 && rowMass[i] < Double.POSITIVE_INFINITY;
+        e2 += (rowMass[i] - w[i]) * (rowMass[i] - w[i]);
+      }
+      if (!finite || Math.sqrt(e2) < params.stopThr()) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        scale[i] *= Math.sqrt(w[i] / rowMass[i]);
+      }
+      iterations++;
+    }
+    spare.set(new SoftReference<>(kernel));
+    if (!finite) {
+      return iterations;
+    }
+    for (int i = 0; i < n; i++) {
+      f[i] += eps * Math.log(scale[i]);
+    }
+    return iterations;
   }
 
   /** Row masses of P_ij = exp((f_i + f_j - M_ij) / eps) into rowMass, and sum P M per chunk. */

@@ -180,6 +180,34 @@ class SinkhornTest {
   }
 
   @Test
+  void symmetricSolveInSinglePrecisionGivesTheExactKernelsResult() {
+    Random rng = new Random(23);
+    TokenCloud x = Problems.gaussian(rng, 110, 12, 0);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, x);
+    double[] a = Problems.weights(rng, 110, 3);
+    for (double f : new double[] {0.05, 0.005}) {
+      SinkhornParams p = SinkhornParams.of(f * c.median()).withStopThr(1e-9);
+      SinkhornResult exact = new Sinkhorn(p, Sinkhorn.STORE_LIMIT, Long.MAX_VALUE, true).solveSymmetric(a, c);
+      SinkhornResult single = new Sinkhorn(p, Sinkhorn.STORE_LIMIT, 0, true).solveSymmetric(a, c);
+      assertThat(exact.kernel()).isEqualTo(KernelStorage.DENSE_DOUBLE);
+      assertThat(single.kernel()).isEqualTo(KernelStorage.DENSE_FLOAT);
+      assertThat(exact.converged()).isTrue();
+      assertThat(single.converged()).isTrue();
+      // the reported error is that of the exact kernel's plan: rebuild it and check both marginals
+      double[] plan = single.plan(c);
+      assertThat(Problems.distance(Problems.rowSums(plan, 110, 110), a)).isLessThan(1e-8);
+      assertThat(Problems.distance(Problems.columnSums(plan, 110, 110), a)).isLessThan(1e-8);
+      assertThat(single.value()).isCloseTo(exact.value(), within(1e-8 * exact.value()));
+      assertThat(single.regularizedValue()).isCloseTo(exact.regularizedValue(),
+          within(1e-8 * Math.abs(exact.regularizedValue())));
+      // and against the alternating solver, an independent route to the same problem
+      SinkhornResult alternating = new Sinkhorn(p.withMaxIter(100_000)).solve(a, a, c);
+      // (at the smaller reg the plan is nearly the identity and the value nearly 0: compare on the costs' scale)
+      assertThat(single.value()).isCloseTo(alternating.value(), within(1e-6 * alternating.value() + 1e-9 * c.median()));
+    }
+  }
+
+  @Test
   void singlePrecisionFallsBackToDoubleWhenRoundingExceedsStopThr() {
     Random rng = new Random(5);
     TokenCloud x = Problems.gaussian(rng, 12, 3, 0);
