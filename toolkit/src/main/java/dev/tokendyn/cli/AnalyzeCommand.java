@@ -148,6 +148,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<CorpusAnalysis.Result> analyses = new ArrayList<>();
     Map<String, Map<String, Object>> info = new LinkedHashMap<>();
     PrintWriter o = spec.commandLine().getOut();
+    // the report's fonts and rasteriser load while the model does (see Plots.warmUpInBackground)
+    dev.tokendyn.export.Plots.warmUpInBackground();
     CorpusCheckpoint checkpoint = null;
     Thread onInterrupt = null;
     if (source.model != null) {
