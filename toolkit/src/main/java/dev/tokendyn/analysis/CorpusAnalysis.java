@@ -623,12 +623,18 @@ public final class CorpusAnalysis {
 
     /** Writes sample rows [from, filled), each as every layer's d floats. */
     public void appendSample(java.io.DataOutputStream out, int from) throws java.io.IOException {
+      // big-endian floats (DataOutput's format), a row at a time through one buffer rather than a call a value
+      if (from >= sampleRowsFilled()) {
+        return;
+      }
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(layers * d * Float.BYTES);
       for (int r = from; r < sampleRowsFilled(); r++) {
+        b.clear();
+        java.nio.FloatBuffer f = b.asFloatBuffer();
         for (int l = 0; l < layers; l++) {
-          for (int k = 0; k < d; k++) {
-            out.writeFloat(sample[l][r * d + k]);
-          }
+          f.put(sample[l], r * d, d);
         }
+        out.write(b.array(), 0, layers * d * Float.BYTES);
       }
     }
 
@@ -746,11 +752,12 @@ public final class CorpusAnalysis {
       int count = restoring;
       restoring = 0;
       int rows = count >= plan.texts() ? plan.sampleSize() : plan.sampleOffset(count);
+      byte[] row = new byte[rows == 0 ? 0 : layers * d * Float.BYTES];
       for (int r = 0; r < rows; r++) {
+        samples.readFully(row, 0, layers * d * Float.BYTES);
+        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(row).asFloatBuffer();
         for (int l = 0; l < layers; l++) {
-          for (int k = 0; k < d; k++) {
-            sample[l][r * d + k] = samples.readFloat();
-          }
+          f.get(sample[l], r * d, d);
         }
       }
       for (int t = 0; t < count; t++) {
