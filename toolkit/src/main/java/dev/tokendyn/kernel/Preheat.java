@@ -3,7 +3,8 @@ package dev.tokendyn.kernel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Compiles the attention step's kernels on tiny inputs before a long simulation.
+ * Compiles the attention step's kernels on tiny inputs before a long simulation, and the Sinkhorn sweep's
+ * before the pooled transport of a corpus.
  *
  * <p>Until C2 has compiled a kernel, each Vector API operation runs as an ordinary call that allocates
  * its result, and the first full-size call of a kernel runs that way from start to end: in a fresh JVM
@@ -18,6 +19,7 @@ public final class Preheat {
   /** Calls of each kernel: above C2's invocation threshold (5,000 with tiered compilation). */
   private static final int CALLS = 6000;
   private static final AtomicBoolean DONE = new AtomicBoolean();
+  private static final AtomicBoolean TRANSPORT = new AtomicBoolean();
 
   private Preheat() {}
 
@@ -47,8 +49,6 @@ public final class Preheat {
       s[1] = LogSumExp.expScaled(s, 0, 2 * l, 1.0, 0.5);
     }
   }
-
-  private static final AtomicBoolean TRANSPORT = new AtomicBoolean();
 
   /**
    * The kernels of a Sinkhorn sweep (the Gibbs kernel into double and float rows, the row sums and column

@@ -443,10 +443,7 @@ public final class Sinkhorn implements CloudDistance {
       iterations++;
     }
     spare.set(new SoftReference<>(kernel));
-    if (!finite) {
-      return iterations;
-    }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && finite; i++) {
       f[i] += eps * Math.log(scale[i]);
     }
     return iterations;
