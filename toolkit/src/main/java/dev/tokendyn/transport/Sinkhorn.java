@@ -30,19 +30,27 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code scaling} until it reaches reg; the intermediate stages stop at a loose marginal error of
  * max(stopThr, 1e-3 |a|_2), only the last at stopThr.
  *
- * <p>Over-relaxation. When a stage converges fast (the marginal error shrinks by a factor theta below 0.9
- * in its fifth iteration), the updates are over-relaxed from there with w = 2 / (1 + sqrt(1 - theta)), and
- * w is refined every second iteration over the next eight from the relaxed rate l by (l + w - 1)^2 = l w^2
- * theta (the rate of successive over-relaxation below the optimal w); at reg = 0.05 times the median cost
- * this saves about a third of the iterations. When a stage converges slowly (the error shrinks by a factor
- * above 0.9 per iteration over ten iterations), the updates are over-relaxed, log u &lt;- (1 - w) log u + w
- * log(a / K v) and likewise for v, with w = 2 / (1 + sqrt(1 - rate)) capped at 1.99 (Thibault, Chizat,
- * Dossal and Papadakis, Overrelaxed Sinkhorn-Knopp algorithm for regularized optimal transport, 2021); w is
- * raised when the error still falls slowly after a hundred iterations, halved when it stops falling, and an
- * update that makes the error run away is undone. The fixed point, and so the result, is that of plain
- * Sinkhorn; the stopping criterion counts the column error as well as the row error. At reg = 1e-4 times the
- * median cost the last digits still converge slowly, at a rate too close to 1 for any relaxation: plain
- * Sinkhorn can need more than 10^5 iterations to reach 1e-9.
+ * <p>Anderson acceleration. Each stage first iterates on the column potentials G = g / eps + log v with
+ * {@link Anderson}'s combination of the last five steps (history dropped every ten): the map is one plain
+ * update, G -&gt; g / eps + log(b / K^T u') with u' = a / K v, and an iterate is judged by the plan (u', v),
+ * whose rows carry a exactly, so its marginal error is that of its columns. An accelerated step whose error is
+ * more than twice the last one's is followed by a plain step from it and a new history; after five such
+ * failures the stage goes on without acceleration, as below. Between consecutive layers of MiniLM at 4,000
+ * pooled tokens, reg = 0.05 times the median cost, warm-started from the symmetric potentials, stopThr 1e-5:
+ * 9 to 29 iterations against 69 to 137 with over-relaxation alone and 58 to 172 plain.
+ *
+ * <p>Over-relaxation. Without acceleration, when a stage converges fast (the marginal error shrinks by a factor
+ * theta below 0.9 in its fifth iteration), the updates are over-relaxed from there with w = 2 / (1 + sqrt(1 -
+ * theta)), and w is refined every second iteration over the next eight from the relaxed rate l by (l + w - 1)^2 = l
+ * w^2 theta (the rate of successive over-relaxation below the optimal w); at reg = 0.05 times the median cost this
+ * saves about a third of the iterations. When a stage converges slowly (the error shrinks by a factor above 0.9 per
+ * iteration over ten iterations), the updates are over-relaxed, log u &lt;- (1 - w) log u + w log(a / K v) and
+ * likewise for v, with w = 2 / (1 + sqrt(1 - rate)) capped at 1.99 (Thibault, Chizat, Dossal and Papadakis,
+ * Overrelaxed Sinkhorn-Knopp algorithm for regularized optimal transport, 2021); w is raised when the error still
+ * falls slowly after a hundred iterations, halved when it stops falling, and an update that makes the error run
+ * away is undone. The fixed point, and so the result, is that of plain Sinkhorn; the stopping criterion counts the
+ * column error as well as the row error. At reg = 1e-4 times the median cost the last digits still converge slowly,
+ * at a rate too close to 1 for any relaxation: plain Sinkhorn can need more than 10^5 iterations to reach 1e-9.
  *
  * <p>Newton finish. So a stage whose measured rate predicts more iterations than are left, or than a Newton
  * finish costs (about 2 min(n, m) passes), is declared stalled after at least 50 iterations. An intermediate
@@ -97,12 +105,21 @@ public final class Sinkhorn implements CloudDistance {
   private static final int STALL_AFTER = 5 * HISTORY;
   /** The most Newton steps of a finish. */
   private static final int MAX_NEWTON_STEPS = 50;
+  /** Differences that Anderson's acceleration keeps. */
+  private static final int ANDERSON_MEMORY = 5;
+  /** Steps after which Anderson's history is dropped. */
+  private static final int ANDERSON_RESTART = 10;
+  /** An accelerated step whose marginal error is more than this many times the last one's starts a new history. */
+  private static final double ANDERSON_GUARD = 2;
+  /** Failed accelerated steps after which a stage goes on with plain (over-relaxed) iterations. */
+  private static final int ANDERSON_FAILURES = 5;
 
   private final SinkhornParams params;
   private final long memory;
   private final long storeLimit;
   private final long doubleLimit;
   private final boolean newtonFinish;
+  private final boolean accelerate;
   /**
    * A single-precision kernel kept from the last solve for the next one, which saves allocating and
    * zeroing up to 32 MiB per solve when one solver is used many times; softly held, so the collector
@@ -139,6 +156,11 @@ public final class Sinkhorn implements CloudDistance {
   }
 
   private Sinkhorn(SinkhornParams params, long memory, long storeLimit, long doubleLimit, boolean newtonFinish) {
+    this(params, memory, storeLimit, doubleLimit, newtonFinish, true);
+  }
+
+  private Sinkhorn(SinkhornParams params, long memory, long storeLimit, long doubleLimit, boolean newtonFinish,
+      boolean accelerate) {
     if (params == null) {
       throw new IllegalArgumentException("params must be given, found null");
     }
@@ -150,6 +172,12 @@ public final class Sinkhorn implements CloudDistance {
     this.storeLimit = storeLimit;
     this.doubleLimit = doubleLimit;
     this.newtonFinish = newtonFinish;
+    this.accelerate = accelerate;
+  }
+
+  /** The same solver without Anderson's acceleration (over-relaxation only); tests compare the two. */
+  Sinkhorn unaccelerated() {
+    return new Sinkhorn(params, memory, storeLimit, doubleLimit, newtonFinish, false);
   }
 
   public SinkhornParams params() {
@@ -254,6 +282,7 @@ public final class Sinkhorn implements CloudDistance {
       sb[s] = bn[cols[s]];
     }
     Run run = new Run(c, sa, sb, store, doubleLimit, spare(), newtonFinish);
+    run.accelerate = accelerate;
     if (f0 != null) {
       for (int r = 0; r < rows.length; r++) {
         run.fh[r] = finite("f0", f0[rows[r]], rows[r]);
@@ -496,6 +525,11 @@ public final class Sinkhorn implements CloudDistance {
     double[] u;
     double[] uNew;
     final double[] v;
+    /** Scratch of {@link #commitAccelerated}: the column potentials before and after a plain update. */
+    final double[] potential;
+    final double[] image;
+    /** Whether the stages run Anderson's acceleration (else only over-relaxation). */
+    boolean accelerate;
     /** K^T u for the current u and kernel: the column marginal of the plan is v o colSum. */
     double[] colSum;
     /** K^T u' for the u' of the last pass, committed into colSum with it. */
@@ -544,6 +578,8 @@ public final class Sinkhorn implements CloudDistance {
       u = new double[n];
       uNew = new double[n];
       v = new double[m];
+      potential = new double[m];
+      image = new double[m];
       colSum = new double[m];
       colSumNew = new double[m];
       chunks = Chunks.count(n, m);
@@ -641,8 +677,9 @@ public final class Sinkhorn implements CloudDistance {
 
     /**
      * Iterates at the current eps until the marginal error is below thr (CONVERGED) or the iteration budget
-     * is spent (BUDGET), over-relaxing as the class comment describes. With {@code mayStall}, it gives up
-     * (STALLED) when the measured rate predicts more iterations than are left, or than {@code stallAfter}.
+     * is spent (BUDGET), accelerated or over-relaxed as the class comment describes. With {@code mayStall}, it
+     * gives up (STALLED) when the measured rate predicts more iterations than are left, or than
+     * {@code stallAfter}.
      */
     private End stage(double thr, int maxIter, boolean mayStall, double stallAfter) {
       double[] history = new double[HISTORY + 1];
@@ -653,11 +690,29 @@ public final class Sinkhorn implements CloudDistance {
       int retries = 0;
       boolean tuning = false;
       omega = 1;
+      Anderson anderson = accelerate ? new Anderson(m, ANDERSON_MEMORY, ANDERSON_RESTART) : null;
+      int failures = 0;
+      double last = Double.POSITIVE_INFINITY;
       while (iterations < maxIter) {
         double err = pass();
+        if (anderson != null && err < Double.POSITIVE_INFINITY) {
+          // an accelerated v is judged by the plan (u', v) whose rows u' were just fitted to it
+          err = fittedRowsError();
+        }
         error = err;
         if (err < thr) {
+          if (anderson != null) {
+            acceptRows();
+          }
           return End.CONVERGED;
+        }
+        if (anderson != null && !(err <= ANDERSON_GUARD * last) && anderson.stored() > 0) {
+          // the extrapolated iterate is worse than the one it came from: a plain step from it, a new history,
+          // and after a few such failures the plain iterations with over-relaxation instead
+          anderson.reset();
+          if (++failures >= ANDERSON_FAILURES) {
+            anderson = null;
+          }
         }
         if (omega != 1 && err < Double.POSITIVE_INFINITY && err > 1e3 * atChange) {
           // the over-relaxed iteration is running away: undo this update and relax less
@@ -666,7 +721,11 @@ public final class Sinkhorn implements CloudDistance {
           tuning = false;
           continue;
         }
-        commit();
+        if (anderson != null) {
+          commitAccelerated(anderson);
+        } else {
+          commit();
+        }
         iterations++;
         history[stageIterations % history.length] = err;
         stageIterations++;
@@ -679,6 +738,10 @@ public final class Sinkhorn implements CloudDistance {
           if (remaining > Math.min(maxIter - iterations, stallAfter)) {
             return End.STALLED;
           }
+        }
+        if (anderson != null) {
+          last = err;
+          continue;
         }
         if (omega == 1) {
           double step = err / previous;
@@ -885,6 +948,60 @@ public final class Sinkhorn implements CloudDistance {
         buildRow(i, c.values(), i * m);
       } else {
         ArrayOps.gibbs(fh[i], gh, cr, 0, eps, row, 0, m);
+      }
+    }
+
+    /**
+     * The marginal error of the plan (u', v) after a {@link #pass}, u' = a / K v: its rows carry a exactly,
+     * so this is the L2 error of its column marginal v o K^T u'.
+     */
+    double fittedRowsError() {
+      double e2 = 0;
+      for (int j = 0; j < m; j++) {
+        double r = v[j] * colSumNew[j] - b[j];
+        e2 += r * r;
+      }
+      return Math.sqrt(e2);
+    }
+
+    /** Takes the last pass's u' = a / K v, and its column sums, keeping v. */
+    void acceptRows() {
+      double[] swap = u;
+      u = uNew;
+      uNew = swap;
+      swap = colSum;
+      colSum = colSumNew;
+      colSumNew = swap;
+    }
+
+    /**
+     * As {@link #commit}, with v from Anderson's step on the column potentials G = g / eps + log v (which
+     * absorption leaves unchanged): the plain update's G' = g / eps + log(b / K^T u') is the image of G.
+     */
+    void commitAccelerated(Anderson anderson) {
+      acceptRows();
+      for (int j = 0; j < m; j++) {
+        double base = gh[j] / eps;
+        potential[j] = base + Math.log(v[j]);
+        image[j] = base + Math.log(b[j] / colSum[j]);
+      }
+      anderson.step(potential, image);
+      boolean absorb = !held();
+      for (int j = 0; j < m; j++) {
+        double vj = Math.exp(potential[j] - gh[j] / eps);
+        v[j] = vj;
+        if (!(vj >= 1 / ABSORB_BOUND && vj <= ABSORB_BOUND)) {
+          absorb = true;
+        }
+      }
+      for (int i = 0; i < n && !absorb; i++) {
+        if (!(u[i] >= 1 / ABSORB_BOUND && u[i] <= ABSORB_BOUND)) {
+          absorb = true;
+        }
+      }
+      if (absorb) {
+        absorb();
+        kernelStale = true;
       }
     }
 

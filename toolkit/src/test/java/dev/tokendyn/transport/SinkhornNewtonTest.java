@@ -27,14 +27,13 @@ class SinkhornNewtonTest {
       return cost.median();
     }
 
-    /** The potentials after a Sinkhorn run of at most the given number of iterations. */
-    /** Plain Sinkhorn (no Newton finish) for at most maxIter iterations. */
+    /** Plain Sinkhorn (no Anderson acceleration, no Newton finish) for at most maxIter iterations. */
     SinkhornResult sinkhorn(double reg, int maxIter) {
       return plain(SinkhornParams.of(reg).withMaxIter(maxIter));
     }
 
     private SinkhornResult plain(SinkhornParams p) {
-      return new Sinkhorn(p, Sinkhorn.STORE_LIMIT, Sinkhorn.DOUBLE_LIMIT, false).solve(a, b, cost);
+      return new Sinkhorn(p, Sinkhorn.STORE_LIMIT, Sinkhorn.DOUBLE_LIMIT, false).unaccelerated().solve(a, b, cost);
     }
 
     /** A short plain Sinkhorn run: to a marginal error of 1e-5, or 5000 iterations, whichever comes first. */
