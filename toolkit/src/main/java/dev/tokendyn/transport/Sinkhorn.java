@@ -990,43 +990,29 @@ public final class Sinkhorn implements CloudDistance {
       for (int j = 0; j < m; j++) {
         double vj = Math.exp(potential[j] - gh[j] / eps);
         v[j] = vj;
-        if (!(vj >= 1 / ABSORB_BOUND && vj <= ABSORB_BOUND)) {
-          absorb = true;
-        }
+        absorb |= !(vj >= 1 / ABSORB_BOUND && vj <= ABSORB_BOUND);
       }
-      for (int i = 0; i < n && !absorb; i++) {
-        if (!(u[i] >= 1 / ABSORB_BOUND && u[i] <= ABSORB_BOUND)) {
-          absorb = true;
-        }
-      }
-      if (absorb) {
-        absorb();
-        kernelStale = true;
-      }
+      absorbWhenOutOfBounds(absorb);
     }
 
     /** Accepts the iteration's new scalings; absorbs them into the potentials when needed. */
     void commit() {
-      double[] swap = u;
-      u = uNew;
-      uNew = swap;
-      swap = colSum;
-      colSum = colSumNew;
-      colSumNew = swap;
+      acceptRows();
       // a kernel computed on the fly is rebuilt in every pass anyway: absorb every iteration
       boolean absorb = !held();
       for (int j = 0; j < m; j++) {
         double vj = omega == 1 ? b[j] / colSum[j]
             : Math.exp(omega * Math.log(b[j] / colSum[j]) + (1 - omega) * Math.log(v[j]));
         v[j] = vj;
-        if (!(vj >= 1 / ABSORB_BOUND && vj <= ABSORB_BOUND)) {
-          absorb = true;
-        }
+        absorb |= !(vj >= 1 / ABSORB_BOUND && vj <= ABSORB_BOUND);
       }
+      absorbWhenOutOfBounds(absorb);
+    }
+
+    /** Absorbs the scalings into the potentials when asked, or when some u_i has left [e^-30, e^30]. */
+    private void absorbWhenOutOfBounds(boolean absorb) {
       for (int i = 0; i < n && !absorb; i++) {
-        if (!(u[i] >= 1 / ABSORB_BOUND && u[i] <= ABSORB_BOUND)) {
-          absorb = true;
-        }
+        absorb = !(u[i] >= 1 / ABSORB_BOUND && u[i] <= ABSORB_BOUND);
       }
       if (absorb) {
         absorb();
