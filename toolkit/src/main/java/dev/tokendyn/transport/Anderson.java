@@ -1,12 +1,16 @@
 package dev.tokendyn.transport;
 
+import dev.tokendyn.kernel.ArrayOps;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
 /**
  * Anderson acceleration of a fixed-point iteration x &lt;- T(x) in R^n (type II, Walker and Ni, Anderson
  * acceleration for fixed-point iterations, 2011): from the last m steps it takes the combination of the
  * iterates whose residual f = T(x) - x is least in the L2 norm, and steps from there,
  * x' = x + f - (dX + dF) gamma with gamma = argmin |f - dF gamma|, where the columns of dX and dF are the
  * differences of consecutive iterates and of their residuals. The least-squares problem is solved by its
- * normal equations with a Tikhonov term of 1e-10 times their trace, which keeps it solvable when the
+ * normal equations (EJML's solver) with a Tikhonov term of 1e-10 times their trace, which keeps it solvable when the
  * history is nearly collinear, as it becomes near the fixed point. With no history the step is the plain
  * one, x' = T(x). With a restart period r the history is dropped every r steps: a history that reaches back
  * past where the map's local behaviour changed can make the combination stagnate, and a fresh one recovers
@@ -95,22 +99,23 @@ final class Anderson {
       return true;
     }
     int k = stored;
-    double[][] g = new double[k][k + 1];
+    DMatrixRMaj normal = new DMatrixRMaj(k, k);
+    DMatrixRMaj rhs = new DMatrixRMaj(k, 1);
     double trace = 0;
     for (int p = 0; p < k; p++) {
       for (int q = 0; q <= p; q++) {
-        double s = dot(df[p], df[q]);
-        g[p][q] = s;
-        g[q][p] = s;
+        double s = ArrayOps.dot(df[p], 0, df[q], 0, n);
+        normal.set(p, q, s);
+        normal.set(q, p, s);
       }
-      g[p][k] = dot(df[p], f);
-      trace += g[p][p];
+      rhs.set(p, 0, ArrayOps.dot(df[p], 0, f, 0, n));
+      trace += normal.get(p, p);
     }
     for (int p = 0; p < k; p++) {
-      g[p][p] += TIKHONOV * trace;
+      normal.add(p, p, TIKHONOV * trace);
     }
-    double[] gamma = solve(g, k);
-    if (gamma == null) {
+    DMatrixRMaj gamma = new DMatrixRMaj(k, 1);
+    if (!CommonOps_DDRM.solve(normal, rhs, gamma)) {
       reset();
       System.arraycopy(tx, 0, x, 0, n);
       return false;
@@ -119,7 +124,7 @@ final class Anderson {
     for (int i = 0; i < n; i++) {
       double s = x[i] + f[i];
       for (int p = 0; p < k; p++) {
-        s -= (dx[p][i] + df[p][i]) * gamma[p];
+        s -= (dx[p][i] + df[p][i]) * gamma.get(p, 0);
       }
       if (!Double.isFinite(s)) {
         reset();
@@ -130,49 +135,5 @@ final class Anderson {
     }
     System.arraycopy(out, 0, x, 0, n);
     return true;
-  }
-
-  private double dot(double[] p, double[] q) {
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      s += p[i] * q[i];
-    }
-    return s;
-  }
-
-  /** Gaussian elimination with partial pivoting on the k x (k + 1) augmented system; null when singular. */
-  private static double[] solve(double[][] g, int k) {
-    for (int c = 0; c < k; c++) {
-      int pivot = c;
-      for (int r = c + 1; r < k; r++) {
-        if (Math.abs(g[r][c]) > Math.abs(g[pivot][c])) {
-          pivot = r;
-        }
-      }
-      if (!(Math.abs(g[pivot][c]) > 0)) {
-        return null;
-      }
-      double[] t = g[c];
-      g[c] = g[pivot];
-      g[pivot] = t;
-      for (int r = c + 1; r < k; r++) {
-        double factor = g[r][c] / g[c][c];
-        for (int q = c; q <= k; q++) {
-          g[r][q] -= factor * g[c][q];
-        }
-      }
-    }
-    double[] x = new double[k];
-    for (int r = k - 1; r >= 0; r--) {
-      double s = g[r][k];
-      for (int q = r + 1; q < k; q++) {
-        s -= g[r][q] * x[q];
-      }
-      x[r] = s / g[r][r];
-      if (!Double.isFinite(x[r])) {
-        return null;
-      }
-    }
-    return x;
   }
 }
