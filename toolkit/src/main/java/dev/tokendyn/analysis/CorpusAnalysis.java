@@ -985,9 +985,15 @@ public final class CorpusAnalysis {
       }
     }
 
-    /** W2 from the optimal plan of the network simplex; refused when the pivot budget ran out before it. */
+    /**
+     * W2 from the optimal plan of the network simplex, started from the plan that keeps every sampled token
+     * in place (the same tokens at another layer): between nearby layers most tokens stay matched to
+     * themselves, so the start is near the optimum. On 4,000 pooled MiniLM tokens it cut the pivots of the
+     * six steps from 5,329-171,244 to 0-3,761 and of the first-to-last problem from 140,028 to 41,757, with
+     * the same optimal values. Refused when the pivot budget ran out before an optimal plan.
+     */
     private static double exactW2(NetworkSimplex exact, double[] w, CostMatrix cost) {
-      ExactResult r = exact.solve(w, w, cost);
+      ExactResult r = exact.solve(w, w, cost, java.util.stream.IntStream.range(0, w.length).toArray());
       if (!r.converged()) {
         throw new IllegalStateException("the exact W2 of the pooled sample (" + w.length + " tokens) did not reach an"
             + " optimal plan within " + exact.params().maxIter() + " pivots; give a smaller --pooled-sample");

