@@ -91,6 +91,28 @@ public final class CostMatrix {
     return new CostMatrix(x.size(), y.size(), null, cost, xf, x == y ? xf : y.toFlatArray(), x.dimension());
   }
 
+  /**
+   * The squared Euclidean cost between the points of two clouds, all computed now with the products in
+   * single precision ({@link dev.tokendyn.kernel.SingleDistances}): an entry is within about 1e-7 of the
+   * typical distance of the exact one, for about 0.4 of the time. For large problems whose solvers need
+   * costs right to about 1e-6 only (a Sinkhorn divergence stopped at a marginal error of 1e-5), or that
+   * cost their result exactly afterwards. The same cloud twice gives the symmetric matrix, with a zero
+   * diagonal, for half the products.
+   *
+   * @throws IllegalArgumentException when the dimensions differ or the matrix is too large to hold
+   */
+  public static CostMatrix squaredEuclideanInSingle(TokenCloud x, TokenCloud y) {
+    if (x.dimension() != y.dimension()) {
+      throw new IllegalArgumentException("clouds must have the same dimension, found d=" + x.dimension()
+          + " (source) vs d=" + y.dimension() + " (target)");
+    }
+    Scale.check(Cost.SQEUCLIDEAN, x, y);
+    double[] xf = x.toFlatArray();
+    double[] yf = x == y ? xf : y.toFlatArray();
+    double[] v = dev.tokendyn.kernel.SingleDistances.between(xf, x.size(), yf, y.size(), x.dimension());
+    return new CostMatrix(x.size(), y.size(), v, null, null, null, 0);
+  }
+
   /** Number of rows n (source points). */
   public int rows() {
     return n;
