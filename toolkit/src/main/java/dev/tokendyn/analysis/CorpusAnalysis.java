@@ -427,7 +427,7 @@ public final class CorpusAnalysis {
      *   <li>the intrinsic dimensions, which read only the first
      *       {@value CorpusParams#INTRINSIC_DIMENSION_SAMPLE} rows; finish then takes them as they are,
      *       the same bits;</li>
-     *   <li>a rehearsal of the pooled transport and rotational shares on the first {@value #REHEARSAL_SAMPLE}
+     *   <li>a rehearsal of the pooled transport on the first {@value #REHEARSAL_SAMPLE}
      *       rows, once a tenth of the texts is in, whose results are dropped: it gets the code of the end
      *       compiled beforehand (on 2,000 MiniLM texts at 4,000 pooled tokens, about 6 CPU-seconds of the
      *       compiler's work fell in the last 12 seconds, beside the measures they slowed).</li>
@@ -488,19 +488,16 @@ public final class CorpusAnalysis {
     }
 
     /**
-     * The pooled transport and rotational shares on a few hundred tokens, twice, for the compiler only: the
-     * results are dropped, and an interrupt (finish came first) ends it between passes. The vector kernels' cold start ends here ({@link dev.tokendyn.kernel.Warmth}),
-     * as the run is long.
+     * The pooled transport on a few hundred tokens, twice, for the compiler only: the results are dropped,
+     * and an interrupt (finish came first) ends it between passes. The vector kernels' cold start ends here
+     * ({@link dev.tokendyn.kernel.Warmth}), as the run is long. The rotational shares are left out: their
+     * eigendecompositions of d x d scatter matrices cost as much as the rest together, and the per-text
+     * measures compile the same code.
      */
     private void rehearse(TokenCloud[] clouds) {
       dev.tokendyn.kernel.Warmth.endColdStart();
-      for (int pass = 0; pass < 2 && !Thread.currentThread().isInterrupted(); pass++) {
-        for (int l = 0; l + 1 < clouds.length; l++) {
-          RotationalShare.of(clouds[l], clouds[l + 1], params.text().rotationComponents());
-        }
-        if (clouds.length >= 2 && !Thread.currentThread().isInterrupted()) {
-          pooledTransport(clouds, new PooledTransition[clouds.length - 1], new double[clouds.length - 1], false);
-        }
+      for (int pass = 0; pass < 2 && clouds.length >= 2 && !Thread.currentThread().isInterrupted(); pass++) {
+        pooledTransport(clouds, new PooledTransition[clouds.length - 1], new double[clouds.length - 1], false);
       }
     }
 

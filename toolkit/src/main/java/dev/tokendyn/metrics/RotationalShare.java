@@ -256,6 +256,10 @@ public final class RotationalShare {
       double[] t = dev.tokendyn.kernel.MatrixProduct.transposed(xc.data, n, d, n);
       m.data = dev.tokendyn.kernel.MatrixProduct.timesTransposed(t, d, t, d, n);
     }
+    if (!gram) {
+      // d x d: only the k vectors wanted, not all d
+      return TopEigenvectors.of(m, Math.min(k, d));
+    }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m.numRows, true, true);
     if (!eig.decompose(m)) {
       throw new IllegalStateException("the eigendecomposition of a " + m.numRows + "x" + m.numRows
