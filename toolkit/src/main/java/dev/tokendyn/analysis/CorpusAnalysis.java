@@ -230,12 +230,6 @@ public final class CorpusAnalysis {
   /** From this pooled sample size on, the Sinkhorn kernels are compiled on tiny inputs before the solves. */
   static final int PREHEAT_SAMPLE = 512;
 
-  /**
-   * Tokens of the pooled sample on which the pooled measures are rehearsed while texts still come: the first
-   * rows of the sample, above {@link #PREHEAT_SAMPLE} so that the solvers take the paths of the full sample.
-   */
-  static final int REHEARSAL_SAMPLE = 640;
-
   /** A pooled layer's TwoNN estimate and its decimation curve. */
   private record Dimension(IntrinsicDimension.Estimate full, IntrinsicDimension.Decimation curve) {}
 
@@ -420,40 +414,21 @@ public final class CorpusAnalysis {
     }
 
     /**
-     * The pooled sample fills in text order, and its rows are final as they come. Two pieces of the work at
-     * the end start on a thread of their own as soon as their rows are in, while the model still runs and
-     * leaves part of the cores idle:
-     * <ul>
-     *   <li>the intrinsic dimensions, which read only the first
-     *       {@value CorpusParams#INTRINSIC_DIMENSION_SAMPLE} rows; finish then takes them as they are,
-     *       the same bits;</li>
-     *   <li>a rehearsal of the pooled transport on the first {@value #REHEARSAL_SAMPLE}
-     *       rows, once a tenth of the texts is in, whose results are dropped: it gets the code of the end
-     *       compiled beforehand (on 2,000 MiniLM texts at 4,000 pooled tokens, about 6 CPU-seconds of the
-     *       compiler's work fell in the last 12 seconds, beside the measures they slowed).</li>
-     * </ul>
-     * Only for the accumulator of a whole corpus (first text 0) with a sample of at least
-     * {@value #PREHEAT_SAMPLE} tokens; smaller samples end in a moment anyway.
+     * The pooled sample fills in text order, and its rows are final as they come. The intrinsic dimensions
+     * read only the first {@value CorpusParams#INTRINSIC_DIMENSION_SAMPLE} rows: they start on a thread of
+     * their own as soon as those rows are in, while the model still runs, and finish takes them as they
+     * are, the same bits as computed at the end. Only for the accumulator of a whole corpus (first text 0),
+     * and a sample of at least that many rows.
      */
     private void startEarlyWork() {
-      int size = plan.sampleSize();
-      if (first != 0 || size < PREHEAT_SAMPLE || (early != null && early.done())) {
+      int h = CorpusParams.INTRINSIC_DIMENSION_SAMPLE;
+      if (first != 0 || early != null || plan.sampleSize() < h) {
         return;
       }
-      if (early == null) {
+      if (sampleRowsFilled() >= h) {
         early = new Early();
-      }
-      int filled = sampleRowsFilled();
-      int h = CorpusParams.INTRINSIC_DIMENSION_SAMPLE;
-      if (early.dimensions == null && size >= h && filled >= h) {
         TokenCloud[] head = sampleHead(h);
         early.dimensions = early.thread.submit(() -> dimensions(head));
-      }
-      if (!early.rehearsed && params.text().transport() && filled >= REHEARSAL_SAMPLE
-          && taken() >= plan.texts() / 10) {
-        early.rehearsed = true;
-        TokenCloud[] head = sampleHead(REHEARSAL_SAMPLE);
-        early.thread.submit(() -> rehearse(head));
       }
     }
 
@@ -487,20 +462,6 @@ public final class CorpusAnalysis {
       return new Dimension(full[0], dec);
     }
 
-    /**
-     * The pooled transport on a few hundred tokens, twice, for the compiler only: the results are dropped,
-     * and an interrupt (finish came first) ends it between passes. The vector kernels' cold start ends here
-     * ({@link dev.tokendyn.kernel.Warmth}), as the run is long. The rotational shares are left out: their
-     * eigendecompositions of d x d scatter matrices cost as much as the rest together, and the per-text
-     * measures compile the same code.
-     */
-    private void rehearse(TokenCloud[] clouds) {
-      dev.tokendyn.kernel.Warmth.endColdStart();
-      for (int pass = 0; pass < 2 && clouds.length >= 2 && !Thread.currentThread().isInterrupted(); pass++) {
-        pooledTransport(clouds, new PooledTransition[clouds.length - 1], new double[clouds.length - 1], false);
-      }
-    }
-
     /** The thread of the early work and what it gave. */
     private static final class Early {
       /** One daemon thread, which ends when idle for a second, so that an accumulator left unfinished leaks none. */
@@ -511,11 +472,6 @@ public final class CorpusAnalysis {
             return t;
           });
       java.util.concurrent.Future<Dimension[]> dimensions;
-      boolean rehearsed;
-
-      boolean done() {
-        return dimensions != null && rehearsed;
-      }
 
       /** The early dimensions when they were started, else null; stops the thread. */
       Dimension[] finish() {
@@ -1006,7 +962,7 @@ public final class CorpusAnalysis {
               rotation.accept(l);
             }
           });
-          geodesic = pooledTransport(clouds, transitions, w2, true);
+          geodesic = pooledTransport(clouds, transitions, w2);
           await(beside);
         } finally {
           side.shutdownNow();
@@ -1089,12 +1045,10 @@ public final class CorpusAnalysis {
      * both its network simplex and its divergence, and a layer's self cost serves the divergences of the
      * steps on either side of it. Steps run in order, each solve parallel inside, while the single-threaded
      * network simplex of step l runs beside the divergence of step l + 1; at most three matrices of the
-     * sample's size are held at a time, plus the one the pending simplex reads. With {@code allTokens} the
-     * streamed sliced W2 of all tokens goes into each transition too (read from the running projections,
-     * which a rehearsal beside the measures must not touch); without it, NaN.
+     * sample's size are held at a time, plus the one the pending simplex reads. The streamed
+     * sliced W2 of all tokens goes into each transition too.
      */
-    private double pooledTransport(TokenCloud[] clouds, PooledTransition[] transitions, double[] w2,
-                                   boolean allTokens) {
+    private double pooledTransport(TokenCloud[] clouds, PooledTransition[] transitions, double[] w2) {
       if (clouds[0].size() >= PREHEAT_SAMPLE) {
         // the first solve would otherwise run its kernels uncompiled for its first sweeps: on MiniLM at 1,000
         // tokens the first step's divergence took 0.70-0.76 s cold and 0.33-0.37 s after 0.2 s of preheat
@@ -1125,8 +1079,7 @@ public final class CorpusAnalysis {
           double div = new SinkhornDivergence(SinkhornParams.of(reg).withStopThr(SINKHORN_STOP))
               .solve(w, w, cross, self, next).value();
           double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
-          transitions[l] = new PooledTransition(Double.NaN, div, reg, sliced, null,
-              allTokens ? this.sliced.distance(l, l + 1) : Double.NaN);
+          transitions[l] = new PooledTransition(Double.NaN, div, reg, sliced, null, this.sliced.distance(l, l + 1));
           self = next;
         }
         self = null;

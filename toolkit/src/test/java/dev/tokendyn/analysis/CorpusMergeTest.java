@@ -118,6 +118,36 @@ class CorpusMergeTest {
   }
 
   @Test
+  void theDimensionsStartedWhileTextsComeAreThoseComputedAtTheEnd() {
+    // a sample above the 1,000 tokens of the dimension: one pass starts them once its first 1,000 sampled
+    // tokens are in, merged parts (whose rows a merge may replace) compute them at the end
+    List<TextSequence> texts = corpus(260, 3, 5, 77);
+    CorpusParams params = CorpusParams.defaults().withPooledSample(1200).withResamples(20).withSeed(3)
+        .withText(dev.tokendyn.metrics.TextParams.defaults().withTransport(false));
+    CorpusPlan plan = CorpusAnalysis.plan(texts.stream().map(TextSequence::tokenIds).toList(),
+        texts.stream().map(TextSequence::special).toList(), params);
+    assertThat(plan.sampleSize()).isEqualTo(1200);
+    CorpusAnalysis.Result one = CorpusAnalysis.of("m", texts, params);
+    CorpusAnalysis.Accumulator whole = new CorpusAnalysis.Accumulator("m", plan, params, 0);
+    for (int[] range : new int[][] {{0, 100}, {100, 260}}) {
+      CorpusAnalysis.Accumulator part = new CorpusAnalysis.Accumulator("m", plan, params, range[0]);
+      for (int i = range[0]; i < range[1]; i++) {
+        part.accept(i, texts.get(i));
+      }
+      whole.merge(part);
+    }
+    CorpusAnalysis.Result merged = whole.finish();
+    for (int l = 0; l < 3; l++) {
+      var a = one.pooled().get(l);
+      var b = merged.pooled().get(l);
+      assertThat(a.intrinsicDimension().value()).isFinite().isEqualTo(b.intrinsicDimension().value());
+      assertThat(a.decimation().sizes()).isEqualTo(b.decimation().sizes());
+      assertThat(a.decimation().values()).isEqualTo(b.decimation().values());
+      assertThat(a.decimation().plateau()).isEqualTo(b.decimation().plateau());
+    }
+  }
+
+  @Test
   void partsMustFollowEachOther() {
     List<TextSequence> texts = corpus(6, 2, 3, 1);
     CorpusParams params = CorpusParams.defaults().withPooledSample(10).withResamples(10);
