@@ -25,7 +25,7 @@ public record CorpusParams(TextParams text, int pooledSample, int slicedProjecti
                            int resamples, int selfSimilarityWords, boolean requireRotation, boolean standardize)
     implements java.io.Serializable {
   /** The default size of the pooled sample. */
-  public static final int DEFAULT_POOLED_SAMPLE = 1000;
+  public static final int DEFAULT_POOLED_SAMPLE = 4000;
   /** The default number of words whose self-similarity is measured. */
   public static final int DEFAULT_WORDS = 200;
   /** The most tokens of the pooled sample on which the intrinsic dimension's decimation curve starts. */

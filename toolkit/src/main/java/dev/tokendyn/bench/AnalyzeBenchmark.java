@@ -85,15 +85,27 @@ public final class AnalyzeBenchmark {
     return n;
   }
 
-  /** Runs tokendyn in a fresh JVM as the launcher does, sampling its peak resident memory. */
+  /**
+   * Runs tokendyn in a fresh JVM, sampling its peak resident memory: through the launcher when
+   * TOKENDYN_HOME names its folder (as the launcher sets it), so with the class-data archive and the JVM
+   * options it gives each command, as a user runs it; otherwise java on the jar with the launcher's options.
+   */
   public static Run run(Path jar, List<String> args) throws IOException, InterruptedException {
-    String javaCmd = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(javaCmd, "--add-modules", "jdk.incubator.vector",
-        "-Djava.awt.headless=true", "-Xmn256m"));
-    if (!args.isEmpty() && args.get(0).equals("analyze")) {
-      cmd.add("-XX:+UseSerialGC"); // as the launcher runs analyze: a heap that does not grow with the corpus
+    List<String> cmd = new ArrayList<>();
+    String home = System.getenv("TOKENDYN_HOME");
+    if (home != null && Files.isExecutable(Path.of(home, "tokendyn"))) {
+      // the launcher replaces itself with java (exec), so the process sampled is the JVM
+      cmd.add(Path.of(home, "tokendyn").toString());
+    } else {
+      String javaCmd = ProcessHandle.current().info().command().orElse("java");
+      cmd.addAll(List.of(javaCmd, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-Xmn256m"));
+      if (!args.isEmpty() && args.get(0).equals("analyze")) {
+        // as the launcher runs analyze: a heap that does not grow with the corpus, and the pooled cost
+        // matrices born in the old generation instead of copied out of the young one
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:PretenureSizeThreshold=4m"));
+      }
+      cmd.addAll(List.of("-jar", jar.toString()));
     }
-    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -21,7 +21,7 @@ public final class CorpusOptions {
       description = "Principal components of the rotational share (default: ${DEFAULT-VALUE}).")
   int rotationComponents;
 
-  @Option(names = "--pooled-sample", defaultValue = "1000", paramLabel = "N",
+  @Option(names = "--pooled-sample", defaultValue = "4000", paramLabel = "N",
       description = "Tokens in the seeded sample for pooled transport and dimension (default: ${DEFAULT-VALUE}).")
   int pooledSample;
 

@@ -433,10 +433,22 @@ public final class AtomicFiles {
     return tmp;
   }
 
-  /** The shutdown hook: every temporary of this run goes. */
+  /**
+   * The shutdown hook: every temporary of this run goes. A writer thread may still be adding files to a
+   * temporary folder while the hook empties it (a file created between the listing and the folder's
+   * removal leaves it not empty), so a folder that resists is tried again after a pause, for up to about
+   * two seconds; once the folder is gone the writer's next file fails and it stops adding.
+   */
   private static void removeLive() {
     shuttingDown = true;
-    for (int pass = 0; pass < 3 && !LIVE.isEmpty(); pass++) {
+    for (int pass = 0; pass < 40 && !LIVE.isEmpty(); pass++) {
+      if (pass > 0) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       for (Path p : List.copyOf(LIVE)) {
         try {
           deleteTree(p);
