@@ -476,20 +476,7 @@ public final class CorpusAnalysis {
       /** The early dimensions when they were started, else null; stops the thread. */
       Dimension[] finish() {
         try {
-          if (dimensions == null) {
-            return null;
-          }
-          try {
-            return dimensions.get();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring the pooled sample", e);
-          } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-              throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-          }
+          return await(dimensions);
         } finally {
           thread.shutdownNow();
         }
@@ -919,15 +906,8 @@ public final class CorpusAnalysis {
       int texts = taken();
       double total = kept;
       double pairs = total * total - pairsWithin;
-      TokenCloud[] clouds = new TokenCloud[layers];
       int size = plan.sampleSize();
-      for (int l = 0; l < layers; l++) {
-        double[] p = new double[size * d];
-        for (int i = 0; i < p.length; i++) {
-          p[i] = sample[l][i];
-        }
-        clouds[l] = size == 0 ? null : TokenCloud.ofFlat(size, d, p);
-      }
+      TokenCloud[] clouds = size == 0 ? new TokenCloud[layers] : sampleHead(size);
       // the pooled measures of each layer and step are independent, each with the same bits however they
       // are scheduled: the bootstrap, intrinsic dimensions and rotational shares run on a thread of their own
       // beside the transport, whose parallel products and sweeps leave some of both cores idle (at 4,000 pooled MiniLM
@@ -1135,12 +1115,13 @@ public final class CorpusAnalysis {
       });
     }
 
-    private static void await(java.util.concurrent.Future<?> f) {
+    /** The future's value (null for no future), its failure thrown as a runtime exception. */
+    private static <T> T await(java.util.concurrent.Future<T> f) {
       if (f == null) {
-        return;
+        return null;
       }
       try {
-        f.get();
+        return f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while measuring the pooled sample", e);

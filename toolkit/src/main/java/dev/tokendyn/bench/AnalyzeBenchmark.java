@@ -92,10 +92,10 @@ public final class AnalyzeBenchmark {
    */
   public static Run run(Path jar, List<String> args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    String home = System.getenv("TOKENDYN_HOME");
-    if (home != null && Files.isExecutable(Path.of(home, "tokendyn"))) {
+    Path launcher = WholeProcess.launcher();
+    if (launcher != null) {
       // the launcher replaces itself with java (exec), so the process sampled is the JVM
-      cmd.add(Path.of(home, "tokendyn").toString());
+      cmd.add(launcher.toString());
     } else {
       String javaCmd = ProcessHandle.current().info().command().orElse("java");
       cmd.addAll(List.of(javaCmd, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-Xmn256m"));

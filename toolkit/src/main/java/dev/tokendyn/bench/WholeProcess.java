@@ -66,9 +66,9 @@ public final class WholeProcess implements AutoCloseable {
    * it (as the launcher sets it), otherwise this JVM's java on this jar. Null when neither can be found.
    */
   public static List<String> tokendyn() {
-    String home = System.getenv("TOKENDYN_HOME");
-    if (home != null && Files.isExecutable(Path.of(home, "tokendyn"))) {
-      return List.of(Path.of(home, "tokendyn").toString());
+    Path launcher = launcher();
+    if (launcher != null) {
+      return List.of(launcher.toString());
     }
     String java = ProcessHandle.current().info().command().orElse(null);
     try {
@@ -80,6 +80,12 @@ public final class WholeProcess implements AutoCloseable {
     } catch (java.net.URISyntaxException | SecurityException e) {
       return null;
     }
+  }
+
+  /** The launcher in the folder that TOKENDYN_HOME names (as the launcher sets it), or null. */
+  static Path launcher() {
+    String home = System.getenv("TOKENDYN_HOME");
+    return home != null && Files.isExecutable(Path.of(home, "tokendyn")) ? Path.of(home, "tokendyn") : null;
   }
 
   /**

@@ -19,16 +19,6 @@ class SingleDistancesTest {
     return v;
   }
 
-  /** The plain double loop: the sum of squared differences. */
-  private static double direct(double[] x, int i, double[] y, int j, int d) {
-    double s = 0;
-    for (int k = 0; k < d; k++) {
-      double t = x[i * d + k] - y[j * d + k];
-      s += t * t;
-    }
-    return s;
-  }
-
   @Test
   void agreesWithTheDoubleDistancesToSinglePrecisionOfTheTypicalDistance() {
     SplittableRandom rng = new SplittableRandom(11);
@@ -44,7 +34,7 @@ class SingleDistancesTest {
       double typical = 2.0 * d;
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < m; j++) {
-          double truth = direct(x, i, y, j, d);
+          double truth = SquaredDistancesTest.direct(x, i, y, j, d);
           assertThat(Math.abs(v[i * m + j] - truth)).as("(%d, %d) of %s", i, j, java.util.Arrays.toString(shape))
               .isLessThanOrEqualTo(2e-6 * Math.max(typical, truth));
         }

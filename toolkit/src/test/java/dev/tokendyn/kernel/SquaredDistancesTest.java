@@ -16,7 +16,7 @@ class SquaredDistancesTest {
   }
 
   /** The plain loop: sum of squared differences. */
-  private static double direct(double[] x, int i, double[] y, int j, int d) {
+  static double direct(double[] x, int i, double[] y, int j, int d) {
     double s = 0;
     for (int k = 0; k < d; k++) {
       double t = x[i * d + k] - y[j * d + k];
