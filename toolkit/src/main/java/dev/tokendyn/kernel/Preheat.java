@@ -75,15 +75,23 @@ public final class Preheat {
       ArrayOps.axpy(1e-9, outF, 0, t, 0, len);
       s += ArrayOps.weightedDot(out, 0, c, 0, g, len) + ArrayOps.min(c, 0, len);
     }
-    // the single-precision distance kernel, on 8 x 8 points: its first full-size call would otherwise run
-    // as ordinary calls until compiled (a 4,000 x 4,000 x 384 matrix took 0.66 s cold against 0.1 s warm,
-    // and 0.18 s after 0.3 s of this)
-    double[] points = new double[8 * (2 * VectorMath.LANES + 3)];
-    for (int i = 0; i < points.length; i++) {
-      points[i] = i % 7;
+    // the single-precision distance kernel, on a few dozen points, a cloud against itself and against
+    // another in turn, in two row blocks and two column strips: its first full-size call would otherwise run
+    // as ordinary calls until compiled (a 4,000 x 4,000 x 384 matrix took 0.66 s cold against 0.1 s warm, and
+    // 0.18 s after 0.3 s of this), and a kernel compiled for one of the two cases only is thrown away at the
+    // first call of the other
+    int dim = 2 * VectorMath.LANES + 3;
+    double[] x = new double[40 * dim];
+    double[] y = new double[100 * dim];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = i % 7;
+      if (i < x.length) {
+        x[i] = i % 5;
+      }
     }
     for (int it = 0; it < CALLS; it++) {
-      s += SingleDistances.between(points, 8, points, 8, points.length / 8)[it % 64];
+      double[] d = it % 2 == 0 ? SingleDistances.between(x, 40, x, 40, dim) : SingleDistances.between(x, 40, y, 100, dim);
+      s += d[it % 1600];
     }
     // every result feeds t, so none can be left out
     t[0] += s;

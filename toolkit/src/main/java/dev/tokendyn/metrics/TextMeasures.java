@@ -101,7 +101,7 @@ public record TextMeasures(int index, int tokens, int kept, double[][] values) i
     double[] cos = pairs == null ? null : new double[n * (n - 1) / 2];
     for (int l = 0; l < layers && n >= 1; l++) {
       // the last layer starts no step, so its axes are never asked for
-      grams[l] = Gram.of(x[l], n, d, axes && l + 1 < layers);
+      grams[l] = Gram.of(x[l], n, d, axes && l + 1 < layers ? components : 0);
       layer(v, l, grams[l], grams[0], x, params, cos, pairs);
     }
     double[] w2 = new double[Math.max(0, layers - 1)];

@@ -1,7 +1,6 @@
 package dev.tokendyn.metrics;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.decomposition.eig.symm.SymmetricQrAlgorithm_DDRM;
 import org.ejml.dense.row.decomposition.hessenberg.TridiagonalDecompositionHouseholder_DDRM;
 
@@ -9,9 +8,10 @@ import org.ejml.dense.row.decomposition.hessenberg.TridiagonalDecompositionHouse
  * The eigenvectors of the k largest eigenvalues of a symmetric matrix, without the others: Householder
  * reduction to a tridiagonal T = Q^T A Q, the implicit QR algorithm on T for its eigenvalues alone, inverse
  * iteration on T for the k vectors wanted (each orthogonalised against those found before it, so that a
- * repeated eigenvalue gets an orthonormal basis of its space), then v = Q z. This is the route of LAPACK's
- * dsyevx for a few eigenvectors (dsytrd, dsterf, dstein, dormtr); for the top 10 of a 384 x 384 scatter
- * matrix it took half the time of the full decomposition with every vector.
+ * repeated eigenvalue gets an orthonormal basis of its space), then v = Q z with Q's reflectors applied to z
+ * (Q is never formed). This is the route of LAPACK's dsyevx for a few eigenvectors (dsytrd, dsterf, dstein,
+ * dormtr); for the top 10 of a 384 x 384 scatter matrix it took half the time of the full decomposition with
+ * every vector. With k = 0 it gives the eigenvalues alone.
  */
 final class TopEigenvectors {
   /** Inverse iterations per vector at most; two or three reach the rounding of T. */
@@ -27,12 +27,35 @@ final class TopEigenvectors {
    * @throws IllegalStateException when the QR algorithm does not converge
    */
   static DMatrixRMaj of(DMatrixRMaj a, int k) {
-    int n = a.numRows;
-    if (a.numCols != n || k < 1 || k > n) {
+    if (k < 1) {
       throw new IllegalArgumentException("need a square matrix and 1 <= k <= n, found " + a.numRows + "x" + a.numCols
           + " and k=" + k);
     }
-    TridiagonalDecompositionHouseholder_DDRM tri = new TridiagonalDecompositionHouseholder_DDRM();
+    return decompose(a, k).vectors();
+  }
+
+  /**
+   * The eigenvalues of a symmetric matrix, descending, and the unit eigenvectors of the k largest.
+   *
+   * @param values all n eigenvalues, descending
+   * @param vectors n x k, column v the eigenvector of values[v]; null when k = 0
+   */
+  record Decomposition(double[] values, DMatrixRMaj vectors) {}
+
+  /**
+   * Every eigenvalue of the symmetric n x n matrix a (not modified), and the eigenvectors of the k largest
+   * (none for k = 0: the reduction and the QR algorithm on T alone).
+   *
+   * @throws IllegalArgumentException when a is not square or k is not in [0, n]
+   * @throws IllegalStateException when the QR algorithm does not converge
+   */
+  static Decomposition decompose(DMatrixRMaj a, int k) {
+    int n = a.numRows;
+    if (a.numCols != n || k < 0 || k > n) {
+      throw new IllegalArgumentException("need a square matrix and 0 <= k <= n, found " + a.numRows + "x" + a.numCols
+          + " and k=" + k);
+    }
+    Reduction tri = new Reduction();
     if (!tri.decompose(a.copy())) {
       throw new IllegalStateException("the tridiagonal reduction of a " + n + "x" + n + " matrix failed");
     }
@@ -48,24 +71,31 @@ final class TopEigenvectors {
       values[i] = qr.getEigenvalue(i);
     }
     int[] order = Gram.descendingOrder(values);
+    double[] sorted = new double[n];
+    for (int i = 0; i < n; i++) {
+      sorted[i] = values[order[i]];
+    }
+    if (k == 0) {
+      return new Decomposition(sorted, null);
+    }
     double scale = 0;
     for (int i = 0; i < n; i++) {
       scale = Math.max(scale, Math.abs(diag[i]) + Math.abs(off[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0));
     }
+    DMatrixRMaj out = new DMatrixRMaj(n, k);
     if (scale == 0) {
       // the zero matrix: every vector is an eigenvector, and the first k unit vectors are as good as any
-      DMatrixRMaj out = new DMatrixRMaj(n, k);
       for (int v = 0; v < k; v++) {
         out.set(v, v, 1);
       }
-      return out;
+      return new Decomposition(sorted, out);
     }
     // the pivot that replaces an exact zero: T - lambda I is singular to rounding at an eigenvalue
     double tiny = scale * Math.ulp(1.0);
     double[][] z = new double[k][];
     java.util.SplittableRandom rng = new java.util.SplittableRandom(0x7e1d1a6L);
     for (int v = 0; v < k; v++) {
-      double lambda = values[order[v]];
+      double lambda = sorted[v];
       double[] x = new double[n];
       for (int i = 0; i < n; i++) {
         x[i] = rng.nextDouble() - 0.5;
@@ -89,16 +119,41 @@ final class TopEigenvectors {
       }
       z[v] = x;
     }
-    DMatrixRMaj q = tri.getQ(null, false);
-    DMatrixRMaj zm = new DMatrixRMaj(n, k);
     for (int v = 0; v < k; v++) {
+      // v = Q z: the reflectors applied to z, without forming Q (2 n^2 k flops instead of n^3)
+      tri.applyQ(z[v]);
       for (int i = 0; i < n; i++) {
-        zm.set(i, v, z[v][i]);
+        out.set(i, v, z[v][i]);
       }
     }
-    DMatrixRMaj out = new DMatrixRMaj(n, k);
-    CommonOps_DDRM.mult(q, zm, out);
-    return out;
+    return new Decomposition(sorted, out);
+  }
+
+  /** The Householder reduction, with Q applied to a vector from its reflectors. */
+  private static final class Reduction extends TridiagonalDecompositionHouseholder_DDRM {
+    /**
+     * x &lt;- Q x for the Q of T = Q^T A Q, Q = H_1 H_2 ... H_{N-1}: the reflectors H_j = I - gamma_j u_j u_j^T
+     * (u_j zero above entry j, one at j, the rest stored in row j - 1 of QT) applied from the last to the first.
+     */
+    void applyQ(double[] x) {
+      double[] t = QT.data;
+      for (int j = N - 2; j >= 0; j--) {
+        double gamma = gammas[j + 1];
+        if (gamma == 0) {
+          continue;
+        }
+        int row = j * N;
+        double s = x[j + 1];
+        for (int i = j + 2; i < N; i++) {
+          s += t[row + i] * x[i];
+        }
+        s *= gamma;
+        x[j + 1] -= s;
+        for (int i = j + 2; i < N; i++) {
+          x[i] -= s * t[row + i];
+        }
+      }
+    }
   }
 
   private static void normalize(double[] x) {

@@ -113,21 +113,23 @@ public final class NetworkSimplex implements CloudDistance {
         count++;
       }
     }
-    Integer[] order = new Integer[count];
+    // row-major order: the arcs of a basis are distinct, so each sorts as arc * (n + m) + its slot
+    long span = n + m;
+    long[] order = new long[count];
     for (int k = 0; k < count; k++) {
-      order[k] = k;
+      order[k] = keys[k] * span + k;
     }
-    final long[] kk = keys;
-    Arrays.sort(order, (p, q) -> Long.compare(kk[p], kk[q]));
+    Arrays.sort(order);
     int[] pi = new int[count];
     int[] pj = new int[count];
     double[] pm = new double[count];
     double value = 0;
     for (int k = 0; k < count; k++) {
-      int arc = (int) keys[order[k]];
+      int slot = (int) (order[k] % span);
+      int arc = (int) keys[slot];
       pi[k] = rows[arc / m];
       pj[k] = cols[arc % m];
-      pm[k] = masses[order[k]];
+      pm[k] = masses[slot];
       value += pm[k] * c[arc];
     }
     return new ExactResult(new TransportPlan(cost.rows(), cost.cols(), pi, pj, pm), value, simplex.pivots, optimal,

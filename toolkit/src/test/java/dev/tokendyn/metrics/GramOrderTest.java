@@ -27,4 +27,34 @@ class GramOrderTest {
       assertThat(Gram.descendingOrder(keys)).containsExactly(expected);
     }
   }
+
+  @Test
+  void theTopAxesAreThoseOfTheWholeDecompositionAndTheOthersAreRefused() {
+    SplittableRandom rng = new SplittableRandom(9);
+    int n = 30;
+    int d = 50;
+    double[] x = new double[n * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextGaussian() * (1 + (i % d) / 10.0) + 4;
+    }
+    Gram all = Gram.of(x, n, d);
+    Gram top = Gram.of(x, n, d, 4);
+    Gram none = Gram.of(x, n, d, 0);
+    assertThat(top.eigenvalues()).containsExactly(all.eigenvalues());
+    assertThat(none.eigenvalues()).containsExactly(all.eigenvalues());
+    for (int a = 0; a < 4; a++) {
+      double dot = 0;
+      for (int i = 0; i < n; i++) {
+        dot += top.eigenvector(a, i) * all.eigenvector(a, i);
+      }
+      // the same unit vector up to its sign
+      assertThat(Math.abs(dot)).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-9));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> top.eigenvector(4, 0))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("4 largest");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> none.eigenvector(0, 0))
+        .isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gram.of(x, n, d, n + 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 30]");
+  }
 }

@@ -130,4 +130,24 @@ class TopEigenvectorsTest {
         .hasMessageContaining("k=5");
     assertThatThrownBy(() -> TopEigenvectors.of(new DMatrixRMaj(2, 3), 1)).hasMessageContaining("2x3");
   }
+
+  @Test
+  void decomposeGivesEveryEigenvalueDescendingWithOrWithoutTheTopVectors() {
+    Random rng = new Random(6);
+    double[] values = {9, 7.5, 7.5, 3, 1, 0.25, 0, -2};
+    DMatrixRMaj a = withSpectrum(rng, values);
+    for (int k : new int[] {0, 3, values.length}) {
+      TopEigenvectors.Decomposition e = TopEigenvectors.decompose(a, k);
+      assertThat(e.values()).hasSize(values.length);
+      for (int i = 0; i < values.length; i++) {
+        assertThat(e.values()[i]).isCloseTo(values[i], org.assertj.core.data.Offset.offset(1e-12 * 9));
+      }
+      if (k == 0) {
+        assertThat(e.vectors()).isNull();
+      } else {
+        assertTopEigenvectors(a, values, e.vectors(), 1e-11 * 9);
+      }
+    }
+    assertThatThrownBy(() -> TopEigenvectors.decompose(a, -1)).hasMessageContaining("k=-1");
+  }
 }

@@ -24,6 +24,12 @@ class NetworkSimplexTest {
     assertThat(r.plan().colSums()).containsExactly(b, within(1e-14));
     assertThat(r.plan().nonZeros()).isLessThanOrEqualTo(40 + 27 - 1);
     assertThat(r.plan().cost(Cost.SQEUCLIDEAN.matrix(x, y))).isCloseTo(r.value(), within(1e-12));
+    // the entries in row-major order, each (row, column) once
+    for (int k = 1; k < r.plan().nonZeros(); k++) {
+      long before = (long) r.plan().row(k - 1) * 27 + r.plan().col(k - 1);
+      long here = (long) r.plan().row(k) * 27 + r.plan().col(k);
+      assertThat(here).as("entry %d", k).isGreaterThan(before);
+    }
   }
 
   @Test
