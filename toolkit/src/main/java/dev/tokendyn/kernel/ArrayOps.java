@@ -3,7 +3,6 @@ package dev.tokendyn.kernel;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,8 +19,16 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ArrayOps {
   private static final VectorSpecies<Double> S = VectorMath.SPECIES;
   private static final int L = VectorMath.LANES;
-  /** Floats with as many lanes as {@link #S}: one load of them widens to one double vector. */
-  private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+  /**
+   * Floats of the same shape as {@link #S}, twice its lanes: one load of them widens to two double vectors.
+   * Every float kernel of the project uses this one species ({@link SingleDistances}, {@link SingleProjections}):
+   * the Vector API's shared methods (fromArray, intoArray) compiled for two float shapes in one process lose
+   * their intrinsics, and a kernel that calls them then runs several times slower (on MiniLM's corpus run the
+   * per-text projections cost 4 CPU-seconds more beside a half-width species here than without it).
+   */
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  /** The upper half of {@link #F}'s lanes, where the second of two double vectors lands when narrowed. */
+  private static final jdk.incubator.vector.VectorMask<Float> UPPER = F.indexInRange(-L, L);
 
   /**
    * The work of one exponential in {@link Warmth}'s units (multiply-adds): its polynomial and reduction
@@ -184,13 +191,18 @@ public final class ArrayOps {
   public static void gibbs(double f, double[] g, double[] c, int co, double eps, float[] out, int oo, int len) {
     double inv = 1 / eps;
     int j = 0;
-    if (len >= L && !Warmth.cold(EXP_WORK * len)) {
+    if (len >= 2 * L && !Warmth.cold(EXP_WORK * len)) {
       DoubleVector vf = DoubleVector.broadcast(S, f);
       DoubleVector vinv = DoubleVector.broadcast(S, inv);
-      int bound = S.loopBound(len);
-      for (; j < bound; j += L) {
-        VectorMath.expForSingle(DoubleVector.fromArray(S, g, j).add(vf).sub(DoubleVector.fromArray(S, c, co + j))
-            .mul(vinv)).convertShape(VectorOperators.D2F, F, 0).reinterpretAsFloats().intoArray(out, oo + j);
+      int bound = len - len % (2 * L);
+      for (; j < bound; j += 2 * L) {
+        DoubleVector lo = VectorMath.expForSingle(DoubleVector.fromArray(S, g, j).add(vf)
+            .sub(DoubleVector.fromArray(S, c, co + j)).mul(vinv));
+        DoubleVector hi = VectorMath.expForSingle(DoubleVector.fromArray(S, g, j + L).add(vf)
+            .sub(DoubleVector.fromArray(S, c, co + j + L)).mul(vinv));
+        FloatVector low = (FloatVector) lo.convertShape(VectorOperators.D2F, F, 0);
+        FloatVector high = (FloatVector) hi.convertShape(VectorOperators.D2F, F, -1);
+        low.blend(high, UPPER).intoArray(out, oo + j);
       }
     }
     for (; j < len; j++) {
@@ -212,12 +224,27 @@ public final class ArrayOps {
       }
       s = lanes(acc);
     } else if (len >= L) {
+      // lane l adds the products of k = l mod L in order, sixteen floats (two double vectors) a load, and a
+      // last stretch of L lanes by lanes: the same chains as the scalar twin's
       DoubleVector acc = DoubleVector.zero(S);
-      int bound = S.loopBound(len);
-      for (; k < bound; k += L) {
-        acc = widen(x, xo + k).fma(DoubleVector.fromArray(S, y, yo + k), acc);
+      int pairs = len - len % (2 * L);
+      for (; k < pairs; k += 2 * L) {
+        FloatVector v = FloatVector.fromArray(F, x, xo + k);
+        acc = ((DoubleVector) v.convertShape(VectorOperators.F2D, S, 0)).fma(DoubleVector.fromArray(S, y, yo + k), acc);
+        acc = ((DoubleVector) v.convertShape(VectorOperators.F2D, S, 1))
+            .fma(DoubleVector.fromArray(S, y, yo + k + L), acc);
       }
-      s = VectorMath.sumLanes(acc);
+      if (k + L <= len) {
+        double[] lanes = new double[L];
+        acc.intoArray(lanes, 0);
+        for (int l = 0; l < L; l++) {
+          lanes[l] = Math.fma(x[xo + k + l], y[yo + k + l], lanes[l]);
+        }
+        k += L;
+        s = lanes(lanes);
+      } else {
+        s = VectorMath.sumLanes(acc);
+      }
     }
     for (; k < len; k++) {
       s += x[xo + k] * y[yo + k];
@@ -228,20 +255,20 @@ public final class ArrayOps {
   /** y[yo+k] += alpha * x[xo+k], k < len, for x in single precision, as one fused multiply-add per element. */
   public static void axpy(double alpha, float[] x, int xo, double[] y, int yo, int len) {
     int k = 0;
-    if (len >= L && !Warmth.cold(len)) {
+    if (len >= 2 * L && !Warmth.cold(len)) {
       DoubleVector va = DoubleVector.broadcast(S, alpha);
-      int bound = S.loopBound(len);
-      for (; k < bound; k += L) {
-        widen(x, xo + k).fma(va, DoubleVector.fromArray(S, y, yo + k)).intoArray(y, yo + k);
+      int bound = len - len % (2 * L);
+      for (; k < bound; k += 2 * L) {
+        FloatVector v = FloatVector.fromArray(F, x, xo + k);
+        ((DoubleVector) v.convertShape(VectorOperators.F2D, S, 0)).fma(va, DoubleVector.fromArray(S, y, yo + k))
+            .intoArray(y, yo + k);
+        ((DoubleVector) v.convertShape(VectorOperators.F2D, S, 1)).fma(va, DoubleVector.fromArray(S, y, yo + k + L))
+            .intoArray(y, yo + k + L);
       }
     }
     for (; k < len; k++) {
       y[yo + k] = Math.fma(x[xo + k], alpha, y[yo + k]);
     }
-  }
-
-  private static DoubleVector widen(float[] x, int off) {
-    return (DoubleVector) FloatVector.fromArray(F, x, off).convertShape(VectorOperators.F2D, S, 0);
   }
 
   /** sum_j p[po+j] * c[co+j] * v[j], j < len. */

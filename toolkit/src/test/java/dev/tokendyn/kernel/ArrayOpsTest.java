@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each kernel against a plain scalar loop, at lengths with and without a tail and at an offset. */
 class ArrayOpsTest {
-  private static final int[] LENGTHS = {1, VectorMath.LANES - 1, VectorMath.LANES, 3 * VectorMath.LANES + 5, 257};
+  private static final int[] LENGTHS = {1, VectorMath.LANES - 1, VectorMath.LANES, 2 * VectorMath.LANES,
+      3 * VectorMath.LANES, 3 * VectorMath.LANES + 5, 257};
 
   private static double[] gaussian(SplittableRandom rng, int len) {
     double[] v = new double[len];
