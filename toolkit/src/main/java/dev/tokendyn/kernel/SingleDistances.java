@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The result has the same bits on any number of threads, and for X against itself it is exactly symmetric.
  */
 public final class SingleDistances {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> S = ArrayOps.F;
   private static final int L = S.length();
   /** Columns per strip of the packed panel: three vectors. */
   private static final int STRIP = 3 * L;

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * }</pre>
  */
 public final class SingleProjections {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> S = ArrayOps.F;
   private static final int L = S.length();
   /** Column vectors per block: four, for two rows in eight accumulators. */
   private static final int BLOCK = 4 * L;
