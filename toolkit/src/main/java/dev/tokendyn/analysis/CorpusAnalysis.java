@@ -17,7 +17,6 @@ import dev.tokendyn.transport.ExactResult;
 import dev.tokendyn.transport.NetworkSimplex;
 import dev.tokendyn.transport.SinkhornDivergence;
 import dev.tokendyn.transport.SinkhornParams;
-import dev.tokendyn.transport.Transport;
 import dev.tokendyn.transport.TransportPlan;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -1048,6 +1047,10 @@ public final class CorpusAnalysis {
         }
         java.util.concurrent.Future<?> pending = null;
         CostMatrix self = CostMatrix.squaredEuclideanInSingle(clouds[0], clouds[0]);
+        // each layer's projections are sorted once, for the steps on either side of it
+        dev.tokendyn.transport.SlicedWasserstein slicer = new dev.tokendyn.transport.SlicedWasserstein(
+            new dev.tokendyn.transport.SlicedParams(params.slicedProjections(), params.seed()));
+        double[][] sortedHere = slicer.sortedProjections(clouds[0]);
         for (int l = 0; l < transitions.length; l++) {
           CostMatrix next = CostMatrix.squaredEuclideanInSingle(clouds[l + 1], clouds[l + 1]);
           CostMatrix cross = CostMatrix.squaredEuclideanInSingle(clouds[l], clouds[l + 1]);
@@ -1058,7 +1061,9 @@ public final class CorpusAnalysis {
           double reg = params.sinkhornScale() * (median > 0 ? median : 1.0);
           double div = new SinkhornDivergence(SinkhornParams.of(reg).withStopThr(SINKHORN_STOP))
               .solve(w, w, cross, self, next).value();
-          double sliced = Transport.sliced(clouds[l], clouds[l + 1], params.slicedProjections(), params.seed());
+          double[][] sortedNext = slicer.sortedProjections(clouds[l + 1]);
+          double sliced = slicer.betweenSorted(sortedHere, sortedNext).value();
+          sortedHere = sortedNext;
           transitions[l] = new PooledTransition(Double.NaN, div, reg, sliced, null, this.sliced.distance(l, l + 1));
           self = next;
         }

@@ -112,4 +112,25 @@ class SlicedWassersteinTest {
     TokenCloud line = TokenCloud.of(new double[][] {{1}});
     assertThatThrownBy(() -> Transport.slicedSpherical(line, line, 5, 1)).hasMessageContaining("d >= 2, found d=1");
   }
+
+  @Test
+  void sortedProjectionsGiveTheSameBitsAsTheCloudsAndRefuseAnotherShape() {
+    java.util.Random rng = new java.util.Random(17);
+    dev.tokendyn.cloud.TokenCloud x = Problems.gaussian(rng, 300, 12, 0);
+    dev.tokendyn.cloud.TokenCloud y = Problems.gaussian(rng, 300, 12, 0.7);
+    dev.tokendyn.cloud.TokenCloud z = Problems.gaussian(rng, 300, 12, -0.4);
+    SlicedWasserstein sw = new SlicedWasserstein(new SlicedParams(40, 9));
+    double[][] sx = sw.sortedProjections(x);
+    double[][] sy = sw.sortedProjections(y);
+    double[][] sz = sw.sortedProjections(z);
+    org.assertj.core.api.Assertions.assertThat(sw.betweenSorted(sx, sy).value()).isEqualTo(sw.between(x, y).value());
+    org.assertj.core.api.Assertions.assertThat(sw.betweenSorted(sy, sz).value()).isEqualTo(sw.between(y, z).value());
+    org.assertj.core.api.Assertions.assertThat(sw.betweenSorted(sx, sx).value()).isZero();
+    double[][] fewer = new SlicedWasserstein(new SlicedParams(20, 9)).sortedProjections(y);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sw.betweenSorted(sx, fewer))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("40 directions");
+    double[][] smaller = sw.sortedProjections(Problems.gaussian(rng, 200, 12, 0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sw.betweenSorted(sx, smaller))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("40 x 200");
+  }
 }
