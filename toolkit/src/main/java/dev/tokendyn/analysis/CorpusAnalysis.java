@@ -552,7 +552,7 @@ public final class CorpusAnalysis {
         }
       }
       if (sliced != null) {
-        sliced.add(l, flat, flat.length / d, keep);
+        sliced.add(l, flat, keep);
       }
     }
 

@@ -63,10 +63,10 @@ public final class StreamedSliced implements java.io.Serializable {
   /**
    * Adds the tokens {@code keep} of one text's layer.
    *
-   * @param flat the text's tokens, row-major, {@code rows} x d
+   * @param flat the text's tokens, row-major with row length d
    * @param keep the rows to add
    */
-  public void add(int layer, double[] flat, int rows, int[] keep) {
+  public void add(int layer, double[] flat, int[] keep) {
     if (keep.length == 0) {
       return;
     }

@@ -37,8 +37,8 @@ class StreamedSlicedTest {
       double[] xt = Arrays.copyOfRange(x, t * text * d, (t * text + rows) * d);
       double[] yt = Arrays.copyOfRange(y, t * text * d, (t * text + rows) * d);
       int[] keep = java.util.stream.IntStream.range(Math.min(2, rows), rows).toArray();
-      s.add(0, xt, rows, keep);
-      s.add(1, yt, rows, keep);
+      s.add(0, xt, keep);
+      s.add(1, yt, keep);
       for (int j : keep) {
         kept.add(t * text + j);
       }
@@ -68,8 +68,8 @@ class StreamedSlicedTest {
       int[] keep = java.util.stream.IntStream.range(0, 20).toArray();
       for (int l = 0; l < 2; l++) {
         double[] xl = Arrays.stream(x).map(v -> v * 1.5).toArray();
-        whole.add(l, l == 0 ? x : xl, 20, keep);
-        (t < 13 ? a : b).add(l, l == 0 ? x : xl, 20, keep);
+        whole.add(l, l == 0 ? x : xl, keep);
+        (t < 13 ? a : b).add(l, l == 0 ? x : xl, keep);
       }
     }
     a.merge(b);
